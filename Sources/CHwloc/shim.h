@@ -1,0 +1,4 @@
+#ifndef SCHEDCORE_CHWLOC_SHIM_H
+#define SCHEDCORE_CHWLOC_SHIM_H
+#include <hwloc.h>
+#endif

@@ -1,0 +1,111 @@
+/// An exact amount of money in fen (0.01 CNY).
+///
+/// Money is never a floating-point value in SchedCore: prices, charges,
+/// subsidies and totals are integer fen, and every arithmetic operation on
+/// input-derived values is checked (`adding(_:)` returns `nil` on overflow).
+@frozen
+public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+  /// The amount in fen.
+  public var fen: Int64
+
+  @inlinable
+  public init(fen: Int64) { self.fen = fen }
+
+  public static let zero = Money(fen: 0)
+
+  /// Parses a yuan amount written with at most two decimals ("12", "3.5",
+  /// "0.07"). Returns `nil` for anything else (no rounding is ever applied).
+  public init?(yuan text: String) {
+    var s = Substring(text.trimmingWhitespace())
+    var negative = false
+    if s.first == "-" { negative = true; s = s.dropFirst() }
+    let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count == 1 || parts.count == 2,
+          let intPart = parts.first, !intPart.isEmpty,
+          intPart.allSatisfy({ $0.isASCII && $0.isNumber }),
+          let whole = Int64(intPart) else { return nil }
+    var frac: Int64 = 0
+    if parts.count == 2 {
+      let f = parts[1]
+      guard !f.isEmpty, f.count <= 2, f.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let v = Int64(f) else { return nil }
+      frac = f.count == 1 ? v * 10 : v
+    }
+    let (w, o1) = whole.multipliedReportingOverflow(by: 100)
+    let (t, o2) = w.addingReportingOverflow(frac)
+    guard !o1, !o2 else { return nil }
+    fen = negative ? -t : t
+  }
+
+  /// `self + other`, or `nil` when the sum does not fit in 64 bits.
+  @inlinable
+  public func adding(_ other: Money) -> Money? {
+    let (r, o) = fen.addingReportingOverflow(other.fen)
+    return o ? nil : Money(fen: r)
+  }
+
+  /// `self - other`, or `nil` on overflow.
+  @inlinable
+  public func subtracting(_ other: Money) -> Money? {
+    let (r, o) = fen.subtractingReportingOverflow(other.fen)
+    return o ? nil : Money(fen: r)
+  }
+
+  public static func < (a: Money, b: Money) -> Bool { a.fen < b.fen }
+
+  /// "123.45" (yuan with two decimals, no currency sign).
+  public var yuanString: String {
+    let sign = fen < 0 ? "-" : ""
+    let m = fen.magnitude
+    let frac = m % 100
+    return "\(sign)\(m / 100).\(frac < 10 ? "0" : "")\(frac)"
+  }
+
+  public var description: String { "¥" + yuanString }
+
+  public init(from decoder: any Decoder) throws {
+    fen = try decoder.singleValueContainer().decode(Int64.self)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.singleValueContainer()
+    try c.encode(fen)
+  }
+}
+
+extension Money {
+  /// Charges `self` per unit-hour for `milliUnits`/1000 units over
+  /// `micros` microseconds, rounded half-to-even to the fen.
+  ///
+  /// The product is formed in 128-bit integers, so no realistic price, size or
+  /// duration overflows; a result beyond `Int64` returns `nil`.
+  public func charge(milliUnits: Int64, micros: Int64) -> Money? {
+    let numerator = Int128(fen) * Int128(milliUnits) * Int128(micros)
+    let denominator = Int128(1000) * Int128(3_600_000_000)
+    let q = roundHalfEven(numerator, denominator)
+    guard q >= Int128(Int64.min), q <= Int128(Int64.max) else { return nil }
+    return Money(fen: Int64(q))
+  }
+}
+
+/// `n / d` rounded half to even (banker's rounding), `d > 0`.
+@inlinable
+func roundHalfEven(_ n: Int128, _ d: Int128) -> Int128 {
+  var q = n / d
+  let r = n - q * d
+  let twice = (r < 0 ? -r : r) * 2
+  if twice > d || (twice == d && q % 2 != 0) {
+    q += n < 0 ? -1 : 1
+  }
+  return q
+}
+
+extension StringProtocol {
+  /// The string without leading and trailing spaces, tabs, CR and LF.
+  func trimmingWhitespace() -> String {
+    var s = Substring(self)
+    while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s = s.dropFirst() }
+    while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s = s.dropLast() }
+    return String(s)
+  }
+}
