@@ -1,0 +1,147 @@
+/// One task's search request: its shape on each node class (or the class
+/// reason it cannot run there) and the site rules in force for this task.
+struct TaskQuery {
+  var shapes: [TaskShape?]
+  var reasons: [String?]
+  /// Only this site (gang same-site after the first task), or -1.
+  var onlySite: SiteID = -1
+  /// Sites ruled out (spread, site-level anti-affinity), with the reason.
+  var excludedSites: [SiteID: String] = [:]
+
+  @inlinable
+  func siteReason(_ site: SiteID) -> String? {
+    if onlySite >= 0 && site != onlySite { return "gang same-site: other site" }
+    return excludedSites[site]
+  }
+}
+
+/// The best node found for a task.
+struct Candidate {
+  var node: NodeID
+  var score: Double
+  /// For a shared task under FGD, the free milli of the device FGD chose; else -1.
+  var chosenFree: Int32
+}
+
+/// How a placer finds the best node for a task. The fast engine answers
+/// from its index of node classes and distinct states; the reference scans
+/// every node. Both must choose identically.
+protocol NodeSearch {
+  mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate?
+  /// Node `n`'s free state changed (commit, release) or it went down/up.
+  mutating func nodeChanged(_ n: NodeID, _ core: PlacementCore)
+  /// Rules node `n` out of (or back into) searches, for anti-affinity.
+  mutating func setExcluded(_ n: NodeID, _ excluded: Bool, _ core: PlacementCore)
+  /// Counts, over every node, the first reason it cannot take the task.
+  func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation
+}
+
+extension PlacementCore {
+  /// Places every task of `job` or none: resolves each group against every
+  /// node class once, then for each task asks `search` for the best node,
+  /// reserves devices and cores, and commits. On the first task that fits
+  /// nowhere, everything this call committed is released again.
+  mutating func place<S: NodeSearch>(_ job: Job, search: inout S) -> Result<PlacementDecision, Unschedulable> {
+    guard allocations[job.id] == nil else {
+      return .failure(Unschedulable(jobID: job.id, group: "", task: 0,
+                                    explanation: Explanation(totalNodes: state.nodeCount,
+                                                             counts: ["job already placed": state.nodeCount])))
+    }
+    ctx.bind(job: job)
+    // Anti-affinity: nodes or sites of the named jobs.
+    var excludedNodes: [NodeID] = []
+    var antiSites: [SiteID: String] = [:]
+    for other in job.antiAffinity {
+      guard let a = allocations[other] else { continue }
+      for t in a.tasks {
+        switch job.antiAffinityScope {
+        case .node: excludedNodes.append(t.node)
+        case .site: antiSites[state.cluster.nodes[Int(t.node)].site] = "anti-affinity with \(other)"
+        }
+      }
+    }
+    excludedNodes = Array(Set(excludedNodes)).sorted()
+    for n in excludedNodes { search.setExcluded(n, true, self) }
+    defer { for n in excludedNodes { search.setExcluded(n, false, self) } }
+
+    var placed: [TaskAssignment] = []
+    var scores: [Double] = []
+    func rollback(_ core: inout PlacementCore, _ search: inout S) {
+      for a in placed.reversed() {
+        core.releaseUnchecked(a)
+        search.nodeChanged(a.node, core)
+      }
+    }
+    for group in job.groups {
+      let req = GroupRequirement(group, catalog: state.cluster.catalog)
+      var q = TaskQuery(shapes: [], reasons: [])
+      q.shapes.reserveCapacity(classes.count)
+      q.reasons.reserveCapacity(classes.count)
+      for c in classes.indices {
+        let (shape, reason) = resolve(req, job, classIndex: c)
+        q.shapes.append(shape)
+        q.reasons.append(reason)
+      }
+      if group.spreadSites > max(group.count, 1) {
+        rollback(&self, &search)
+        return .failure(Unschedulable(
+          jobID: job.id, group: group.name, task: 0,
+          explanation: Explanation(totalNodes: state.nodeCount, counts: [
+            "spread over \(group.spreadSites) sites needs at least as many tasks (has \(group.count))": state.nodeCount])))
+      }
+      var sitesUsed: [SiteID] = []
+      for t in 0..<Int(max(group.count, 0)) {
+        q.onlySite = group.sameSite ? (sitesUsed.first ?? -1) : -1
+        q.excludedSites = antiSites
+        let distinct = Set(sitesUsed)
+        if group.spreadSites > 1 && distinct.count < Int(group.spreadSites) {
+          for s in distinct where q.excludedSites[s] == nil { q.excludedSites[s] = "spread: site already used" }
+        }
+        guard let cand = search.best(q, self) else {
+          let why = search.explain(q, self)
+          rollback(&self, &search)
+          return .failure(Unschedulable(jobID: job.id, group: group.name, task: t, explanation: why))
+        }
+        guard let shape = q.shapes[Int(nodeClass[Int(cand.node)])] else { preconditionFailure("no shape") }
+        let a = assignment(node: cand.node, shape: shape, chosenFree: cand.chosenFree)
+        guard commitUnchecked(a) else { preconditionFailure("engine chose a node that does not fit") }
+        search.nodeChanged(cand.node, self)
+        placed.append(a)
+        scores.append(cand.score)
+        sitesUsed.append(state.cluster.nodes[Int(cand.node)].site)
+      }
+    }
+    let alloc = Allocation(jobID: job.id, tasks: placed)
+    record(alloc)
+    return .success(PlacementDecision(allocation: alloc, scores: scores))
+  }
+
+  /// Releases everything job `id` holds; `nil` if it holds nothing.
+  mutating func release<S: NodeSearch>(jobID id: String, search: inout S) -> Allocation? {
+    guard let a = forget(id) else { return nil }
+    for t in a.tasks {
+      releaseUnchecked(t)
+      search.nodeChanged(t.node, self)
+    }
+    return a
+  }
+
+  /// The first class- or site-level reason class `c` cannot take the task.
+  func classReason(_ q: TaskQuery, _ c: Int) -> String? {
+    if let r = q.reasons[c] { return r }
+    return q.siteReason(classes[c].site)
+  }
+
+  /// The node-level reason a node of class `c` in state `s` cannot take the task.
+  func nodeReason(_ q: TaskQuery, _ c: Int, _ s: NodeStateKey) -> String? {
+    guard let shape = q.shapes[c] else { return q.reasons[c] }
+    return ResourcesFilter.check(s, shape, classes[c], state.cluster)
+  }
+
+  /// The free-state key of node `n`.
+  @inlinable
+  func key(of n: NodeID) -> NodeStateKey {
+    NodeStateKey(milliCPU: state.freeMilliCPU(n), memoryMiB: state.freeMemoryMiB(n),
+                 dpuUnits: state.freeDPUs(n), devices: state.devices(of: n))
+  }
+}

@@ -1,0 +1,168 @@
+/// What the fast engine and the reference linear scan share: the cluster
+/// state, node classes, profile, tie-break ranks, allocations, the per-job
+/// flow (resolve, filter, choose, reserve, roll back) and device/core
+/// assignment. Only the search for the best node differs.
+public struct PlacementCore: Sendable {
+  public private(set) var state: ClusterState
+  public let profile: Profile
+  /// Node classes, and each node's class.
+  public let classes: [NodeClass]
+  let nodeClass: [Int32]
+  /// Tie-break rank per node (lower wins).
+  let tieRank: [UInt32]
+  var ctx: ScoringContext
+  /// Placed jobs.
+  public private(set) var allocations: [String: Allocation] = [:]
+
+  init(cluster: Cluster, profile: Profile, target: TargetWorkload, openbCompat: Bool) {
+    state = ClusterState(cluster: cluster)
+    self.profile = profile
+    var keyToClass: [NodeClass.Key: Int32] = [:]
+    var classes: [NodeClass] = []
+    var nodeClass: [Int32] = []
+    nodeClass.reserveCapacity(cluster.nodes.count)
+    for (i, node) in cluster.nodes.enumerated() {
+      let k = NodeClass.key(of: node)
+      let c: Int32
+      if let e = keyToClass[k] {
+        c = e
+      } else {
+        c = Int32(classes.count)
+        keyToClass[k] = c
+        classes.append(NodeClass(node: node, id: NodeID(i), cluster: cluster))
+      }
+      classes[Int(c)].nodeCount += 1
+      nodeClass.append(c)
+    }
+    self.classes = classes
+    self.nodeClass = nodeClass
+    var rank = (0..<cluster.nodes.count).map { UInt32($0) }
+    if case .seededPermutation(let seed) = profile.tieBreak {
+      var order = (0..<cluster.nodes.count).map { UInt32($0) }
+      var g = SeededGenerator(seed: seed)
+      g.shuffle(&order)
+      for (pos, n) in order.enumerated() { rank[Int(n)] = UInt32(pos) }
+    }
+    tieRank = rank
+    ctx = ScoringContext(classes: classes, network: cluster.network, target: target,
+                         openbCompat: openbCompat)
+  }
+
+  /// The shape of `r` on class `c`, or the class-level reason it cannot run there.
+  func resolve(_ r: GroupRequirement, _ job: Job, classIndex c: Int) -> (TaskShape?, String?) {
+    let cls = classes[c]
+    let cluster = state.cluster
+    for f in Profile.filterChain where f.isClassLevel {
+      let reason: String?
+      switch f {
+      case .deviceKind: reason = DeviceKindFilter.check(cls, r, cluster)
+      case .deviceModel: reason = DeviceModelFilter.check(cls, r, cluster)
+      case .domestic: reason = DomesticFilter.check(cls, r, cluster)
+      case .deviceMemory: reason = DeviceMemoryFilter.check(cls, r, cluster)
+      case .computeClass: reason = ComputeClassFilter.check(cls, r, cluster)
+      case .latency: reason = LatencyFilter.check(cls, job, cluster)
+      case .priceCeiling: reason = PriceCeilingFilter.check(cls, r, job)
+      default: reason = nil
+      }
+      if let reason { return (nil, reason) }
+    }
+    let g = r.group
+    var count: Int32 = 0, milli: Int32 = 0
+    if let n = g.normalized {
+      let peak = cls.acceleratorModel >= 0
+        ? (cluster.catalog[cls.acceleratorModel].peakTFLOPS(for: n.computeClass) ?? 0) : 0
+      guard peak > 0, n.tflops.isFinite, n.tflops > 0 else { return (nil, "no usable peak TFLOPS") }
+      let need = (n.tflops / peak).rounded(.up)
+      guard need <= Double(NodeStateKey.maxDevices) else {
+        return (nil, "needs \(Int(min(need, 1e9))) devices per task")
+      }
+      count = Int32(need)
+      milli = 1000
+    } else if let d = g.device, d.count > 0 {
+      count = d.count
+      milli = d.milliPerDevice
+    }
+    if count > cls.deviceCount {
+      return (nil, "needs \(count) devices per task, node has \(cls.deviceCount)")
+    }
+    if g.dpuCount > cls.dpuCount {
+      return (nil, g.dpuCount > 0 && cls.dpuCount == 0 ? "no DPU" : "needs \(g.dpuCount) DPUs per task")
+    }
+    return (TaskShape(milliCPU: g.milliCPU, memoryMiB: g.memoryMiB, dpuUnits: g.dpuCount,
+                      deviceCount: count, milliPerDevice: milli), nil)
+  }
+
+  /// Device and core assignment for `shape` on node `n`. A shared task goes
+  /// to the device with free milli `chosenFree` when given (FGD's choice),
+  /// else to the fitting device with the least free milli; whole-device tasks
+  /// take the lowest-index fitting devices, all on one NUMA domain when one
+  /// has enough; whole-core tasks get exclusive cores near their devices.
+  func assignment(node n: NodeID, shape t: TaskShape, chosenFree: Int32) -> TaskAssignment {
+    let free = state.devices(of: n)
+    let base = free.startIndex
+    var devices: [DeviceShare] = []
+    let node = state.cluster.nodes[Int(n)]
+    if t.deviceCount > 0 {
+      if t.isSharing {
+        var pick = -1
+        for i in free.indices where Int32(free[i]) >= t.milliPerDevice {
+          if chosenFree >= 0 {
+            if Int32(free[i]) == chosenFree { pick = i; break }
+          } else if pick < 0 || free[i] < free[pick] {
+            pick = i
+          }
+        }
+        if pick >= 0 { devices = [DeviceShare(index: Int32(pick - base), milli: t.milliPerDevice)] }
+      } else {
+        let eligible = free.indices.filter { Int32(free[$0]) >= t.milliPerDevice }.map { Int32($0 - base) }
+        var chosen: [Int32] = []
+        if node.numa.domains.count > 1 {
+          for d in node.numa.domains {
+            let inDomain = eligible.filter { d.devices.contains($0) }
+            if inDomain.count >= Int(t.deviceCount) {
+              chosen = Array(inDomain.prefix(Int(t.deviceCount)))
+              break
+            }
+          }
+        }
+        if chosen.isEmpty { chosen = Array(eligible.prefix(Int(t.deviceCount))) }
+        devices = chosen.map { DeviceShare(index: $0, milli: t.milliPerDevice) }
+      }
+    }
+    var cores: [Int32] = []
+    if t.milliCPU > 0, t.milliCPU % 1000 == 0 {
+      let need = Int(t.milliCPU / 1000)
+      let freeCores = state.freeCores(n)
+      if freeCores.count >= need {
+        var preferred: Set<Int32> = []
+        if let first = devices.first, let d = node.numa.domain(ofDevice: first.index) {
+          preferred = Set(node.numa.domains[d].cores)
+        } else if node.numa.domains.count > 1 {
+          let best = node.numa.domains.max { a, b in
+            a.cores.filter(freeCores.contains).count < b.cores.filter(freeCores.contains).count
+          }
+          preferred = Set(best?.cores ?? [])
+        }
+        cores = freeCores.filter { preferred.contains($0) }.prefix(need).map { $0 }
+        if cores.count < need {
+          cores += freeCores.filter { !preferred.contains($0) }.prefix(need - cores.count)
+        }
+        cores.sort()
+      }
+    }
+    return TaskAssignment(node: n, milliCPU: t.milliCPU, memoryMiB: t.memoryMiB,
+                          dpuUnits: t.dpuUnits, devices: devices, cores: cores)
+  }
+
+  mutating func commitUnchecked(_ a: TaskAssignment) -> Bool {
+    do { try state.commit(a); return true } catch { return false }
+  }
+
+  mutating func releaseUnchecked(_ a: TaskAssignment) {
+    try? state.release(a)
+  }
+
+  mutating func record(_ a: Allocation) { allocations[a.jobID] = a }
+  mutating func forget(_ jobID: String) -> Allocation? { allocations.removeValue(forKey: jobID) }
+  mutating func setDown(_ n: NodeID, _ d: Bool) { state.setDown(n, d) }
+}

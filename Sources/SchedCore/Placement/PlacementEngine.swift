@@ -1,0 +1,86 @@
+/// The indexed placement engine: filters, scorers and selection over node
+/// classes and distinct free states instead of every node.
+///
+/// A value type with no locking; `Scheduler` wraps one for concurrent use.
+/// Decisions are identical to `ReferencePlacer`'s for the same cluster,
+/// profile and job sequence (tested on thousands of random cases).
+public struct PlacementEngine: Sendable {
+  public private(set) var core: PlacementCore
+  var index: NodeStateIndex
+
+  /// An engine on an idle `cluster`. `target` is FGD's target workload
+  /// (needed only when the profile uses FGD); `openbCompat` switches best-fit
+  /// and FGD to the exact formulas of the FGD authors' simulator.
+  ///
+  /// - Complexity: O(nodes + devices)
+  public init(cluster: Cluster, profile: Profile = .default, target: TargetWorkload = .empty,
+              openbCompat: Bool = false) {
+    core = PlacementCore(cluster: cluster, profile: profile, target: target, openbCompat: openbCompat)
+    index = NodeStateIndex(core: core)
+  }
+
+  /// Places every task of `job`, or none and the reasons.
+  ///
+  /// - Complexity: per task O(classes + distinct free states of feasible classes)
+  public mutating func place(_ job: Job) -> Result<PlacementDecision, Unschedulable> {
+    core.place(job, search: &index)
+  }
+
+  /// Releases everything job `id` holds; returns what it held.
+  @discardableResult
+  public mutating func release(jobID id: String) -> Allocation? {
+    core.release(jobID: id, search: &index)
+  }
+
+  /// Marks node `n` down (no new work) or up again. The caller releases the
+  /// jobs that ran there (see `jobs(on:)`).
+  public mutating func setNodeDown(_ n: NodeID, _ isDown: Bool) {
+    core.setDown(n, isDown)
+    index.nodeChanged(n, core)
+  }
+
+  /// Ids of the jobs holding resources on node `n`.
+  ///
+  /// - Complexity: O(placed tasks)
+  public func jobs(on n: NodeID) -> [String] {
+    core.allocations.values.filter { $0.tasks.contains { $0.node == n } }.map(\.jobID).sorted()
+  }
+
+  /// The cluster state.
+  public var state: ClusterState { core.state }
+
+  /// Placed jobs by id.
+  public var allocations: [String: Allocation] { core.allocations }
+
+  /// The score breakdown of placing `task` of `job` on node `n` as it stands.
+  public func breakdown(job: Job, group: TaskGroup, node n: NodeID) -> [ScoreComponent]? {
+    var ctx = core.ctx
+    ctx.bind(job: job)
+    let c = Int(core.nodeClass[Int(n)])
+    let (shape, _) = core.resolve(GroupRequirement(group, catalog: core.state.cluster.catalog), job,
+                                  classIndex: c)
+    guard let shape else { return nil }
+    return core.profile.breakdown(core.classes[c], core.key(of: n), shape, ctx)
+  }
+
+  /// Number of distinct (class, free state) groups the index holds now.
+  public var distinctStates: Int { index.groups.count - index.freeGroupIDs.count }
+
+  /// Checks the index against the state: every attached node sits in the
+  /// group of its current key, group counts match, and no node is in two places.
+  public func _checkInvariants() {
+    core.state._checkInvariants()
+    var counts = [Int32](repeating: 0, count: index.groups.count)
+    for n in 0..<core.state.nodeCount {
+      let g = index.nodeGroup[n]
+      if g < 0 { continue }
+      counts[Int(g)] += 1
+      precondition(index.groups[Int(g)].key == core.key(of: NodeID(n)), "node \(n) in a stale group")
+      precondition(index.groups[Int(g)].cls == core.nodeClass[n], "node \(n) in another class's group")
+    }
+    let free = Set(index.freeGroupIDs)
+    for (g, grp) in index.groups.enumerated() where !free.contains(Int32(g)) {
+      precondition(grp.count == counts[g], "group \(g) count \(grp.count) != \(counts[g])")
+    }
+  }
+}

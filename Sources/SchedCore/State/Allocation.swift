@@ -1,0 +1,59 @@
+/// One task's share of one node: how much CPU, memory and DPU it holds, which
+/// accelerators (and how much of each) and which exclusive cores.
+public struct TaskAssignment: Sendable, Hashable {
+  public var node: NodeID
+  public var milliCPU: Int64
+  public var memoryMiB: Int64
+  public var dpuUnits: Int32
+  /// Accelerator indices on the node (0-based) with the milli taken from each.
+  public var devices: [DeviceShare]
+  /// Exclusive cores (node-local indices) for tasks asking whole cores;
+  /// empty for fractional-CPU tasks, which share the node's remaining cores.
+  public var cores: [Int32]
+
+  public init(node: NodeID, milliCPU: Int64, memoryMiB: Int64, dpuUnits: Int32,
+              devices: [DeviceShare], cores: [Int32]) {
+    self.node = node
+    self.milliCPU = milliCPU
+    self.memoryMiB = memoryMiB
+    self.dpuUnits = dpuUnits
+    self.devices = devices
+    self.cores = cores
+  }
+
+  /// Total accelerator milli held.
+  public var deviceMilli: Int64 { devices.reduce(0) { $0 + Int64($1.milli) } }
+}
+
+/// A share of one accelerator.
+public struct DeviceShare: Sendable, Hashable {
+  public var index: Int32
+  public var milli: Int32
+
+  public init(index: Int32, milli: Int32) {
+    self.index = index
+    self.milli = milli
+  }
+}
+
+/// What a placed job holds: its task assignments, in placement order.
+public struct Allocation: Sendable, Hashable {
+  public var jobID: String
+  public var tasks: [TaskAssignment]
+
+  public init(jobID: String, tasks: [TaskAssignment]) {
+    self.jobID = jobID
+    self.tasks = tasks
+  }
+}
+
+/// Why a commit was refused (the state is unchanged when one is thrown).
+public struct StateError: Error, Sendable, Hashable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+
+  static func overCommit(_ node: String, _ what: String) -> StateError {
+    StateError("node \(node): \(what) would be over-committed")
+  }
+}

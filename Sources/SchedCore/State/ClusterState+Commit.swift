@@ -1,0 +1,112 @@
+extension ClusterState {
+  /// Takes the resources of `task` from its node.
+  ///
+  /// Throws, leaving the state unchanged, if any dimension, device or core
+  /// is not free: a node is never over-committed.
+  ///
+  /// - Complexity: O(devices + cores of the task)
+  public mutating func commit(_ task: TaskAssignment) throws(StateError) {
+    let i = Int(task.node)
+    guard i >= 0, i < nodeCount else { throw StateError("no node #\(task.node)") }
+    let name = cluster.nodes[i].id
+    guard task.milliCPU >= 0, task.memoryMiB >= 0, task.dpuUnits >= 0 else {
+      throw StateError("node \(name): negative request")
+    }
+    guard task.milliCPU <= freeCPU[i] else { throw .overCommit(name, "CPU") }
+    guard task.memoryMiB <= freeMemory[i] else { throw .overCommit(name, "memory") }
+    guard task.dpuUnits <= freeDPU[i] else { throw .overCommit(name, "DPU") }
+    let base = Int(deviceOffset[i]), count = Int(deviceOffset[i + 1]) - base
+    var seen: Set<Int32> = []
+    for d in task.devices {
+      guard d.index >= 0, Int(d.index) < count, seen.insert(d.index).inserted else {
+        throw StateError("node \(name): bad device index \(d.index)")
+      }
+      guard d.milli > 0, Int(d.milli) <= Int(deviceFree[base + Int(d.index)]) else {
+        throw .overCommit(name, "device \(d.index)")
+      }
+    }
+    for c in task.cores {
+      guard c >= 0, Int(c) < coreWords * 64,
+            coreBits[i * coreWords + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) != 0 else {
+        throw .overCommit(name, "core \(c)")
+      }
+    }
+    guard Int64(task.cores.count) * 1000 <= task.milliCPU else {
+      throw StateError("node \(name): \(task.cores.count) exclusive cores exceed \(task.milliCPU) milli-CPU")
+    }
+    freeCPU[i] -= task.milliCPU
+    freeMemory[i] -= task.memoryMiB
+    freeDPU[i] -= task.dpuUnits
+    for d in task.devices { deviceFree[base + Int(d.index)] -= Int16(d.milli) }
+    for c in task.cores { coreBits[i * coreWords + Int(c) / 64] &= ~(UInt64(1) << UInt64(c % 64)) }
+    #if SCHEDCORE_INTERNAL_CHECKS
+    _checkInvariants(node: task.node)
+    #endif
+  }
+
+  /// Gives the resources of `task` back to its node: the exact inverse of
+  /// `commit(_:)`. Throws, leaving the state unchanged, if that would raise
+  /// any free amount above the node's capacity.
+  ///
+  /// - Complexity: O(devices + cores of the task)
+  public mutating func release(_ task: TaskAssignment) throws(StateError) {
+    let i = Int(task.node)
+    guard i >= 0, i < nodeCount else { throw StateError("no node #\(task.node)") }
+    let node = cluster.nodes[i]
+    guard task.milliCPU >= 0, task.memoryMiB >= 0, task.dpuUnits >= 0,
+          freeCPU[i] + task.milliCPU <= node.milliCPU,
+          freeMemory[i] + task.memoryMiB <= node.memoryMiB,
+          freeDPU[i] + task.dpuUnits <= (node.dpu?.count ?? 0) else {
+      throw StateError("node \(node.id): release exceeds capacity")
+    }
+    let base = Int(deviceOffset[i]), count = Int(deviceOffset[i + 1]) - base
+    for d in task.devices {
+      guard d.index >= 0, Int(d.index) < count, d.milli > 0,
+            Int(deviceFree[base + Int(d.index)]) + Int(d.milli) <= 1000 else {
+        throw StateError("node \(node.id): release exceeds device \(d.index)")
+      }
+    }
+    for c in task.cores {
+      guard c >= 0, Int(c) < Int(node.cores),
+            coreBits[i * coreWords + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) == 0 else {
+        throw StateError("node \(node.id): core \(c) is not held")
+      }
+    }
+    freeCPU[i] += task.milliCPU
+    freeMemory[i] += task.memoryMiB
+    freeDPU[i] += task.dpuUnits
+    for d in task.devices { deviceFree[base + Int(d.index)] += Int16(d.milli) }
+    for c in task.cores { coreBits[i * coreWords + Int(c) / 64] |= UInt64(1) << UInt64(c % 64) }
+    #if SCHEDCORE_INTERNAL_CHECKS
+    _checkInvariants(node: task.node)
+    #endif
+  }
+
+  /// Marks node `n` down or up. A down node takes no new work; what runs
+  /// there is the caller's to release.
+  public mutating func setDown(_ n: NodeID, _ isDown: Bool) {
+    down[Int(n)] = isDown
+  }
+
+  /// Verifies that node `n`'s free amounts lie between zero and its capacity
+  /// in every dimension, per device, and that free cores cover free CPU.
+  public func _checkInvariants(node n: NodeID) {
+    let i = Int(n)
+    let node = cluster.nodes[i]
+    precondition(freeCPU[i] >= 0 && freeCPU[i] <= node.milliCPU, "CPU out of range on \(node.id)")
+    precondition(freeMemory[i] >= 0 && freeMemory[i] <= node.memoryMiB, "memory out of range on \(node.id)")
+    precondition(freeDPU[i] >= 0 && freeDPU[i] <= (node.dpu?.count ?? 0), "DPU out of range on \(node.id)")
+    for f in devices(of: n) { precondition(f >= 0 && f <= 1000, "device out of range on \(node.id)") }
+    var freeCoreCount = 0
+    for w in 0..<coreWords { freeCoreCount += coreBits[i * coreWords + w].nonzeroBitCount }
+    precondition(freeCoreCount >= Int(freeCPU[i] / 1000),
+                 "free cores do not cover free CPU on \(node.id)")
+  }
+
+  /// Verifies every node (see `_checkInvariants(node:)`).
+  ///
+  /// - Complexity: O(nodes + devices)
+  public func _checkInvariants() {
+    for n in 0..<nodeCount { _checkInvariants(node: NodeID(n)) }
+  }
+}

@@ -1,0 +1,85 @@
+import Testing
+@testable import SchedCore
+
+/// The indexed engine must decide exactly as the reference linear scan:
+/// same node, devices, cores and score for every task, same explanation for
+/// every failure, over thousands of random clusters, jobs and profiles.
+@Suite struct EngineEquivalenceTests {
+  static let profiles: [Profile] = Profile.names.compactMap { Profile.named($0, seed: 7) }
+    + [Profile(name: "mixed", scorers: [WeightedScorer(.fgd, weight: 1), WeightedScorer(.bestFit, weight: 0.5),
+                                        WeightedScorer(.latency, weight: 0.3)])]
+
+  @Test(arguments: 0..<40)
+  func engineDecidesLikeReference(block: Int) {
+    var placedCount = 0, failedCount = 0, multiTask = 0
+    defer {
+      // The random cases must exercise both outcomes, or the test proves little.
+      #expect(placedCount > 100 && failedCount > 100 && multiTask > 50,
+              "block \(block): \(placedCount) placed, \(failedCount) failed, \(multiTask) multi-task")
+    }
+    for i in 0..<50 {
+      let seed = UInt64(block * 50 + i)
+      var g = SeededGenerator(seed: seed)
+      let cluster = RandomClusters.cluster(&g)
+      let profile = Self.profiles[Int(seed % UInt64(Self.profiles.count))]
+      var jobs: [Job] = []
+      var placedIDs: [String] = []
+      var jg = SeededGenerator(seed: seed ^ 0xABCD)
+      for j in 0..<30 { jobs.append(RandomClusters.job(&jg, id: "j\(j)", placed: [])) }
+      let target = TargetWorkload.build(from: RandomClusters.samples(jobs), coverage: 0.95,
+                                        catalog: cluster.catalog)
+      var engine = PlacementEngine(cluster: cluster, profile: profile, target: target)
+      var reference = ReferencePlacer(cluster: cluster, profile: profile, target: target)
+      for step in 0..<60 {
+        let action = g.below(10)
+        if action < 3, !placedIDs.isEmpty {
+          let victim = placedIDs.remove(at: Int(g.below(UInt64(placedIDs.count))))
+          let a = engine.release(jobID: victim)
+          let b = reference.release(jobID: victim)
+          #expect(a == b, "seed \(seed) step \(step): release differs")
+        } else if action == 3, cluster.nodes.count > 1 {
+          let n = NodeID(g.below(UInt64(cluster.nodes.count)))
+          let down = !engine.state.isDown(n)
+          if down {
+            for j in engine.jobs(on: n) {
+              engine.release(jobID: j)
+              reference.release(jobID: j)
+              placedIDs.removeAll { $0 == j }
+            }
+          }
+          engine.setNodeDown(n, down)
+          reference.setNodeDown(n, down)
+        } else {
+          var job = RandomClusters.job(&g, id: "s\(step)", placed: placedIDs)
+          job.id = "s\(seed)-\(step)"
+          let a = engine.place(job)
+          let b = reference.place(job)
+          switch (a, b) {
+          case (.success(let x), .success(let y)):
+            #expect(x == y, "seed \(seed) step \(step) profile \(profile.name): engine \(x.allocation.tasks.map(\.node)) reference \(y.allocation.tasks.map(\.node))")
+            placedIDs.append(job.id)
+            placedCount += 1
+            if x.allocation.tasks.count > 1 { multiTask += 1 }
+          case (.failure(let x), .failure(let y)):
+            failedCount += 1
+            #expect(x == y, "seed \(seed) step \(step): explanations differ\n\(x)\n\(y)")
+          default:
+            Issue.record("seed \(seed) step \(step) profile \(profile.name): engine \(a) reference \(b)")
+          }
+        }
+        engine._checkInvariants()
+        #expect(engine.state.free(0) == reference.state.free(0))
+      }
+      // Releasing everything restores an idle cluster: commit/release are inverses.
+      for id in placedIDs {
+        engine.release(jobID: id)
+        reference.release(jobID: id)
+      }
+      for n in 0..<cluster.nodes.count where engine.state.isDown(NodeID(n)) {
+        engine.setNodeDown(NodeID(n), false)
+      }
+      #expect(engine.state.isIdle, "seed \(seed): not idle after releasing everything")
+      engine._checkInvariants()
+    }
+  }
+}
