@@ -2,5 +2,7 @@ import ArgumentParser
 
 extension Schedctl {
   /// The subcommands, in the order `--help` lists them.
-  static let allSubcommands: [any ParsableCommand.Type] = []
+  static let allSubcommands: [any ParsableCommand.Type] = [
+    Bench.self,
+  ]
 }

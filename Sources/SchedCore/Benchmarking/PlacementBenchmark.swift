@@ -1,0 +1,94 @@
+/// A placement throughput and latency measurement shaped like Kubernetes'
+/// scheduler_perf: a cluster, initial jobs placed first (not measured), then
+/// measured jobs; after each measured placement the oldest running job is
+/// released so the cluster stays in a steady state of churn.
+public struct PlacementBenchmark: Sendable {
+  public var nodes: Int
+  public var profile: Profile
+  public var initialJobs: Int
+  public var measuredJobs: Int
+  public var seed: UInt64
+  /// Use the reference linear scan instead of the indexed engine.
+  public var reference: Bool
+
+  public init(nodes: Int, profile: Profile, initialJobs: Int, measuredJobs: Int, seed: UInt64 = 1,
+              reference: Bool = false) {
+    self.nodes = nodes
+    self.profile = profile
+    self.initialJobs = initialJobs
+    self.measuredJobs = measuredJobs
+    self.seed = seed
+    self.reference = reference
+  }
+
+  /// What one run measured.
+  public struct Result: Sendable {
+    /// Per measured placement, nanoseconds.
+    public var latenciesNanos: [UInt64]
+    public var placed: Int
+    public var failed: Int
+    public var wallSeconds: Double
+    /// Distinct (class, free state) groups in the index at the end (engine only).
+    public var distinctStates: Int
+    public var placementsPerSecond: Double { wallSeconds > 0 ? Double(latenciesNanos.count) / wallSeconds : 0 }
+  }
+
+  /// Runs the benchmark on one thread.
+  public func run() -> Result {
+    let cluster = SyntheticCluster.generate(nodes: nodes)
+    let initial = SyntheticCluster.jobs(count: initialJobs, seed: seed, prefix: "i")
+    let measured = SyntheticCluster.jobs(count: measuredJobs, seed: seed &+ 1, prefix: "m")
+    var target = TargetWorkload.empty
+    if profile.usesFGD {
+      let samples = initial.prefix(2000).flatMap { j in j.groups.map {
+        TargetWorkload.Sample(milliCPU: $0.milliCPU, deviceCount: $0.device?.count ?? 0,
+                              milliPerDevice: $0.device?.milliPerDevice ?? 0, models: [])
+      } }
+      target = TargetWorkload.build(from: samples, coverage: profile.fgdCoverage, catalog: cluster.catalog)
+    }
+    if reference {
+      var p = ReferencePlacer(cluster: cluster, profile: profile, target: target)
+      return Self.drive(initial: initial, measured: measured, place: { p.place($0) },
+                        release: { p.release(jobID: $0) }, states: { 0 })
+    }
+    var e = PlacementEngine(cluster: cluster, profile: profile, target: target)
+    return Self.drive(initial: initial, measured: measured, place: { e.place($0) },
+                      release: { e.release(jobID: $0) }, states: { e.distinctStates })
+  }
+
+  static func drive(initial: [Job], measured: [Job],
+                    place: (Job) -> Swift.Result<PlacementDecision, Unschedulable>,
+                    release: (String) -> Allocation?, states: () -> Int) -> Result {
+    var running: [String] = []
+    running.reserveCapacity(initial.count + measured.count)
+    var head = 0
+    for j in initial {
+      if case .success = place(j) { running.append(j.id) }
+    }
+    var lat: [UInt64] = []
+    lat.reserveCapacity(measured.count)
+    var placed = 0, failed = 0
+    let clock = ContinuousClock()
+    let start = clock.now
+    for j in measured {
+      let t0 = clock.now
+      let r = place(j)
+      let d = clock.now - t0
+      lat.append(UInt64(d.components.seconds) * 1_000_000_000 + UInt64(d.components.attoseconds / 1_000_000_000))
+      if case .success = r {
+        placed += 1
+        running.append(j.id)
+      } else {
+        failed += 1
+      }
+      if head < running.count {
+        _ = release(running[head])
+        head += 1
+      }
+    }
+    let wall = clock.now - start
+    let secs = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+    return Result(latenciesNanos: lat, placed: placed, failed: failed, wallSeconds: secs,
+                  distinctStates: states())
+  }
+}
