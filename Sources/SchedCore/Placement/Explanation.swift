@@ -38,6 +38,7 @@ public struct Unschedulable: Error, Sendable, Hashable, CustomStringConvertible 
 /// A placed job: its allocation and, per task, the winning score.
 public struct PlacementDecision: Sendable, Hashable {
   public var allocation: Allocation
-  /// Per task, in allocation order: the total weighted score.
+  /// Per task, in allocation order: the total weighted score (Σ wᵢ·sᵢ with
+  /// every sᵢ in [0, 1]).
   public var scores: [Double]
 }

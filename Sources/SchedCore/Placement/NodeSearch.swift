@@ -1,8 +1,12 @@
 /// One task's search request: its shape on each node class (or the class
 /// reason it cannot run there) and the site rules in force for this task.
-struct TaskQuery {
+struct TaskQuery: Sendable {
   var shapes: [TaskShape?]
   var reasons: [String?]
+  /// Per class: the class-level part of the total score.
+  var classTerm: [Int64] = []
+  /// Per class: the best-fit request term Q (linear profiles).
+  var requestTerm: [Int64] = []
   /// Only this site (gang same-site after the first task), or -1.
   var onlySite: SiteID = -1
   /// Sites ruled out (spread, site-level anti-affinity), with the reason.
@@ -18,7 +22,7 @@ struct TaskQuery {
 /// The best node found for a task.
 struct Candidate {
   var node: NodeID
-  var score: Double
+  var score: Int64
   /// For a shared task under FGD, the free milli of the device FGD chose; else -1.
   var chosenFree: Int32
 }
@@ -66,6 +70,7 @@ extension PlacementCore {
 
     var placed: [TaskAssignment] = []
     var scores: [Double] = []
+    placed.reserveCapacity(job.taskCount)
     func rollback(_ core: inout PlacementCore, _ search: inout S) {
       for a in placed.reversed() {
         core.releaseUnchecked(a)
@@ -73,15 +78,7 @@ extension PlacementCore {
       }
     }
     for group in job.groups {
-      let req = GroupRequirement(group, catalog: state.cluster.catalog)
-      var q = TaskQuery(shapes: [], reasons: [])
-      q.shapes.reserveCapacity(classes.count)
-      q.reasons.reserveCapacity(classes.count)
-      for c in classes.indices {
-        let (shape, reason) = resolve(req, job, classIndex: c)
-        q.shapes.append(shape)
-        q.reasons.append(reason)
-      }
+      var q = query(for: group, of: job)
       if group.spreadSites > max(group.count, 1) {
         rollback(&self, &search)
         return .failure(Unschedulable(
@@ -107,13 +104,44 @@ extension PlacementCore {
         guard commitUnchecked(a) else { preconditionFailure("engine chose a node that does not fit") }
         search.nodeChanged(cand.node, self)
         placed.append(a)
-        scores.append(cand.score)
+        scores.append(ScoreScale.display(cand.score))
         sitesUsed.append(state.cluster.nodes[Int(cand.node)].site)
       }
     }
     let alloc = Allocation(jobID: job.id, tasks: placed)
     record(alloc)
     return .success(PlacementDecision(allocation: alloc, scores: scores))
+  }
+
+  /// The resolved query for `group` of `job`: each class's shape or
+  /// reason and score terms. Memoized on everything it depends on (the
+  /// group's request, the job's latency rule and price ceiling), so a stream
+  /// of similar jobs resolves each kind of request once.
+  mutating func query(for group: TaskGroup, of job: Job) -> TaskQuery {
+    var g = group
+    g.name = ""
+    g.count = 0
+    g.gang = false
+    g.sameSite = false
+    g.spreadSites = 0
+    let key = QueryKey(group: g, latency: job.latency, ceiling: job.priceCeiling)
+    if let q = queryMemo[key] { return q }
+    let req = GroupRequirement(group, catalog: state.cluster.catalog)
+    var q = TaskQuery(shapes: [], reasons: [])
+    q.shapes.reserveCapacity(classes.count)
+    q.reasons.reserveCapacity(classes.count)
+    q.classTerm.reserveCapacity(classes.count)
+    q.requestTerm.reserveCapacity(classes.count)
+    for c in classes.indices {
+      let (shape, reason) = resolve(req, job, classIndex: c)
+      q.shapes.append(shape)
+      q.reasons.append(reason)
+      q.classTerm.append(shape.map { profile.classTerm(classes[c], $0, ctx) } ?? 0)
+      q.requestTerm.append(shape.map { BestFitScorer.requestTerm(classes[c], $0, ctx) } ?? 0)
+    }
+    if queryMemo.count >= 4096 { queryMemo.removeAll(keepingCapacity: true) }
+    queryMemo[key] = q
+    return q
   }
 
   /// Releases everything job `id` holds; `nil` if it holds nothing.
@@ -144,4 +172,11 @@ extension PlacementCore {
     NodeStateKey(milliCPU: state.freeMilliCPU(n), memoryMiB: state.freeMemoryMiB(n),
                  dpuUnits: state.freeDPUs(n), devices: state.devices(of: n))
   }
+}
+
+/// What a resolved `TaskQuery` depends on besides the cluster and profile.
+struct QueryKey: Hashable, Sendable {
+  var group: TaskGroup
+  var latency: LatencyConstraint
+  var ceiling: Money?
 }

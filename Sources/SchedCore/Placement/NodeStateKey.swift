@@ -15,36 +15,44 @@ public struct NodeStateKey: Sendable, Hashable {
   @usableFromInline var d2: UInt64
   @usableFromInline var d3: UInt64
 
+  /// An all-zero key (for class-level scorers, which ignore the state).
+  public static let empty = NodeStateKey(milliCPU: 0, memoryMiB: 0, dpuUnits: 0, devices: [])
+
   /// The most accelerators a node may have.
   public static let maxDevices = 16
 
-  /// Builds the key from free amounts and per-device free milli (any order).
+  /// Builds the key from free amounts and per-device free milli (any order;
+  /// at most `maxDevices` are kept).
   @inlinable
   public init(milliCPU: Int64, memoryMiB: Int64, dpuUnits: Int32, devices: ArraySlice<Int16>) {
     self.milliCPU = milliCPU
     self.memoryMiB = memoryMiB
     self.dpuUnits = dpuUnits
-    self.deviceCount = Int32(devices.count)
-    var tmp: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    if !devices.isEmpty {
-      // Insertion sort into a small fixed buffer, descending.
-      var buf = [Int16](devices)
-      buf.sort(by: >)
-      for (i, v) in buf.enumerated() where i < NodeStateKey.maxDevices {
-        let shift = UInt64((i % 4) * 16)
-        let word = UInt64(UInt16(bitPattern: v)) << shift
-        switch i / 4 {
-        case 0: tmp.0 |= word
-        case 1: tmp.1 |= word
-        case 2: tmp.2 |= word
-        default: tmp.3 |= word
+    let n = min(devices.count, NodeStateKey.maxDevices)
+    self.deviceCount = Int32(n)
+    var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    if n > 0 {
+      withUnsafeMutableBytes(of: &words) { raw in
+        // Insertion sort, descending, straight into the packed words
+        // (little-endian 16-bit lanes: lane i is device i).
+        let b = raw.bindMemory(to: UInt16.self)
+        var i = 0
+        for v in devices where i < n {
+          let u = UInt16(bitPattern: v)
+          var j = i
+          while j > 0 && Int16(bitPattern: b[j - 1]) < v {
+            b[j] = b[j - 1]
+            j -= 1
+          }
+          b[j] = u
+          i += 1
         }
       }
     }
-    d0 = tmp.0
-    d1 = tmp.1
-    d2 = tmp.2
-    d3 = tmp.3
+    d0 = UInt64(littleEndian: words.0)
+    d1 = UInt64(littleEndian: words.1)
+    d2 = UInt64(littleEndian: words.2)
+    d3 = UInt64(littleEndian: words.3)
   }
 
   /// Free milli of the `i`-th most free device (0-based).

@@ -13,6 +13,8 @@ public struct PlacementCore: Sendable {
   var ctx: ScoringContext
   /// Placed jobs.
   public private(set) var allocations: [String: Allocation] = [:]
+  /// Resolved queries (see `query(for:of:)`).
+  var queryMemo: [QueryKey: TaskQuery] = [:]
 
   init(cluster: Cluster, profile: Profile, target: TargetWorkload, openbCompat: Bool) {
     state = ClusterState(cluster: cluster)

@@ -6,7 +6,9 @@
 /// profile and job sequence (tested on thousands of random cases).
 public struct PlacementEngine: Sendable {
   public private(set) var core: PlacementCore
-  var index: NodeStateIndex
+  /// Exactly one is set: trees for linear profiles, state groups otherwise.
+  var trees: ClassTreeIndex?
+  var groups: NodeStateIndex?
 
   /// An engine on an idle `cluster`. `target` is FGD's target workload
   /// (needed only when the profile uses FGD); `openbCompat` switches best-fit
@@ -16,27 +18,49 @@ public struct PlacementEngine: Sendable {
   public init(cluster: Cluster, profile: Profile = .default, target: TargetWorkload = .empty,
               openbCompat: Bool = false) {
     core = PlacementCore(cluster: cluster, profile: profile, target: target, openbCompat: openbCompat)
-    index = NodeStateIndex(core: core)
+    if profile.isLinear {
+      trees = ClassTreeIndex(core: core)
+    } else {
+      groups = NodeStateIndex(core: core)
+    }
   }
+
 
   /// Places every task of `job`, or none and the reasons.
   ///
   /// - Complexity: per task O(classes + distinct free states of feasible classes)
   public mutating func place(_ job: Job) -> Result<PlacementDecision, Unschedulable> {
-    core.place(job, search: &index)
+    if var t = trees {
+      trees = nil
+      defer { trees = t }
+      return core.place(job, search: &t)
+    }
+    guard var g = groups else { preconditionFailure("engine without a search") }
+    groups = nil
+    defer { groups = g }
+    return core.place(job, search: &g)
   }
 
   /// Releases everything job `id` holds; returns what it held.
   @discardableResult
   public mutating func release(jobID id: String) -> Allocation? {
-    core.release(jobID: id, search: &index)
+    if var t = trees {
+      trees = nil
+      defer { trees = t }
+      return core.release(jobID: id, search: &t)
+    }
+    guard var g = groups else { preconditionFailure("engine without a search") }
+    groups = nil
+    defer { groups = g }
+    return core.release(jobID: id, search: &g)
   }
 
   /// Marks node `n` down (no new work) or up again. The caller releases the
   /// jobs that ran there (see `jobs(on:)`).
   public mutating func setNodeDown(_ n: NodeID, _ isDown: Bool) {
     core.setDown(n, isDown)
-    index.nodeChanged(n, core)
+    trees?.nodeChanged(n, core)
+    groups?.nodeChanged(n, core)
   }
 
   /// Ids of the jobs holding resources on node `n`.
@@ -63,13 +87,26 @@ public struct PlacementEngine: Sendable {
     return core.profile.breakdown(core.classes[c], core.key(of: n), shape, ctx)
   }
 
-  /// Number of distinct (class, free state) groups the index holds now.
-  public var distinctStates: Int { index.groups.count - index.freeGroupIDs.count }
+  /// Number of distinct (class, free state) groups the index holds now
+  /// (0 for linear profiles, which search per-class trees instead).
+  public var distinctStates: Int { groups.map { $0.groups.count - $0.freeGroupIDs.count } ?? 0 }
 
   /// Checks the index against the state: every attached node sits in the
   /// group of its current key, group counts match, and no node is in two places.
   public func _checkInvariants() {
     core.state._checkInvariants()
+    if let t = trees {
+      for n in 0..<core.state.nodeCount {
+        let c = Int(core.nodeClass[n])
+        let leaf = t.trees[c].size + Int(t.position[n])
+        let live = !core.state.isDown(NodeID(n)) && !t.excluded.contains(NodeID(n))
+        precondition(t.trees[c].nodeAt[Int(t.position[n])] == NodeID(n), "node \(n) at the wrong leaf")
+        precondition((t.trees[c].cpu[leaf] == core.state.freeMilliCPU(NodeID(n))) == live
+                     || (!live && t.trees[c].cpu[leaf] == -1), "tree leaf of node \(n) is stale")
+      }
+      return
+    }
+    guard let index = groups else { return }
     var counts = [Int32](repeating: 0, count: index.groups.count)
     for n in 0..<core.state.nodeCount {
       let g = index.nodeGroup[n]

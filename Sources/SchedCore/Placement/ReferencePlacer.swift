@@ -50,7 +50,7 @@ struct LinearScan: NodeSearch, Sendable {
       let s = core.key(of: id)
       guard s.fits(shape) else { continue }
       let cls = core.classes[c]
-      var fgd: Double?
+      var fgd: Int64?
       var chosen: Int32 = -1
       if core.profile.usesFGD {
         let e = FGDScorer.evaluate(cls, s, shape, core.ctx)

@@ -1,28 +1,24 @@
 extension NodeStateIndex: NodeSearch {
+  /// Visits every distinct (class, free state) group of the feasible classes
+  /// once; the state-dependent score of a group for a shape is cached.
   mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
-    var bestScore = -Double.infinity
+    var bestScore = Int64.min
     var bestEntry = UInt64.max
     var bestChosen: Int32 = -1
     var found = false
-    let usesFGD = core.profile.usesFGD
-    let byFGD = core.profile.sharesByFGD
     for c in 0..<classGroups.count {
       guard let shape = q.shapes[c] else { continue }
       let cls = core.classes[c]
       if q.onlySite >= 0 && cls.site != q.onlySite { continue }
       if !q.excludedSites.isEmpty && q.excludedSites[cls.site] != nil { continue }
+      let sid = intern(shape)
+      let base = q.classTerm[c]
       let list = classGroups[c].groups
       for g in list {
         let key = groups[Int(g)].key
         guard key.fits(shape) else { continue }
-        var fgd: Double?
-        var chosen: Int32 = -1
-        if usesFGD {
-          let e = fgdCache(cls, key, shape, core)
-          fgd = e.score
-          if byFGD { chosen = e.chosenFree }
-        }
-        let total = core.profile.total(cls, key, shape, core.ctx, fgd: fgd)
+        let (term, chosen) = stateTerm(g, sid, cls, key, shape, core)
+        let total = base &+ term
         if total < bestScore { continue }
         let entry = minEntry(g)
         if total == bestScore && entry >= bestEntry { continue }
@@ -34,6 +30,39 @@ extension NodeStateIndex: NodeSearch {
     }
     guard found else { return nil }
     return Candidate(node: Self.node(of: bestEntry), score: bestScore, chosenFree: bestChosen)
+  }
+
+  mutating func intern(_ shape: TaskShape) -> Int32 {
+    if let id = shapeIDs[shape] { return id }
+    if shapeIDs.count >= 1 << 20 { shapeIDs.removeAll(keepingCapacity: true) }
+    let id = Int32(shapeIDs.count)
+    shapeIDs[shape] = id
+    return id
+  }
+
+  /// The state-dependent score term of group `g` for shape `sid`, and FGD's
+  /// device choice; cached in a direct-mapped table keyed by (group,
+  /// generation, shape), which is exact because a group's state never changes.
+  @inline(__always)
+  mutating func stateTerm(_ g: Int32, _ sid: Int32, _ cls: NodeClass, _ key: NodeStateKey,
+                          _ shape: TaskShape, _ core: PlacementCore) -> (Int64, Int32) {
+    let gen = groups[Int(g)].generation
+    var h = UInt64(UInt32(bitPattern: g)) &* 0x9E37_79B9_7F4A_7C15
+    h ^= UInt64(UInt32(bitPattern: sid)) &* 0xC2B2_AE3D_27D4_EB4F
+    h ^= UInt64(gen) &* 0x1656_67B1_9E37_79F9
+    let slot = Int((h ^ (h >> 29)) & UInt64(scoreCache.count - 1))
+    let e = scoreCache[slot]
+    if e.group == g && e.generation == gen && e.shape == sid { return (e.value, e.chosenFree) }
+    var fgd: Int64?
+    var chosen: Int32 = -1
+    if core.profile.usesFGD {
+      let r = FGDScorer.evaluate(cls, key, shape, core.ctx)
+      fgd = r.score
+      if core.profile.sharesByFGD { chosen = r.chosenFree }
+    }
+    let v = core.profile.stateTerm(cls, key, shape, core.ctx, fgd: fgd)
+    scoreCache[slot] = ScoreCacheEntry(group: g, generation: gen, shape: sid, chosenFree: chosen, value: v)
+    return (v, chosen)
   }
 
   mutating func nodeChanged(_ n: NodeID, _ core: PlacementCore) {
@@ -71,22 +100,4 @@ extension NodeStateIndex: NodeSearch {
     }
     return Explanation(totalNodes: core.state.nodeCount, counts: counts)
   }
-
-  /// FGD's score for a (class, state, shape), memoized: the value is a pure
-  /// function of them and the fixed target workload.
-  mutating func fgdCache(_ cls: NodeClass, _ key: NodeStateKey, _ shape: TaskShape,
-                         _ core: PlacementCore) -> (score: Double, chosenFree: Int32) {
-    let k = FGDKey(key: key, model: cls.acceleratorModel, shape: shape)
-    if let v = fgdMemo[k] { return v }
-    let v = FGDScorer.evaluate(cls, key, shape, core.ctx)
-    if fgdMemo.count > 1 << 20 { fgdMemo.removeAll(keepingCapacity: true) }
-    fgdMemo[k] = v
-    return v
-  }
-}
-
-struct FGDKey: Hashable, Sendable {
-  var key: NodeStateKey
-  var model: DeviceModelID
-  var shape: TaskShape
 }

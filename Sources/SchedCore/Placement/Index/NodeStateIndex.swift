@@ -16,6 +16,8 @@ struct NodeStateIndex: Sendable {
     var heap: Heap<UInt64>
     /// Position in the class's `groups` list.
     var slot: Int32
+    /// Bumped each time the group id is reused (keys the score cache).
+    var generation: UInt32
   }
 
   struct ClassGroups: Sendable {
@@ -32,8 +34,10 @@ struct NodeStateIndex: Sendable {
   var nodeGroup: [Int32]
   /// Nodes ruled out by anti-affinity for the current decision.
   var excluded: Set<NodeID> = []
-  /// Memoized FGD evaluations (see `fgdCache`).
-  var fgdMemo: [FGDKey: (score: Double, chosenFree: Int32)] = [:]
+  /// Direct-mapped cache of state-dependent score terms (see `stateTerm`).
+  var scoreCache: [ScoreCacheEntry] = Array(repeating: ScoreCacheEntry(), count: 1 << 16)
+  /// Interned task shapes for the cache.
+  var shapeIDs: [TaskShape: Int32] = [:]
 
   init(core: PlacementCore) {
     classGroups = Array(repeating: ClassGroups(), count: core.classes.count)
@@ -65,10 +69,11 @@ struct NodeStateIndex: Sendable {
     if let e = classGroups[c].byKey[key] {
       g = e
     } else {
-      let fresh = Group(key: key, cls: Int32(c), count: 0, heap: Heap(),
-                        slot: Int32(classGroups[c].groups.count))
+      var fresh = Group(key: key, cls: Int32(c), count: 0, heap: Heap(),
+                        slot: Int32(classGroups[c].groups.count), generation: 0)
       if let reuse = freeGroupIDs.popLast() {
         g = reuse
+        fresh.generation = groups[Int(g)].generation &+ 1
         groups[Int(g)] = fresh
       } else {
         g = Int32(groups.count)
@@ -123,4 +128,13 @@ struct NodeStateIndex: Sendable {
     }
     preconditionFailure("group \(g) has count \(groups[Int(g)].count) but no live entry")
   }
+}
+
+/// One slot of the score cache: the state term of (group, generation, shape).
+struct ScoreCacheEntry: Sendable {
+  var group: Int32 = -1
+  var generation: UInt32 = 0
+  var shape: Int32 = -1
+  var chosenFree: Int32 = -1
+  var value: Int64 = 0
 }

@@ -38,7 +38,7 @@ enum FGDScorer {
 
   /// The score and, for a shared task, the free milli of the chosen device.
   static func evaluate(_ c: NodeClass, _ s: NodeStateKey, _ t: TaskShape,
-                       _ ctx: ScoringContext) -> (score: Double, chosenFree: Int32) {
+                       _ ctx: ScoringContext) -> (score: Int64, chosenFree: Int32) {
     let n = Int(s.deviceCount)
     return withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(n, 1)) { buf in
       for i in 0..<n { buf[i] = s.device(i) }
@@ -74,7 +74,9 @@ enum FGDScorer {
         best = before - after
       }
       let sig = 1 / (1 + _exp(-best / 1000))
-      let score = ctx.openbCompat ? Double(Int(sig * 100)) / 100 : sig
+      let score = ctx.openbCompat
+        ? Int64((sig * 100).rounded(.towardZero)) * (ScoreScale.unit / 100)
+        : ScoreScale.fixed(sig)
       return (score, chosen)
     }
   }
