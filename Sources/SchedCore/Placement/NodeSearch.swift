@@ -161,8 +161,8 @@ extension PlacementCore {
   }
 
   /// The node-level reason a node of class `c` in state `s` cannot take the task.
-  func nodeReason(_ q: TaskQuery, _ c: Int, _ s: NodeStateKey) -> String? {
-    guard let shape = q.shapes[c] else { return q.reasons[c] }
+  func nodeReason(_ q: TaskQuery, _ c: Int, _ s: NodeStateKey) -> NodeReason? {
+    guard let shape = q.shapes[c] else { return nil }
     return ResourcesFilter.check(s, shape, classes[c], state.cluster)
   }
 

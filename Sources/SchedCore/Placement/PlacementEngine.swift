@@ -98,11 +98,12 @@ public struct PlacementEngine: Sendable {
     if let t = trees {
       for n in 0..<core.state.nodeCount {
         let c = Int(core.nodeClass[n])
-        let leaf = t.trees[c].size + Int(t.position[n])
+        let tree = t.trees[c]
+        let slot = tree.base + tree.size + Int(t.position[n])
         let live = !core.state.isDown(NodeID(n)) && !t.excluded.contains(NodeID(n))
-        precondition(t.trees[c].nodeAt[Int(t.position[n])] == NodeID(n), "node \(n) at the wrong leaf")
-        precondition((t.trees[c].cpu[leaf] == core.state.freeMilliCPU(NodeID(n))) == live
-                     || (!live && t.trees[c].cpu[leaf] == -1), "tree leaf of node \(n) is stale")
+        precondition(t.nodeAt[tree.leafBase + Int(t.position[n])] == NodeID(n), "node \(n) at the wrong leaf")
+        precondition(t.cpu[slot] == (live ? core.state.freeMilliCPU(NodeID(n)) : -1),
+                     "tree leaf of node \(n) is stale")
       }
       return
     }

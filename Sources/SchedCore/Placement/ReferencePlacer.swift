@@ -73,24 +73,20 @@ struct LinearScan: NodeSearch, Sendable {
   }
 
   func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation {
-    var counts: [String: Int] = [:]
+    var counts = ReasonCounts()
     for n in 0..<core.state.nodeCount {
       let id = NodeID(n)
       let c = Int(core.nodeClass[n])
-      let reason: String
       if let r = core.classReason(q, c) {
-        reason = r
+        counts.add(r)
       } else if core.state.isDown(id) {
-        reason = "node down"
+        counts.add(.nodeDown)
       } else if excluded.contains(id) {
-        reason = "anti-affinity"
+        counts.add(.antiAffinity)
       } else if let r = core.nodeReason(q, c, core.key(of: id)) {
-        reason = r
-      } else {
-        continue
+        counts.add(r)
       }
-      counts[reason, default: 0] += 1
     }
-    return Explanation(totalNodes: core.state.nodeCount, counts: counts)
+    return counts.explanation(totalNodes: core.state.nodeCount, core: core)
   }
 }

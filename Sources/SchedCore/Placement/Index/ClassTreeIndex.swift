@@ -1,10 +1,44 @@
 /// The search for linear profiles (best-fit, worst-fit, first-fit, random,
-/// plus class-level scorers): per class, a `ClassTree` finds the feasible
-/// node with the best best-fit term; classes are compared by their exact
-/// fixed-point totals.
+/// plus class-level scorers).
+///
+/// Per node class, a segment tree over the class's nodes keeps per subtree
+/// the maxima of every free dimension (CPU, memory, DPUs, and the k-th
+/// largest device free for each k), the extremes of the best-fit node term U
+/// and the smallest tie-break rank. A search descends only into subtrees
+/// whose maxima could fit the task and whose (U, rank) bounds could beat the
+/// best found; classes are then compared by their exact fixed-point totals.
+///
+/// Correctness never depends on the leaf order; speed does: for best- and
+/// worst-fit the leaves are kept roughly sorted by U (re-sorted after as many
+/// updates as the class has leaves), so the fullest nodes share subtrees and
+/// their small maxima prune them whole; for first-fit/random they stay in
+/// rank order. All trees live in a few flat arrays (no per-class objects).
 struct ClassTreeIndex: NodeSearch, Sendable {
-  var trees: [ClassTree]
-  /// Each node's leaf position in its class tree.
+  struct Tree: Sendable {
+    /// Leaves (a power of two ≥ the class's node count).
+    var size: Int
+    /// Devices per node.
+    var devs: Int
+    /// Offset of this tree's 2·size slots in the per-slot arrays.
+    var base: Int
+    /// Offset of this tree's 2·size·devs slots in `dev`.
+    var devBase: Int
+    /// Offset of this tree's `size` leaves in `nodeAt`.
+    var leafBase: Int
+    var updatesSinceSort: Int
+  }
+
+  var trees: [Tree]
+  var cpu: [Int64]
+  var mem: [Int64]
+  var dpu: [Int32]
+  var dev: [Int16]
+  var uMax: [Int64]
+  var uMin: [Int64]
+  var minRank: [UInt32]
+  /// Node at each leaf, -1 for padding.
+  var nodeAt: [NodeID]
+  /// Each node's leaf position within its class tree.
   var position: [Int32]
   var excluded: Set<NodeID> = []
   /// D = W_best-fit − W_worst-fit (thousandths).
@@ -15,16 +49,34 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   init(core: PlacementCore) {
     var members = Array(repeating: [NodeID](), count: core.classes.count)
     for n in 0..<core.state.nodeCount { members[Int(core.nodeClass[n])].append(NodeID(n)) }
-    var position = Array(repeating: Int32(-1), count: core.state.nodeCount)
-    var trees: [ClassTree] = []
-    trees.reserveCapacity(members.count)
+    var trees: [Tree] = []
+    var slots = 0, devSlots = 0, leaves = 0
     for (c, list) in members.enumerated() {
-      let ordered = list.sorted { core.tieRank[Int($0)] < core.tieRank[Int($1)] }
-      for (i, n) in ordered.enumerated() { position[Int(n)] = Int32(i) }
-      trees.append(ClassTree(nodes: ordered, devices: Int(core.classes[c].deviceCount)))
+      var p = 1
+      while p < max(list.count, 1) { p <<= 1 }
+      let d = Int(core.classes[c].deviceCount)
+      trees.append(Tree(size: p, devs: d, base: slots, devBase: devSlots, leafBase: leaves, updatesSinceSort: 0))
+      slots += 2 * p
+      devSlots += 2 * p * d
+      leaves += p
     }
     self.trees = trees
-    self.position = position
+    cpu = Array(repeating: -1, count: slots)
+    mem = Array(repeating: -1, count: slots)
+    dpu = Array(repeating: -1, count: slots)
+    dev = Array(repeating: -1, count: devSlots)
+    uMax = Array(repeating: .min, count: slots)
+    uMin = Array(repeating: .max, count: slots)
+    minRank = Array(repeating: .max, count: slots)
+    nodeAt = Array(repeating: -1, count: leaves)
+    position = Array(repeating: -1, count: core.state.nodeCount)
+    for (c, list) in members.enumerated() {
+      let ordered = list.sorted { core.tieRank[Int($0)] < core.tieRank[Int($1)] }
+      for (i, n) in ordered.enumerated() {
+        nodeAt[trees[c].leafBase + i] = n
+        position[Int(n)] = Int32(i)
+      }
+    }
     var bf: Int64 = 0, wf: Int64 = 0
     for w in core.profile.scorers {
       if w.kind == .bestFit { bf += ScoreScale.weight(w.weight) }
@@ -32,8 +84,155 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     }
     slope = bf - wf
     worstConstant = wf * ScoreScale.unit
-    for n in 0..<core.state.nodeCount { nodeChanged(NodeID(n), core) }
+    for c in 0..<trees.count { relayLeaves(c, core, sortByU: slope != 0) }
   }
+
+  // MARK: Tree primitives
+
+  /// Writes the leaf at `pos` of class `c` without touching its ancestors.
+  @inline(__always)
+  mutating func writeLeaf(_ c: Int, _ pos: Int, _ s: NodeStateKey?, u: Int64, rank: UInt32) {
+    let t = trees[c]
+    let i = t.base + t.size + pos
+    let di = t.devBase + (t.size + pos) * t.devs
+    if let s {
+      cpu[i] = s.milliCPU
+      mem[i] = s.memoryMiB
+      dpu[i] = s.dpuUnits
+      for k in 0..<t.devs { dev[di + k] = Int16(truncatingIfNeeded: s.device(k)) }
+      uMax[i] = u
+      uMin[i] = u
+    } else {
+      cpu[i] = -1
+      mem[i] = -1
+      dpu[i] = -1
+      for k in 0..<t.devs { dev[di + k] = -1 }
+      uMax[i] = .min
+      uMin[i] = .max
+    }
+    minRank[i] = s == nil ? .max : rank
+  }
+
+  /// Recomputes inner slot `i` (tree-local) of class `c` from its children.
+  @inline(__always)
+  mutating func pull(_ c: Int, _ i: Int) {
+    let t = trees[c]
+    let a = t.base + i, l = t.base + 2 * i, r = l + 1
+    cpu[a] = max(cpu[l], cpu[r])
+    mem[a] = max(mem[l], mem[r])
+    dpu[a] = max(dpu[l], dpu[r])
+    let da = t.devBase + i * t.devs, dl = t.devBase + 2 * i * t.devs, dr = dl + t.devs
+    for k in 0..<t.devs { dev[da + k] = max(dev[dl + k], dev[dr + k]) }
+    uMax[a] = max(uMax[l], uMax[r])
+    uMin[a] = min(uMin[l], uMin[r])
+    minRank[a] = min(minRank[l], minRank[r])
+  }
+
+  /// Writes every leaf of class `c` from the state (after sorting them by
+  /// U then rank when `sortByU`) and rebuilds its inner slots.
+  ///
+  /// - Complexity: O(n log n + n · devices) for the class's n nodes
+  mutating func relayLeaves(_ c: Int, _ core: PlacementCore, sortByU: Bool) {
+    let t = trees[c]
+    var members: [(NodeID, Int64, UInt32)] = []
+    members.reserveCapacity(t.size)
+    for p in 0..<t.size {
+      let n = nodeAt[t.leafBase + p]
+      if n < 0 { continue }
+      let live = !core.state.isDown(n) && !excluded.contains(n)
+      let u = live ? BestFitScorer.stateTerm(core.classes[c], core.key(of: n), core.ctx) : .min
+      members.append((n, u, core.tieRank[Int(n)]))
+    }
+    if sortByU {
+      members.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.2 < $1.2 }
+    }
+    for (i, m) in members.enumerated() {
+      nodeAt[t.leafBase + i] = m.0
+      position[Int(m.0)] = Int32(i)
+      let live = m.1 != .min
+      writeLeaf(c, i, live ? core.key(of: m.0) : nil, u: m.1, rank: m.2)
+    }
+    var i = t.size - 1
+    while i >= 1 {
+      pull(c, i)
+      i -= 1
+    }
+    trees[c].updatesSinceSort = 0
+  }
+
+  /// Whether slot `i` (tree-local) of class `c` may hold a node that fits `s`.
+  @inline(__always)
+  func mayFit(_ t: Tree, _ i: Int, _ s: TaskShape) -> Bool {
+    let a = t.base + i
+    if cpu[a] < s.milliCPU || mem[a] < s.memoryMiB || dpu[a] < s.dpuUnits { return false }
+    if s.deviceCount > 0 {
+      if Int(s.deviceCount) > t.devs { return false }
+      return Int32(dev[t.devBase + i * t.devs + Int(s.deviceCount) - 1]) >= s.milliPerDevice
+    }
+    return true
+  }
+
+  /// The feasible leaf of class `c` that is best by U in `direction` (+1:
+  /// largest U, −1: smallest, 0: ignored), ties to the smallest rank.
+  func bestLeaf(_ c: Int, _ s: TaskShape, direction: Int) -> (pos: Int, u: Int64, rank: UInt32)? {
+    let t = trees[c]
+    if !mayFit(t, 1, s) { return nil }
+    var bestPos = -1
+    var bestU: Int64 = 0
+    var bestRank = UInt32.max
+    return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * Int.bitWidth + 4) { stack in
+      stack[0] = 1
+      var top = 1
+      while top > 0 {
+        top -= 1
+        let i = stack[top]
+        if !mayFit(t, i, s) { continue }
+        let a = t.base + i
+        if bestPos >= 0 {
+          switch direction {
+          case 1:
+            if uMax[a] < bestU || (uMax[a] == bestU && minRank[a] >= bestRank) { continue }
+          case -1:
+            if uMin[a] > bestU || (uMin[a] == bestU && minRank[a] >= bestRank) { continue }
+          default:
+            if minRank[a] >= bestRank { continue }
+          }
+        }
+        if i >= t.size {
+          let u = uMax[a], r = minRank[a]
+          let better: Bool
+          switch direction {
+          case 1: better = bestPos < 0 || u > bestU || (u == bestU && r < bestRank)
+          case -1: better = bestPos < 0 || u < bestU || (u == bestU && r < bestRank)
+          default: better = bestPos < 0 || r < bestRank
+          }
+          if better {
+            bestPos = i - t.size
+            bestU = u
+            bestRank = r
+          }
+          continue
+        }
+        let l = t.base + 2 * i, r = l + 1
+        // Push the less promising child first so the better one is explored first.
+        let leftFirst: Bool
+        switch direction {
+        case 1: leftFirst = uMax[l] > uMax[r] || (uMax[l] == uMax[r] && minRank[l] <= minRank[r])
+        case -1: leftFirst = uMin[l] < uMin[r] || (uMin[l] == uMin[r] && minRank[l] <= minRank[r])
+        default: leftFirst = minRank[l] <= minRank[r]
+        }
+        if leftFirst {
+          stack[top] = 2 * i + 1; stack[top + 1] = 2 * i
+        } else {
+          stack[top] = 2 * i; stack[top + 1] = 2 * i + 1
+        }
+        top += 2
+      }
+      return bestPos < 0 ? nil : (bestPos, bestU, bestRank)
+    }
+  }
+
+  // MARK: NodeSearch
 
   mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
     var bestScore = Int64.min
@@ -45,25 +244,25 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       let cls = core.classes[c]
       if q.onlySite >= 0 && cls.site != q.onlySite { continue }
       if !q.excludedSites.isEmpty && q.excludedSites[cls.site] != nil { continue }
-      guard trees[c].mayFit(1, shape) else { continue }
+      let t = trees[c]
+      guard mayFit(t, 1, shape) else { continue }
       let (a, b) = BestFitScorer.form(cls, core.ctx)
       let base = q.classTerm[c] &+ worstConstant &+ slope &* a
       let k = slope &* b
       // Bound: the best total this class could reach.
-      if direction != 0 {
-        let uBound = direction > 0 ? trees[c].uMax[1] : trees[c].uMin[1]
-        if base &+ k &* (uBound &+ q.requestTerm[c]) < bestScore { continue }
-      } else if base < bestScore {
-        continue
+      let bound: Int64
+      switch direction {
+      case 1: bound = base &+ k &* (uMax[t.base + 1] &+ q.requestTerm[c])
+      case -1: bound = base &+ k &* (uMin[t.base + 1] &+ q.requestTerm[c])
+      default: bound = base
       }
-      guard let (pos, u) = trees[c].best(shape, direction: direction) else { continue }
+      if bound < bestScore || (bound == bestScore && minRank[t.base + 1] >= bestRank) { continue }
+      guard let (pos, u, rank) = bestLeaf(c, shape, direction: direction) else { continue }
       let total = base &+ k &* (u &+ q.requestTerm[c])
-      let node = trees[c].nodeAt[pos]
-      let rank = core.tieRank[Int(node)]
       if total > bestScore || (total == bestScore && rank < bestRank) {
         bestScore = total
         bestRank = rank
-        bestNode = node
+        bestNode = nodeAt[t.leafBase + pos]
       }
     }
     return bestNode < 0 ? nil : Candidate(node: bestNode, score: bestScore, chosenFree: -1)
@@ -72,11 +271,21 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   mutating func nodeChanged(_ n: NodeID, _ core: PlacementCore) {
     let c = Int(core.nodeClass[Int(n)])
     let pos = Int(position[Int(n)])
+    let rank = core.tieRank[Int(n)]
     if core.state.isDown(n) || excluded.contains(n) {
-      trees[c].set(pos, nil, u: 0)
+      writeLeaf(c, pos, nil, u: 0, rank: rank)
     } else {
       let key = core.key(of: n)
-      trees[c].set(pos, key, u: BestFitScorer.stateTerm(core.classes[c], key, core.ctx))
+      writeLeaf(c, pos, key, u: BestFitScorer.stateTerm(core.classes[c], key, core.ctx), rank: rank)
+    }
+    var i = (trees[c].size + pos) >> 1
+    while i >= 1 {
+      pull(c, i)
+      i >>= 1
+    }
+    trees[c].updatesSinceSort += 1
+    if slope != 0 && trees[c].updatesSinceSort > max(64, trees[c].size) {
+      relayLeaves(c, core, sortByU: true)
     }
   }
 
@@ -86,27 +295,26 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   }
 
   func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation {
-    var counts: [String: Int] = [:]
+    var counts = ReasonCounts()
     for c in 0..<trees.count {
       if let r = core.classReason(q, c) {
-        counts[r, default: 0] += core.classes[c].nodeCount
+        counts.add(r, core.classes[c].nodeCount)
         continue
       }
-      for n in trees[c].nodeAt where n >= 0 {
-        let reason: String
+      let t = trees[c]
+      guard let shape = q.shapes[c] else { continue }
+      for p in 0..<t.size {
+        let n = nodeAt[t.leafBase + p]
+        if n < 0 { continue }
         if core.state.isDown(n) {
-          reason = "node down"
+          counts.add(.nodeDown)
         } else if excluded.contains(n) {
-          reason = "anti-affinity"
-        } else if let r = core.nodeReason(q, c, core.key(of: n)) {
-          reason = r
-        } else {
-          continue
+          counts.add(.antiAffinity)
+        } else if let r = ResourceShortage.first(core.state, n, shape) {
+          counts.add(r)
         }
-        counts[reason, default: 0] += 1
       }
     }
-    return Explanation(totalNodes: core.state.nodeCount, counts: counts)
+    return counts.explanation(totalNodes: core.state.nodeCount, core: core)
   }
 }
-

@@ -84,20 +84,20 @@ extension NodeStateIndex: NodeSearch {
   }
 
   func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation {
-    var counts: [String: Int] = [:]
+    var counts = ReasonCounts()
     for c in 0..<classGroups.count {
       if let r = core.classReason(q, c) {
-        counts[r, default: 0] += core.classes[c].nodeCount
+        counts.add(r, core.classes[c].nodeCount)
         continue
       }
       for g in classGroups[c].groups {
         let grp = groups[Int(g)]
-        if let r = core.nodeReason(q, c, grp.key) { counts[r, default: 0] += Int(grp.count) }
+        if let r = core.nodeReason(q, c, grp.key) { counts.add(r, Int(grp.count)) }
       }
       for n in classGroups[c].detached {
-        counts[core.state.isDown(n) ? "node down" : "anti-affinity", default: 0] += 1
+        counts.add(core.state.isDown(n) ? .nodeDown : .antiAffinity)
       }
     }
-    return Explanation(totalNodes: core.state.nodeCount, counts: counts)
+    return counts.explanation(totalNodes: core.state.nodeCount, core: core)
   }
 }
