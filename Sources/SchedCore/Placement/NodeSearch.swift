@@ -7,6 +7,8 @@ struct TaskQuery: Sendable {
   var classTerm: [Int64] = []
   /// Per class: the best-fit request term Q (linear profiles).
   var requestTerm: [Int64] = []
+  /// Per class: the largest best-fit node term U of any node the task fits.
+  var uFeasible: [Int64] = []
   /// Only this site (gang same-site after the first task), or -1.
   var onlySite: SiteID = -1
   /// Sites ruled out (spread, site-level anti-affinity), with the reason.
@@ -138,6 +140,9 @@ extension PlacementCore {
       q.reasons.append(reason)
       q.classTerm.append(shape.map { profile.classTerm(classes[c], $0, ctx) } ?? 0)
       q.requestTerm.append(shape.map { BestFitScorer.requestTerm(classes[c], $0, ctx) } ?? 0)
+      q.uFeasible.append(shape.map {
+        BestFitScorer.stateTerm(classes[c], cpu: $0.milliCPU, mem: $0.memoryMiB, dev: $0.totalDeviceMilli, ctx)
+      } ?? .max)
     }
     if queryMemo.count >= 4096 { queryMemo.removeAll(keepingCapacity: true) }
     queryMemo[key] = q

@@ -102,7 +102,7 @@ public struct PlacementEngine: Sendable {
         let slot = tree.base + tree.size + Int(t.position[n])
         let live = !core.state.isDown(NodeID(n)) && !t.excluded.contains(NodeID(n))
         precondition(t.nodeAt[tree.leafBase + Int(t.position[n])] == NodeID(n), "node \(n) at the wrong leaf")
-        precondition(t.cpu[slot] == (live ? core.state.freeMilliCPU(NodeID(n)) : -1),
+        precondition(t.slots[slot].cpu == (live ? core.state.freeMilliCPU(NodeID(n)) : -1),
                      "tree leaf of node \(n) is stale")
       }
       return

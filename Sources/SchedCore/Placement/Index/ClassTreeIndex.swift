@@ -28,14 +28,20 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var updatesSinceSort: Int
   }
 
+  /// Per tree slot: maxima of CPU, memory and DPUs, extremes of U, and the
+  /// smallest rank, together so a visit touches one cache line.
+  struct Slot: Sendable {
+    var cpu: Int64 = -1
+    var mem: Int64 = -1
+    var uMax: Int64 = .min
+    var uMin: Int64 = .max
+    var minRank: UInt32 = .max
+    var dpu: Int32 = -1
+  }
+
   var trees: [Tree]
-  var cpu: [Int64]
-  var mem: [Int64]
-  var dpu: [Int32]
+  var slots: [Slot]
   var dev: [Int16]
-  var uMax: [Int64]
-  var uMin: [Int64]
-  var minRank: [UInt32]
   /// Node at each leaf, -1 for padding.
   var nodeAt: [NodeID]
   /// Each node's leaf position within its class tree.
@@ -61,13 +67,8 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       leaves += p
     }
     self.trees = trees
-    cpu = Array(repeating: -1, count: slots)
-    mem = Array(repeating: -1, count: slots)
-    dpu = Array(repeating: -1, count: slots)
+    self.slots = Array(repeating: Slot(), count: slots)
     dev = Array(repeating: -1, count: devSlots)
-    uMax = Array(repeating: .min, count: slots)
-    uMin = Array(repeating: .max, count: slots)
-    minRank = Array(repeating: .max, count: slots)
     nodeAt = Array(repeating: -1, count: leaves)
     position = Array(repeating: -1, count: core.state.nodeCount)
     for (c, list) in members.enumerated() {
@@ -96,21 +97,12 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     let i = t.base + t.size + pos
     let di = t.devBase + (t.size + pos) * t.devs
     if let s {
-      cpu[i] = s.milliCPU
-      mem[i] = s.memoryMiB
-      dpu[i] = s.dpuUnits
+      slots[i] = Slot(cpu: s.milliCPU, mem: s.memoryMiB, uMax: u, uMin: u, minRank: rank, dpu: s.dpuUnits)
       for k in 0..<t.devs { dev[di + k] = Int16(truncatingIfNeeded: s.device(k)) }
-      uMax[i] = u
-      uMin[i] = u
     } else {
-      cpu[i] = -1
-      mem[i] = -1
-      dpu[i] = -1
+      slots[i] = Slot()
       for k in 0..<t.devs { dev[di + k] = -1 }
-      uMax[i] = .min
-      uMin[i] = .max
     }
-    minRank[i] = s == nil ? .max : rank
   }
 
   /// Recomputes inner slot `i` (tree-local) of class `c` from its children.
@@ -118,14 +110,12 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   mutating func pull(_ c: Int, _ i: Int) {
     let t = trees[c]
     let a = t.base + i, l = t.base + 2 * i, r = l + 1
-    cpu[a] = max(cpu[l], cpu[r])
-    mem[a] = max(mem[l], mem[r])
-    dpu[a] = max(dpu[l], dpu[r])
+    let sl = slots[l], sr = slots[r]
+    slots[a] = Slot(cpu: max(sl.cpu, sr.cpu), mem: max(sl.mem, sr.mem), uMax: max(sl.uMax, sr.uMax),
+                    uMin: min(sl.uMin, sr.uMin), minRank: min(sl.minRank, sr.minRank),
+                    dpu: max(sl.dpu, sr.dpu))
     let da = t.devBase + i * t.devs, dl = t.devBase + 2 * i * t.devs, dr = dl + t.devs
     for k in 0..<t.devs { dev[da + k] = max(dev[dl + k], dev[dr + k]) }
-    uMax[a] = max(uMax[l], uMax[r])
-    uMin[a] = min(uMin[l], uMin[r])
-    minRank[a] = min(minRank[l], minRank[r])
   }
 
   /// Writes every leaf of class `c` from the state (after sorting them by
@@ -163,8 +153,8 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// Whether slot `i` (tree-local) of class `c` may hold a node that fits `s`.
   @inline(__always)
   func mayFit(_ t: Tree, _ i: Int, _ s: TaskShape) -> Bool {
-    let a = t.base + i
-    if cpu[a] < s.milliCPU || mem[a] < s.memoryMiB || dpu[a] < s.dpuUnits { return false }
+    let sl = slots[t.base + i]
+    if sl.cpu < s.milliCPU || sl.mem < s.memoryMiB || sl.dpu < s.dpuUnits { return false }
     if s.deviceCount > 0 {
       if Int(s.deviceCount) > t.devs { return false }
       return Int32(dev[t.devBase + i * t.devs + Int(s.deviceCount) - 1]) >= s.milliPerDevice
@@ -174,7 +164,10 @@ struct ClassTreeIndex: NodeSearch, Sendable {
 
   /// The feasible leaf of class `c` that is best by U in `direction` (+1:
   /// largest U, −1: smallest, 0: ignored), ties to the smallest rank.
-  func bestLeaf(_ c: Int, _ s: TaskShape, direction: Int) -> (pos: Int, u: Int64, rank: UInt32)? {
+  /// `uFeasible` bounds U from above for every node the task fits (U is
+  /// monotone in free capacity), so subtrees whose smallest U exceeds it
+  /// hold only nodes that are too full.
+  func bestLeaf(_ c: Int, _ s: TaskShape, direction: Int, uFeasible: Int64) -> (pos: Int, u: Int64, rank: UInt32)? {
     let t = trees[c]
     if !mayFit(t, 1, s) { return nil }
     var bestPos = -1
@@ -186,20 +179,21 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       while top > 0 {
         top -= 1
         let i = stack[top]
-        if !mayFit(t, i, s) { continue }
-        let a = t.base + i
+        let sl = slots[t.base + i]
+        if sl.uMin > uFeasible || !mayFit(t, i, s) { continue }
         if bestPos >= 0 {
           switch direction {
           case 1:
-            if uMax[a] < bestU || (uMax[a] == bestU && minRank[a] >= bestRank) { continue }
+            let bound = min(sl.uMax, uFeasible)
+            if bound < bestU || (bound == bestU && sl.minRank >= bestRank) { continue }
           case -1:
-            if uMin[a] > bestU || (uMin[a] == bestU && minRank[a] >= bestRank) { continue }
+            if sl.uMin > bestU || (sl.uMin == bestU && sl.minRank >= bestRank) { continue }
           default:
-            if minRank[a] >= bestRank { continue }
+            if sl.minRank >= bestRank { continue }
           }
         }
         if i >= t.size {
-          let u = uMax[a], r = minRank[a]
+          let u = sl.uMax, r = sl.minRank
           let better: Bool
           switch direction {
           case 1: better = bestPos < 0 || u > bestU || (u == bestU && r < bestRank)
@@ -213,13 +207,15 @@ struct ClassTreeIndex: NodeSearch, Sendable {
           }
           continue
         }
-        let l = t.base + 2 * i, r = l + 1
+        let l = slots[t.base + 2 * i], r = slots[t.base + 2 * i + 1]
         // Push the less promising child first so the better one is explored first.
         let leftFirst: Bool
         switch direction {
-        case 1: leftFirst = uMax[l] > uMax[r] || (uMax[l] == uMax[r] && minRank[l] <= minRank[r])
-        case -1: leftFirst = uMin[l] < uMin[r] || (uMin[l] == uMin[r] && minRank[l] <= minRank[r])
-        default: leftFirst = minRank[l] <= minRank[r]
+        case 1:
+          let bl = min(l.uMax, uFeasible), br = min(r.uMax, uFeasible)
+          leftFirst = bl > br || (bl == br && l.minRank <= r.minRank)
+        case -1: leftFirst = l.uMin < r.uMin || (l.uMin == r.uMin && l.minRank <= r.minRank)
+        default: leftFirst = l.minRank <= r.minRank
         }
         if leftFirst {
           stack[top] = 2 * i + 1; stack[top + 1] = 2 * i
@@ -250,14 +246,16 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       let base = q.classTerm[c] &+ worstConstant &+ slope &* a
       let k = slope &* b
       // Bound: the best total this class could reach.
+      let root = slots[t.base + 1]
+      let uFeasible = q.uFeasible[c]
       let bound: Int64
       switch direction {
-      case 1: bound = base &+ k &* (uMax[t.base + 1] &+ q.requestTerm[c])
-      case -1: bound = base &+ k &* (uMin[t.base + 1] &+ q.requestTerm[c])
+      case 1: bound = base &+ k &* (min(root.uMax, uFeasible) &+ q.requestTerm[c])
+      case -1: bound = base &+ k &* (root.uMin &+ q.requestTerm[c])
       default: bound = base
       }
-      if bound < bestScore || (bound == bestScore && minRank[t.base + 1] >= bestRank) { continue }
-      guard let (pos, u, rank) = bestLeaf(c, shape, direction: direction) else { continue }
+      if bound < bestScore || (bound == bestScore && root.minRank >= bestRank) { continue }
+      guard let (pos, u, rank) = bestLeaf(c, shape, direction: direction, uFeasible: uFeasible) else { continue }
       let total = base &+ k &* (u &+ q.requestTerm[c])
       if total > bestScore || (total == bestScore && rank < bestRank) {
         bestScore = total
