@@ -1,0 +1,56 @@
+/// What one task held on one node over one run interval: the unit the
+/// simulator (or an embedding service) reports to metering. A task that is
+/// preempted or whose node fails ends its record then; if it runs again it
+/// opens a new one.
+public struct UsageRecord: Sendable, Hashable, Codable {
+  public var jobID: String
+  public var tenant: String
+  /// Site id (as in the cluster file).
+  public var site: String
+  /// Node id.
+  public var node: String
+  /// Start and end, µs from the simulation epoch (end ≥ start).
+  public var startMicros: Int64
+  public var endMicros: Int64
+  public var milliCPU: Int64
+  public var memoryMiB: Int64
+  /// Accelerator model (catalog name) and kind, when the task holds devices.
+  public var deviceModel: String?
+  public var deviceKind: DeviceKind?
+  /// Total accelerator milli held (1000 = one whole device).
+  public var deviceMilli: Int64
+  public var dpuUnits: Int32
+
+  public init(jobID: String, tenant: String, site: String, node: String, startMicros: Int64,
+              endMicros: Int64, milliCPU: Int64, memoryMiB: Int64, deviceModel: String? = nil,
+              deviceKind: DeviceKind? = nil, deviceMilli: Int64 = 0, dpuUnits: Int32 = 0) {
+    self.jobID = jobID
+    self.tenant = tenant
+    self.site = site
+    self.node = node
+    self.startMicros = startMicros
+    self.endMicros = endMicros
+    self.milliCPU = milliCPU
+    self.memoryMiB = memoryMiB
+    self.deviceModel = deviceModel
+    self.deviceKind = deviceKind
+    self.deviceMilli = deviceMilli
+    self.dpuUnits = dpuUnits
+  }
+
+  /// Run time in µs (0 if the interval is inverted).
+  public var durationMicros: Int64 { max(0, endMicros - startMicros) }
+}
+
+extension UsageRecord {
+  /// The record for `task` of `job` running on its node from `start` to `end`.
+  public init(job: Job, task: TaskAssignment, cluster: Cluster, startMicros: Int64, endMicros: Int64) {
+    let node = cluster.nodes[Int(task.node)]
+    let model = node.accelerator.map { cluster.catalog[$0.model] }
+    let held = task.deviceMilli
+    self.init(jobID: job.id, tenant: job.tenant, site: cluster.sites[Int(node.site)].id, node: node.id,
+              startMicros: startMicros, endMicros: endMicros, milliCPU: task.milliCPU,
+              memoryMiB: task.memoryMiB, deviceModel: held > 0 ? model?.name : nil,
+              deviceKind: held > 0 ? model?.kind : nil, deviceMilli: held, dpuUnits: task.dpuUnits)
+  }
+}
