@@ -1,0 +1,86 @@
+import Synchronization
+
+/// The embeddable, thread-safe face of SchedCore: one lock around a
+/// `PlacementEngine`. Every method may be called from any thread or task.
+///
+///     let scheduler = Scheduler(cluster: try ClusterSpec.load(path: "cluster.yaml"))
+///     switch scheduler.submit(job) {
+///     case .success(let decision): print(decision.allocation.tasks)
+///     case .failure(let why): print(why.explanation)   // "0/10240 nodes fit: …"
+///     }
+///     scheduler.release(jobID: job.id)
+public final class Scheduler: Sendable {
+  private let engine: Mutex<PlacementEngine>
+
+  /// A scheduler over an idle `cluster`.
+  ///
+  /// - Parameters:
+  ///   - profile: filters/scorers/weights (default: `Profile.default`).
+  ///   - target: FGD's target workload, when the profile uses FGD.
+  /// - Complexity: O(nodes + devices)
+  public init(cluster: Cluster, profile: Profile = .default, target: TargetWorkload = .empty) {
+    engine = Mutex(PlacementEngine(cluster: cluster, profile: profile, target: target))
+  }
+
+  /// Replaces the cluster (and profile); every allocation is dropped.
+  public func load(cluster: Cluster, profile: Profile = .default, target: TargetWorkload = .empty) {
+    let fresh = PlacementEngine(cluster: cluster, profile: profile, target: target)
+    engine.withLock { $0 = fresh }
+  }
+
+  /// Places every task of `job` and reserves its resources, or places
+  /// nothing and returns the reasons.
+  public func submit(_ job: Job) -> Result<PlacementDecision, Unschedulable> {
+    engine.withLock { $0.place(job) }
+  }
+
+  /// Releases what job `id` holds; returns it, or `nil` if it held nothing.
+  @discardableResult
+  public func release(jobID id: String) -> Allocation? {
+    engine.withLock { $0.release(jobID: id) }
+  }
+
+  /// Why `job` could not be placed right now, or `nil` if it could (nothing
+  /// is reserved either way).
+  public func explain(_ job: Job) -> Explanation? {
+    var copy = engine.withLock { $0 }
+    if case .failure(let why) = copy.place(job) { return why.explanation }
+    return nil
+  }
+
+  /// Marks node `n` down (it takes no new work) or up. Jobs on a node going
+  /// down are released and returned, so the caller can resubmit them.
+  @discardableResult
+  public func setNodeDown(_ n: NodeID, _ isDown: Bool) -> [Allocation] {
+    engine.withLock { e in
+      var released: [Allocation] = []
+      if isDown {
+        for id in e.jobs(on: n) {
+          if let a = e.release(jobID: id) { released.append(a) }
+        }
+      }
+      e.setNodeDown(n, isDown)
+      return released
+    }
+  }
+
+  /// The allocation of job `id`, if placed.
+  public func allocation(jobID id: String) -> Allocation? {
+    engine.withLock { $0.allocations[id] }
+  }
+
+  /// Free capacity of node `n`.
+  public func free(node n: NodeID) -> ResourceVector {
+    engine.withLock { $0.state.free(n) }
+  }
+
+  /// A consistent copy of the whole cluster state.
+  public func snapshot() -> ClusterState {
+    engine.withLock { $0.state }
+  }
+
+  /// Number of placed jobs.
+  public var placedJobCount: Int {
+    engine.withLock { $0.allocations.count }
+  }
+}
