@@ -134,23 +134,35 @@ public struct PlacementCore: Sendable {
     var cores: [Int32] = []
     if t.milliCPU > 0, t.milliCPU % 1000 == 0 {
       let need = Int(t.milliCPU / 1000)
-      let freeCores = state.freeCores(n)
-      if freeCores.count >= need {
-        var preferred: Set<Int32> = []
-        if let first = devices.first, let d = node.numa.domain(ofDevice: first.index) {
-          preferred = Set(node.numa.domains[d].cores)
-        } else if node.numa.domains.count > 1 {
-          let best = node.numa.domains.max { a, b in
-            a.cores.filter(freeCores.contains).count < b.cores.filter(freeCores.contains).count
-          }
-          preferred = Set(best?.cores ?? [])
+      cores.reserveCapacity(need)
+      // Prefer the NUMA domain of the first device; without devices, the
+      // domain with the most free cores; then fill from the others in order.
+      var preferred = -1
+      if let first = devices.first, let d = node.numa.domain(ofDevice: first.index) {
+        preferred = d
+      } else if node.numa.domains.count > 1 {
+        var most = -1
+        for (d, dom) in node.numa.domains.enumerated() {
+          var free = 0
+          for c in dom.cores where state.isCoreFree(n, c) { free += 1 }
+          if free > most { most = free; preferred = d }
         }
-        cores = freeCores.filter { preferred.contains($0) }.prefix(need).map { $0 }
-        if cores.count < need {
-          cores += freeCores.filter { !preferred.contains($0) }.prefix(need - cores.count)
-        }
-        cores.sort()
       }
+      if preferred >= 0 {
+        for c in node.numa.domains[preferred].cores where cores.count < need && state.isCoreFree(n, c) {
+          cores.append(c)
+        }
+      }
+      if cores.count < need {
+        var c: Int32 = 0
+        while cores.count < need && c < node.cores {
+          if state.isCoreFree(n, c) && (preferred < 0 || !node.numa.domains[preferred].cores.contains(c)) {
+            cores.append(c)
+          }
+          c += 1
+        }
+      }
+      if cores.count < need { cores = [] } else { cores.sort() }
     }
     return TaskAssignment(node: n, milliCPU: t.milliCPU, memoryMiB: t.memoryMiB,
                           dpuUnits: t.dpuUnits, devices: devices, cores: cores)

@@ -97,7 +97,7 @@ public struct PlacementEngine: Sendable {
     core.state._checkInvariants()
     if let t = trees {
       for n in 0..<core.state.nodeCount {
-        let c = Int(core.nodeClass[n])
+        let c = Int(t.treeOf[Int(core.nodeClass[n])])
         let tree = t.trees[c]
         let slot = tree.base + tree.size + Int(t.position[n])
         let live = !core.state.isDown(NodeID(n)) && !t.excluded.contains(NodeID(n))

@@ -82,6 +82,13 @@ public struct ClusterState: Sendable {
   /// Whether node `n` is down.
   @inlinable public func isDown(_ n: NodeID) -> Bool { down[Int(n)] }
 
+  /// Whether core `c` of node `n` is free (not held exclusively).
+  @inlinable
+  public func isCoreFree(_ n: NodeID, _ c: Int32) -> Bool {
+    guard c >= 0, Int(c) < coreWords * 64 else { return false }
+    return coreBits[Int(n) * coreWords + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) != 0
+  }
+
   /// Free exclusive cores of node `n`, ascending.
   public func freeCores(_ n: NodeID) -> [Int32] {
     var out: [Int32] = []

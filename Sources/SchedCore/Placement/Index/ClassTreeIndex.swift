@@ -37,9 +37,18 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var uMin: Int64 = .max
     var minRank: UInt32 = .max
     var dpu: Int32 = -1
+    /// Bit set of the member classes present in the subtree (see `classBit`).
+    var classes: UInt64 = 0
   }
 
   var trees: [Tree]
+  /// Each class's tree, and each tree's member classes. Classes that differ
+  /// only by site share a tree when no scorer depends on the site (energy,
+  /// price, latency weigh zero) and there are at most 64 sites.
+  var treeOf: [Int32]
+  var treeClasses: [[Int32]]
+  /// Each class's bit in `Slot.classes` (its site's bit when trees are merged).
+  var classBit: [UInt64]
   var slots: [Slot]
   var dev: [Int16]
   /// Node at each leaf, -1 for padding.
@@ -53,14 +62,39 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   let worstConstant: Int64
 
   init(core: PlacementCore) {
-    var members = Array(repeating: [NodeID](), count: core.classes.count)
-    for n in 0..<core.state.nodeCount { members[Int(core.nodeClass[n])].append(NodeID(n)) }
+    let siteFree = core.profile.scorers.allSatisfy {
+      ![.energy, .price, .latency].contains($0.kind) || ScoreScale.weight($0.weight) == 0
+    }
+    let merge = siteFree && core.state.cluster.sites.count <= 64
+    var treeOf: [Int32] = []
+    var treeClasses: [[Int32]] = []
+    var classBit: [UInt64] = []
+    var keyToTree: [NodeClass.Key: Int32] = [:]
+    for (c, cls) in core.classes.enumerated() {
+      let first = core.state.cluster.nodes[Int(cls.firstNode)]
+      var key = NodeClass.key(of: first)
+      if merge { key.site = 0 } else { key.site = SiteID(c) }
+      if let t = keyToTree[key] {
+        treeOf.append(t)
+        treeClasses[Int(t)].append(Int32(c))
+      } else {
+        keyToTree[key] = Int32(treeClasses.count)
+        treeOf.append(Int32(treeClasses.count))
+        treeClasses.append([Int32(c)])
+      }
+      classBit.append(merge ? UInt64(1) << UInt64(cls.site) : 1)
+    }
+    self.treeOf = treeOf
+    self.treeClasses = treeClasses
+    self.classBit = classBit
+    var members = Array(repeating: [NodeID](), count: treeClasses.count)
+    for n in 0..<core.state.nodeCount { members[Int(treeOf[Int(core.nodeClass[n])])].append(NodeID(n)) }
     var trees: [Tree] = []
     var slots = 0, devSlots = 0, leaves = 0
     for (c, list) in members.enumerated() {
       var p = 1
       while p < max(list.count, 1) { p <<= 1 }
-      let d = Int(core.classes[c].deviceCount)
+      let d = Int(core.classes[Int(treeClasses[c][0])].deviceCount)
       trees.append(Tree(size: p, devs: d, base: slots, devBase: devSlots, leafBase: leaves, updatesSinceSort: 0))
       slots += 2 * p
       devSlots += 2 * p * d
@@ -92,12 +126,13 @@ struct ClassTreeIndex: NodeSearch, Sendable {
 
   /// Writes the leaf at `pos` of class `c` without touching its ancestors.
   @inline(__always)
-  mutating func writeLeaf(_ c: Int, _ pos: Int, _ s: NodeStateKey?, u: Int64, rank: UInt32) {
+  mutating func writeLeaf(_ c: Int, _ pos: Int, _ s: NodeStateKey?, u: Int64, rank: UInt32, bit: UInt64) {
     let t = trees[c]
     let i = t.base + t.size + pos
     let di = t.devBase + (t.size + pos) * t.devs
     if let s {
-      slots[i] = Slot(cpu: s.milliCPU, mem: s.memoryMiB, uMax: u, uMin: u, minRank: rank, dpu: s.dpuUnits)
+      slots[i] = Slot(cpu: s.milliCPU, mem: s.memoryMiB, uMax: u, uMin: u, minRank: rank, dpu: s.dpuUnits,
+                      classes: bit)
       for k in 0..<t.devs { dev[di + k] = Int16(truncatingIfNeeded: s.device(k)) }
     } else {
       slots[i] = Slot()
@@ -113,7 +148,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     let sl = slots[l], sr = slots[r]
     slots[a] = Slot(cpu: max(sl.cpu, sr.cpu), mem: max(sl.mem, sr.mem), uMax: max(sl.uMax, sr.uMax),
                     uMin: min(sl.uMin, sr.uMin), minRank: min(sl.minRank, sr.minRank),
-                    dpu: max(sl.dpu, sr.dpu))
+                    dpu: max(sl.dpu, sr.dpu), classes: sl.classes | sr.classes)
     let da = t.devBase + i * t.devs, dl = t.devBase + 2 * i * t.devs, dr = dl + t.devs
     for k in 0..<t.devs { dev[da + k] = max(dev[dl + k], dev[dr + k]) }
   }
@@ -130,7 +165,8 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       let n = nodeAt[t.leafBase + p]
       if n < 0 { continue }
       let live = !core.state.isDown(n) && !excluded.contains(n)
-      let u = live ? BestFitScorer.stateTerm(core.classes[c], core.key(of: n), core.ctx) : .min
+      let cls = core.classes[Int(core.nodeClass[Int(n)])]
+      let u = live ? BestFitScorer.stateTerm(cls, core.key(of: n), core.ctx) : .min
       members.append((n, u, core.tieRank[Int(n)]))
     }
     if sortByU {
@@ -140,7 +176,8 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       nodeAt[t.leafBase + i] = m.0
       position[Int(m.0)] = Int32(i)
       let live = m.1 != .min
-      writeLeaf(c, i, live ? core.key(of: m.0) : nil, u: m.1, rank: m.2)
+      writeLeaf(c, i, live ? core.key(of: m.0) : nil, u: m.1, rank: m.2,
+                bit: classBit[Int(core.nodeClass[Int(m.0)])])
     }
     var i = t.size - 1
     while i >= 1 {
@@ -152,8 +189,9 @@ struct ClassTreeIndex: NodeSearch, Sendable {
 
   /// Whether slot `i` (tree-local) of class `c` may hold a node that fits `s`.
   @inline(__always)
-  func mayFit(_ t: Tree, _ i: Int, _ s: TaskShape) -> Bool {
+  func mayFit(_ t: Tree, _ i: Int, _ s: TaskShape, _ allowed: UInt64) -> Bool {
     let sl = slots[t.base + i]
+    if sl.classes & allowed == 0 { return false }
     if sl.cpu < s.milliCPU || sl.mem < s.memoryMiB || sl.dpu < s.dpuUnits { return false }
     if s.deviceCount > 0 {
       if Int(s.deviceCount) > t.devs { return false }
@@ -167,9 +205,10 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// `uFeasible` bounds U from above for every node the task fits (U is
   /// monotone in free capacity), so subtrees whose smallest U exceeds it
   /// hold only nodes that are too full.
-  func bestLeaf(_ c: Int, _ s: TaskShape, direction: Int, uFeasible: Int64) -> (pos: Int, u: Int64, rank: UInt32)? {
+  func bestLeaf(_ c: Int, _ s: TaskShape, direction: Int, uFeasible: Int64,
+                allowed: UInt64) -> (pos: Int, u: Int64, rank: UInt32)? {
     let t = trees[c]
-    if !mayFit(t, 1, s) { return nil }
+    if !mayFit(t, 1, s, allowed) { return nil }
     var bestPos = -1
     var bestU: Int64 = 0
     var bestRank = UInt32.max
@@ -180,7 +219,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
         top -= 1
         let i = stack[top]
         let sl = slots[t.base + i]
-        if sl.uMin > uFeasible || !mayFit(t, i, s) { continue }
+        if sl.uMin > uFeasible || !mayFit(t, i, s, allowed) { continue }
         if bestPos >= 0 {
           switch direction {
           case 1:
@@ -235,13 +274,23 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var bestRank = UInt32.max
     var bestNode: NodeID = -1
     let direction = slope > 0 ? 1 : (slope < 0 ? -1 : 0)
-    for c in 0..<trees.count {
-      guard let shape = q.shapes[c] else { continue }
+    for tc in 0..<trees.count {
+      // The member classes this task may use; they share shape and terms.
+      var allowed: UInt64 = 0
+      var c = -1
+      for m in treeClasses[tc] {
+        let mc = Int(m)
+        guard q.shapes[mc] != nil else { continue }
+        let site = core.classes[mc].site
+        if q.onlySite >= 0 && site != q.onlySite { continue }
+        if !q.excludedSites.isEmpty && q.excludedSites[site] != nil { continue }
+        allowed |= classBit[mc]
+        if c < 0 { c = mc }
+      }
+      guard c >= 0, let shape = q.shapes[c] else { continue }
       let cls = core.classes[c]
-      if q.onlySite >= 0 && cls.site != q.onlySite { continue }
-      if !q.excludedSites.isEmpty && q.excludedSites[cls.site] != nil { continue }
-      let t = trees[c]
-      guard mayFit(t, 1, shape) else { continue }
+      let t = trees[tc]
+      guard mayFit(t, 1, shape, allowed) else { continue }
       let (a, b) = BestFitScorer.form(cls, core.ctx)
       let base = q.classTerm[c] &+ worstConstant &+ slope &* a
       let k = slope &* b
@@ -255,7 +304,8 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       default: bound = base
       }
       if bound < bestScore || (bound == bestScore && root.minRank >= bestRank) { continue }
-      guard let (pos, u, rank) = bestLeaf(c, shape, direction: direction, uFeasible: uFeasible) else { continue }
+      guard let (pos, u, rank) = bestLeaf(tc, shape, direction: direction, uFeasible: uFeasible,
+                                          allowed: allowed) else { continue }
       let total = base &+ k &* (u &+ q.requestTerm[c])
       if total > bestScore || (total == bestScore && rank < bestRank) {
         bestScore = total
@@ -267,14 +317,16 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   }
 
   mutating func nodeChanged(_ n: NodeID, _ core: PlacementCore) {
-    let c = Int(core.nodeClass[Int(n)])
+    let nc = Int(core.nodeClass[Int(n)])
+    let c = Int(treeOf[nc])
     let pos = Int(position[Int(n)])
     let rank = core.tieRank[Int(n)]
     if core.state.isDown(n) || excluded.contains(n) {
-      writeLeaf(c, pos, nil, u: 0, rank: rank)
+      writeLeaf(c, pos, nil, u: 0, rank: rank, bit: 0)
     } else {
       let key = core.key(of: n)
-      writeLeaf(c, pos, key, u: BestFitScorer.stateTerm(core.classes[c], key, core.ctx), rank: rank)
+      writeLeaf(c, pos, key, u: BestFitScorer.stateTerm(core.classes[nc], key, core.ctx), rank: rank,
+                bit: classBit[nc])
     }
     var i = (trees[c].size + pos) >> 1
     while i >= 1 {
@@ -294,16 +346,16 @@ struct ClassTreeIndex: NodeSearch, Sendable {
 
   func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation {
     var counts = ReasonCounts()
-    for c in 0..<trees.count {
-      if let r = core.classReason(q, c) {
-        counts.add(r, core.classes[c].nodeCount)
-        continue
+    for tc in 0..<trees.count {
+      let t = trees[tc]
+      for m in treeClasses[tc] {
+        if let r = core.classReason(q, Int(m)) { counts.add(r, core.classes[Int(m)].nodeCount) }
       }
-      let t = trees[c]
-      guard let shape = q.shapes[c] else { continue }
       for p in 0..<t.size {
         let n = nodeAt[t.leafBase + p]
         if n < 0 { continue }
+        let c = Int(core.nodeClass[Int(n)])
+        guard core.classReason(q, c) == nil, let shape = q.shapes[c] else { continue }
         if core.state.isDown(n) {
           counts.add(.nodeDown)
         } else if excluded.contains(n) {
