@@ -22,7 +22,7 @@ extension DeviceCatalog {
                 memoryMiB: 16_384, fp32TFLOPS: 8.1, fp16TFLOPS: 65, int8TOPS: 130, tdpWatts: 70),
     DeviceModel(name: "V100-16GB", aliases: ["V100M16"], vendor: "NVIDIA", kind: .gpu, domestic: false,
                 memoryMiB: 16_384, fp64TFLOPS: 7.8, fp32TFLOPS: 15.7, fp16TFLOPS: 125, tdpWatts: 300),
-    DeviceModel(name: "V100-32GB", aliases: ["V100M32", "V100"], vendor: "NVIDIA", kind: .gpu, domestic: false,
+    DeviceModel(name: "V100-32GB", aliases: ["V100M32"], vendor: "NVIDIA", kind: .gpu, domestic: false,
                 memoryMiB: 32_768, fp64TFLOPS: 7.8, fp32TFLOPS: 15.7, fp16TFLOPS: 125, tdpWatts: 300),
     DeviceModel(name: "P100", vendor: "NVIDIA", kind: .gpu, domestic: false,
                 memoryMiB: 16_384, fp64TFLOPS: 5.3, fp32TFLOPS: 10.6, fp16TFLOPS: 21.2, tdpWatts: 300),

@@ -3,6 +3,8 @@ import ArgumentParser
 extension Schedctl {
   /// The subcommands, in the order `--help` lists them.
   static let allSubcommands: [any ParsableCommand.Type] = [
+    Validate.self,
+    ClusterCommand.self,
     Bench.self,
   ]
 }
