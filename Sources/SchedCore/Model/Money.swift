@@ -88,6 +88,25 @@ extension Money {
   }
 }
 
+extension Money {
+  /// Charges `self` per unit-hour for `units`/`per` units over `micros` µs,
+  /// rounded half-to-even to the fen (Int128 intermediate): e.g. memory at a
+  /// GiB-hour price with `units` in MiB and `per` 1024.
+  public func charge(units: Int64, per: Int64, micros: Int64) -> Money? {
+    guard per > 0 else { return nil }
+    let numerator = Int128(fen) * Int128(units) * Int128(micros)
+    let denominator = Int128(per) * Int128(3_600_000_000)
+    let q = roundHalfEven(numerator, denominator)
+    guard q >= Int128(Int64.min), q <= Int128(Int64.max) else { return nil }
+    return Money(fen: Int64(q))
+  }
+
+  /// `self × basisPoints / 10000`, rounded half-to-even to the fen.
+  public func portion(basisPoints: Int64) -> Money {
+    Money(fen: Int64(clamping: roundHalfEven(Int128(fen) * Int128(basisPoints), 10_000)))
+  }
+}
+
 /// `n / d` rounded half to even (banker's rounding), `d > 0`.
 @inlinable
 func roundHalfEven(_ n: Int128, _ d: Int128) -> Int128 {

@@ -47,7 +47,8 @@ extension PlacementCore {
   /// node class once, then for each task asks `search` for the best node,
   /// reserves devices and cores, and commits. On the first task that fits
   /// nowhere, everything this call committed is released again.
-  mutating func place<S: NodeSearch>(_ job: Job, search: inout S) -> Result<PlacementDecision, Unschedulable> {
+  mutating func place<S: NodeSearch>(_ job: Job, search: inout S,
+                                     explain: Bool = true) -> Result<PlacementDecision, Unschedulable> {
     guard allocations[job.id] == nil else {
       return .failure(Unschedulable(jobID: job.id, group: "", task: 0,
                                     explanation: Explanation(totalNodes: state.nodeCount,
@@ -97,7 +98,7 @@ extension PlacementCore {
           for s in distinct where q.excludedSites[s] == nil { q.excludedSites[s] = "spread: site already used" }
         }
         guard let cand = search.best(q, self) else {
-          let why = search.explain(q, self)
+          let why = explain ? search.explain(q, self) : Explanation(totalNodes: state.nodeCount, counts: [:])
           rollback(&self, &search)
           return .failure(Unschedulable(jobID: job.id, group: group.name, task: t, explanation: why))
         }

@@ -177,6 +177,22 @@ public struct PlacementCore: Sendable {
   }
 
   mutating func record(_ a: Allocation) { allocations[a.jobID] = a }
+
+  /// Commits every task of `a` or none.
+  mutating func commitExactly(_ a: Allocation) throws(StateError) {
+    guard allocations[a.jobID] == nil else { throw StateError("job \(a.jobID) already holds resources") }
+    var done: [TaskAssignment] = []
+    for t in a.tasks {
+      do {
+        try state.commit(t)
+        done.append(t)
+      } catch {
+        for d in done.reversed() { try? state.release(d) }
+        throw error
+      }
+    }
+    allocations[a.jobID] = a
+  }
   mutating func forget(_ jobID: String) -> Allocation? { allocations.removeValue(forKey: jobID) }
   mutating func setDown(_ n: NodeID, _ d: Bool) { state.setDown(n, d) }
 }

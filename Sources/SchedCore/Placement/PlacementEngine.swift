@@ -30,15 +30,21 @@ public struct PlacementEngine: Sendable {
   ///
   /// - Complexity: per task O(classes + distinct free states of feasible classes)
   public mutating func place(_ job: Job) -> Result<PlacementDecision, Unschedulable> {
+    place(job, explain: true)
+  }
+
+  /// Places every task of `job`, or none; with `explain: false` a failure
+  /// carries no reasons (cheaper, for schedulers that retry often).
+  public mutating func place(_ job: Job, explain: Bool) -> Result<PlacementDecision, Unschedulable> {
     if var t = trees {
       trees = nil
       defer { trees = t }
-      return core.place(job, search: &t)
+      return core.place(job, search: &t, explain: explain)
     }
     guard var g = groups else { preconditionFailure("engine without a search") }
     groups = nil
     defer { groups = g }
-    return core.place(job, search: &g)
+    return core.place(job, search: &g, explain: explain)
   }
 
   /// Releases everything job `id` holds; returns what it held.
@@ -53,6 +59,17 @@ public struct PlacementEngine: Sendable {
     groups = nil
     defer { groups = g }
     return core.release(jobID: id, search: &g)
+  }
+
+  /// Commits exactly `allocation` (its nodes, devices and cores), as a
+  /// placement of job `allocation.jobID`. Throws, changing nothing, if any
+  /// task does not fit or the job already holds resources.
+  public mutating func commit(_ allocation: Allocation) throws(StateError) {
+    try core.commitExactly(allocation)
+    for t in allocation.tasks {
+      trees?.nodeChanged(t.node, core)
+      groups?.nodeChanged(t.node, core)
+    }
   }
 
   /// Marks node `n` down (no new work) or up again. The caller releases the

@@ -24,3 +24,8 @@ struct FileHandleOutput: Sendable {
   /// Whether the stream is a terminal.
   var isTerminal: Bool { isatty(fd) == 1 }
 }
+
+import ArgumentParser
+import SchedCore
+
+extension QueueMode: ExpressibleByArgument {}

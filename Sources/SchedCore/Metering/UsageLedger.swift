@@ -1,0 +1,73 @@
+/// One charged line: one resource of one usage record, priced at its site
+/// and rounded half-to-even to the fen.
+public struct ChargeLine: Sendable, Hashable, Codable {
+  public var jobID: String
+  public var tenant: String
+  public var site: String
+  /// "cpu", "memory", a device model name, or "dpu".
+  public var resource: String
+  /// The device kind the line is for (`cpu` for CPU and memory lines).
+  public var kind: DeviceKind
+  /// Resource-hours (core-hours, GiB-hours, device-hours), for display.
+  public var quantityHours: Double
+  public var amount: Money
+  public var endMicros: Int64
+}
+
+/// Usage aggregated per tenant, job and site, priced from each site's price
+/// list. Rounding: each line (record × resource) is rounded half-to-even to
+/// the fen; every total is the exact sum of rounded lines, so statements
+/// reconcile to the fen.
+public struct UsageLedger: Sendable {
+  public private(set) var lines: [ChargeLine] = []
+  /// Resource-hours by tenant and resource ("cpu", "memory", model, "dpu").
+  public private(set) var hours: [String: [String: Double]] = [:]
+  /// Normalized compute delivered, by tenant: PFLOPS-hours FP16 (intelligent)
+  /// and FP64 (supercomputing, for devices that serve it).
+  public private(set) var pflopsHoursFP16: [String: Double] = [:]
+  public private(set) var pflopsHoursFP64: [String: Double] = [:]
+  /// Records whose charge would not fit in 64 bits (never in practice).
+  public private(set) var overflowed = 0
+
+  /// Prices `records` on `cluster`.
+  ///
+  /// - Complexity: O(records)
+  public init(cluster: Cluster, records: [UsageRecord]) {
+    var siteIndex: [String: Site] = [:]
+    for s in cluster.sites { siteIndex[s.id] = s }
+    for r in records {
+      guard let site = siteIndex[r.site] else { continue }
+      let d = r.durationMicros
+      let h = Double(d) / 3.6e9
+      func add(_ resource: String, _ kind: DeviceKind, _ qty: Double, _ money: Money?) {
+        guard let money else { overflowed += 1; return }
+        lines.append(ChargeLine(jobID: r.jobID, tenant: r.tenant, site: r.site, resource: resource, kind: kind,
+                                quantityHours: qty, amount: money, endMicros: r.endMicros))
+        hours[r.tenant, default: [:]][resource, default: 0] += qty
+      }
+      add("cpu", .cpu, Double(r.milliCPU) / 1000 * h, site.prices.cpuCoreHour.charge(units: r.milliCPU, per: 1000, micros: d))
+      add("memory", .cpu, Double(r.memoryMiB) / 1024 * h,
+          site.prices.memoryGiBHour.charge(units: r.memoryMiB, per: 1024, micros: d))
+      if r.deviceMilli > 0, let name = r.deviceModel, let model = cluster.catalog.model(named: name) {
+        add(model.name, model.kind, Double(r.deviceMilli) / 1000 * h,
+            site.prices.devicePrice(for: model).charge(units: r.deviceMilli, per: 1000, micros: d))
+        let devHours = Double(r.deviceMilli) / 1000 * h
+        pflopsHoursFP16[r.tenant, default: 0] += devHours * (model.fp16TFLOPS ?? 0) / 1000
+        if model.classes.contains(.supercomputing) {
+          pflopsHoursFP64[r.tenant, default: 0] += devHours * (model.fp64TFLOPS ?? 0) / 1000
+        }
+      }
+      if r.dpuUnits > 0 {
+        add("dpu", .dpu, Double(r.dpuUnits) * h,
+            (site.prices.deviceHour[.dpu] ?? .zero).charge(units: Int64(r.dpuUnits), per: 1, micros: d))
+      }
+    }
+  }
+
+  /// Gross charges by tenant (exact sums of lines).
+  public var grossByTenant: [String: Money] {
+    var out: [String: Money] = [:]
+    for l in lines { out[l.tenant] = Money(fen: (out[l.tenant]?.fen ?? 0) &+ l.amount.fen) }
+    return out
+  }
+}

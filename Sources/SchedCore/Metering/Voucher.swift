@@ -1,0 +1,139 @@
+/// A compute voucher (算力券): a grant that pays `rateBasisPoints`/10000 of
+/// a tenant's eligible charges, up to `capPerYear` in a calendar year.
+public struct Voucher: Sendable, Hashable, Codable {
+  public var id: String
+  public var tenant: String
+  /// Subsidy rate in basis points (5000 = 50 %).
+  public var rateBasisPoints: Int64
+  public var capPerYear: Money
+  /// Device kinds whose lines it subsidises (`cpu` covers CPU and memory); empty = all.
+  public var kinds: Set<DeviceKind>
+
+  public init(id: String, tenant: String, rateBasisPoints: Int64, capPerYear: Money, kinds: Set<DeviceKind> = []) {
+    self.id = id
+    self.tenant = tenant
+    self.rateBasisPoints = min(max(rateBasisPoints, 0), 10_000)
+    self.capPerYear = capPerYear
+    self.kinds = kinds
+  }
+
+  func applies(to line: ChargeLine) -> Bool { kinds.isEmpty || kinds.contains(line.kind) }
+}
+
+/// One tenant's bill: gross, subsidy, net, per job and per voucher.
+public struct TenantStatement: Sendable, Hashable, Codable {
+  public struct JobLine: Sendable, Hashable, Codable {
+    public var jobID: String
+    public var gross: Money
+    public var subsidy: Money
+    public var net: Money
+  }
+
+  public struct VoucherUse: Sendable, Hashable, Codable {
+    public var voucher: String
+    public var used: Money
+    public var remaining: Money
+    /// The job whose charge exhausted the voucher, if it ran out.
+    public var exhaustedByJob: String?
+  }
+
+  public var tenant: String
+  public var gross: Money
+  public var subsidy: Money
+  public var net: Money
+  public var jobs: [JobLine]
+  public var vouchers: [VoucherUse]
+  public var bySite: [String: Money]
+}
+
+/// Settlement of a ledger with vouchers. Vouchers apply line by line in
+/// chronological order (end time, then job id, then line order); several
+/// vouchers of one tenant apply in the order given, each on what the earlier
+/// ones left; a subsidy is the voucher's rate of the line (half-to-even to
+/// the fen), never more than its remaining cap, so a voucher that runs out
+/// mid-job pays part of that line and nothing after.
+public struct Settlement: Sendable, Codable {
+  public var statements: [TenantStatement]
+
+  /// Settles `ledger` with `vouchers` (caps are per settlement period: one year).
+  ///
+  /// - Complexity: O(lines log lines + lines × vouchers)
+  public init(ledger: UsageLedger, vouchers: [Voucher]) {
+    var byTenant: [String: [(Int, ChargeLine)]] = [:]
+    for (i, l) in ledger.lines.enumerated() { byTenant[l.tenant, default: []].append((i, l)) }
+    var out: [TenantStatement] = []
+    for tenant in byTenant.keys.sorted() {
+      let lines = (byTenant[tenant] ?? []).sorted { a, b in
+        (a.1.endMicros, a.1.jobID, a.0) < (b.1.endMicros, b.1.jobID, b.0)
+      }
+      let mine = vouchers.filter { $0.tenant == tenant }
+      var remaining = mine.map(\.capPerYear)
+      var exhausted: [String?] = Array(repeating: nil, count: mine.count)
+      var jobGross: [String: Int64] = [:], jobSub: [String: Int64] = [:]
+      var jobOrder: [String] = []
+      var bySite: [String: Money] = [:]
+      var gross: Int64 = 0, subsidy: Int64 = 0
+      for (_, l) in lines {
+        if jobGross[l.jobID] == nil { jobOrder.append(l.jobID) }
+        jobGross[l.jobID, default: 0] += l.amount.fen
+        gross += l.amount.fen
+        bySite[l.site] = Money(fen: (bySite[l.site]?.fen ?? 0) + l.amount.fen)
+        var left = l.amount.fen
+        for (v, voucher) in mine.enumerated() where voucher.applies(to: l) && remaining[v].fen > 0 && left > 0 {
+          let want = min(Money(fen: left).portion(basisPoints: voucher.rateBasisPoints).fen, left)
+          let pay = min(want, remaining[v].fen)
+          remaining[v] = Money(fen: remaining[v].fen - pay)
+          if remaining[v].fen == 0 && pay > 0 { exhausted[v] = l.jobID }
+          left -= pay
+          subsidy += pay
+          jobSub[l.jobID, default: 0] += pay
+        }
+      }
+      let jobs = jobOrder.map { id in
+        TenantStatement.JobLine(jobID: id, gross: Money(fen: jobGross[id] ?? 0), subsidy: Money(fen: jobSub[id] ?? 0),
+                                net: Money(fen: (jobGross[id] ?? 0) - (jobSub[id] ?? 0)))
+      }
+      let uses = mine.enumerated().map { v, voucher in
+        TenantStatement.VoucherUse(voucher: voucher.id, used: Money(fen: voucher.capPerYear.fen - remaining[v].fen),
+                                   remaining: remaining[v], exhaustedByJob: exhausted[v])
+      }
+      out.append(TenantStatement(tenant: tenant, gross: Money(fen: gross), subsidy: Money(fen: subsidy),
+                                 net: Money(fen: gross - subsidy), jobs: jobs, vouchers: uses, bySite: bySite))
+    }
+    statements = out
+  }
+
+  public var totalGross: Money { Money(fen: statements.reduce(0) { $0 + $1.gross.fen }) }
+  public var totalSubsidy: Money { Money(fen: statements.reduce(0) { $0 + $1.subsidy.fen }) }
+  public var totalNet: Money { Money(fen: statements.reduce(0) { $0 + $1.net.fen }) }
+
+  /// `tenant,gross_yuan,subsidy_yuan,net_yuan` per tenant.
+  public func csv() -> String {
+    var s = "tenant,gross_yuan,subsidy_yuan,net_yuan\n"
+    for t in statements {
+      s += "\(csvField(t.tenant)),\(t.gross.yuanString),\(t.subsidy.yuanString),\(t.net.yuanString)\n"
+    }
+    return s
+  }
+
+  /// `tenant,job,gross_yuan,subsidy_yuan,net_yuan` per job.
+  public func jobsCSV() -> String {
+    var s = "tenant,job,gross_yuan,subsidy_yuan,net_yuan\n"
+    for t in statements {
+      for j in t.jobs {
+        s += "\(csvField(t.tenant)),\(csvField(j.jobID)),\(j.gross.yuanString),\(j.subsidy.yuanString),\(j.net.yuanString)\n"
+      }
+    }
+    return s
+  }
+
+  func csvField(_ s: String) -> String {
+    s.contains(",") || s.contains("\"") ? "\"" + s.doublingQuotes() + "\"" : s
+  }
+}
+
+extension String {
+  func doublingQuotes() -> String {
+    split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"")
+  }
+}

@@ -1,0 +1,52 @@
+/// Seeded random node failures: each node fails on average every
+/// `mtbfMicros` and is repaired after an exponential time with mean `mttrMicros`.
+public struct FailureModel: Sendable, Hashable {
+  public var mtbfMicros: Int64
+  public var mttrMicros: Int64
+
+  public init(mtbfMicros: Int64, mttrMicros: Int64) {
+    self.mtbfMicros = max(1, mtbfMicros)
+    self.mttrMicros = max(1, mttrMicros)
+  }
+}
+
+/// Everything a simulation run depends on besides cluster and jobs.
+public struct SimulationConfig: Sendable {
+  public var profile: Profile
+  public var queue: QueuePolicy
+  public var seed: UInt64
+  /// Time-series sampling step.
+  public var sampleStepMicros: Int64
+  /// Stop at this time (jobs still waiting or running are reported as such).
+  public var horizonMicros: Int64?
+  public var failures: FailureModel?
+  /// FGD target workload (for the FGD profile and the fragmentation metric);
+  /// built from the jobs when empty.
+  public var target: TargetWorkload
+  /// Check the job-state invariant after every event (slow; for tests).
+  public var checkInvariants: Bool
+
+  public init(profile: Profile = .default, queue: QueuePolicy = QueuePolicy(), seed: UInt64 = 42,
+              sampleStepMicros: Int64 = 300_000_000, horizonMicros: Int64? = nil,
+              failures: FailureModel? = nil, target: TargetWorkload = .empty, checkInvariants: Bool = false) {
+    self.profile = profile
+    self.queue = queue
+    self.seed = seed
+    self.sampleStepMicros = max(1_000_000, sampleStepMicros)
+    self.horizonMicros = horizonMicros
+    self.failures = failures
+    self.target = target
+    self.checkInvariants = checkInvariants
+  }
+}
+
+/// Where a submitted job is. Every job is in exactly one state at any time.
+public enum JobPhase: String, Sendable, Hashable, Codable {
+  /// Not yet submitted (its arrival is in the future).
+  case pending
+  case queued
+  case running
+  case finished
+  /// Can never run on this cluster, even idle; see `rejectReason`.
+  case rejected
+}

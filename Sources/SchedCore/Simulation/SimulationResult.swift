@@ -1,0 +1,92 @@
+/// One sample of a time series.
+public struct TimePoint: Sendable, Hashable, Codable {
+  /// Seconds from the simulation epoch.
+  public var t: Double
+  public var value: Double
+}
+
+/// What happened to one job.
+public struct JobOutcome: Sendable, Hashable, Codable {
+  public var id: String
+  public var tenant: String
+  public var priority: PriorityClass
+  public var phase: JobPhase
+  public var submitSeconds: Double
+  /// First start, if it started.
+  public var startSeconds: Double?
+  public var endSeconds: Double?
+  public var waitSeconds: Double?
+  public var runSeconds: Double?
+  public var boundedSlowdown: Double?
+  public var preemptions: Int
+  public var requeues: Int
+  /// Sites of the last placement.
+  public var sites: [String]
+  public var latencyBound: Bool
+  public var rejectReason: String?
+}
+
+/// Summary statistics of a sample.
+public struct Distribution: Sendable, Hashable, Codable {
+  public var count: Int
+  public var mean: Double
+  public var p50: Double
+  public var p95: Double
+  public var p99: Double
+  public var max: Double
+
+  public init(_ values: [Double]) {
+    let v = values.sorted()
+    count = v.count
+    mean = v.isEmpty ? 0 : v.reduce(0, +) / Double(v.count)
+    func q(_ p: Double) -> Double {
+      guard !v.isEmpty else { return 0 }
+      let i = Int((p * Double(v.count - 1)).rounded(.up))
+      return v[Swift.max(0, Swift.min(v.count - 1, i))]
+    }
+    p50 = q(0.50)
+    p95 = q(0.95)
+    p99 = q(0.99)
+    self.max = v.last ?? 0
+  }
+}
+
+/// Everything a simulation measured. Times in seconds unless named otherwise.
+public struct SimulationResult: Sendable, Codable {
+  public var cluster: String
+  public var policy: String
+  public var queueMode: QueueMode
+  public var seed: UInt64
+  public var jobs: Int
+  public var finished: Int
+  public var running: Int
+  public var queued: Int
+  public var rejected: Int
+  /// Preemption events, and distinct jobs preempted at least once.
+  public var preemptions: Int
+  public var preemptedJobs: Int
+  /// Jobs requeued because their node failed.
+  public var failureRequeues: Int
+  public var nodeFailures: Int
+  public var wait: Distribution
+  public var boundedSlowdown: Distribution
+  public var makespanSeconds: Double
+  /// Mean allocated share of capacity over the run, by device kind and by site.
+  public var meanUtilizationByKind: [String: Double]
+  public var meanUtilizationBySite: [String: Double]
+  public var utilizationByKind: [String: [TimePoint]]
+  public var utilizationBySite: [String: [TimePoint]]
+  public var queueLength: [TimePoint]
+  /// Cluster fragmentation (FGD definition) as a share of accelerator capacity.
+  public var fragmentation: [TimePoint]
+  public var latencyBoundJobs: Int
+  public var latencyBoundStarted: Int
+  public var latencyBoundRejected: Int
+  /// Domestic share of delivered accelerator compute (FP16 TFLOPS-hours).
+  public var domesticShare: Double
+  public var energyKWh: Double
+  public var events: Int
+  public var wallSeconds: Double
+  public var outcomes: [JobOutcome]
+  public var usage: [UsageRecord]
+}

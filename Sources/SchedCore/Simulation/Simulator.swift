@@ -1,0 +1,307 @@
+import HeapModule
+
+/// The discrete-event simulator: arrivals, starts, completions (actual run
+/// times), optional node failures and recoveries, and a scheduling pass
+/// after each batch of same-time events. Integer microseconds throughout;
+/// the same seed gives the same result.
+public struct Simulator {
+  struct Event: Comparable {
+    var time: Int64
+    /// Within a time: completions (0), recoveries (1), failures (2), arrivals (3), samples (4).
+    var kind: UInt8
+    var seq: Int64
+    var a: Int32
+    var generation: Int32
+
+    static func < (l: Event, r: Event) -> Bool {
+      (l.time, l.kind, l.seq) < (r.time, r.kind, r.seq)
+    }
+  }
+
+  struct JobRun {
+    var phase: JobPhase = .pending
+    var firstStart: Int64 = -1
+    var runStart: Int64 = 0
+    var end: Int64 = -1
+    var generation: Int32 = 0
+    var preemptions = 0
+    var requeues = 0
+    var queuedSince: Int64 = 0
+    var rejectReason: String?
+    var allocation: Allocation?
+  }
+
+  let cluster: Cluster
+  let jobs: [Job]
+  let config: SimulationConfig
+  var engine: PlacementEngine
+  var idle: PlacementEngine
+  var events = Heap<Event>()
+  var seq: Int64 = 0
+  var run: [JobRun]
+  var queue: [Int32] = []
+  var running: Set<Int32> = []
+  var now: Int64 = 0
+  var rng: SeededGenerator
+  var usage: [UsageRecord] = []
+  var metrics: MetricsRecorder
+  var eventCount = 0
+  var preemptionEvents = 0
+  var failureRequeues = 0
+  var nodeFailures = 0
+  var tenantUse: [String: (cpu: Int64, mem: Int64, dev: Int64)] = [:]
+  var dirty = true
+  var arrived = 0
+
+  /// Runs `jobs` on `cluster` and returns every metric.
+  ///
+  /// - Complexity: roughly O(events × (placement + queue scan)); see Docs/Simulation.md.
+  public static func run(cluster: Cluster, jobs: [Job], config: SimulationConfig,
+                         progress: ((_ events: Int, _ now: Int64) -> Void)? = nil) -> SimulationResult {
+    let clock = ContinuousClock()
+    let start = clock.now
+    var s = Simulator(cluster: cluster, jobs: jobs, config: config)
+    s.loop(progress: progress)
+    s.closeOpenIntervals()
+    let wall = clock.now - start
+    return s.result(wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
+  }
+
+  init(cluster: Cluster, jobs: [Job], config: SimulationConfig) {
+    self.cluster = cluster
+    let ordered = jobs.enumerated().sorted { ($0.element.submitMicros, $0.offset) < ($1.element.submitMicros, $1.offset) }
+      .map(\.element)
+    self.jobs = ordered
+    self.config = config
+    var target = config.target
+    if target.types.isEmpty {
+      target = TargetWorkload.build(from: ordered.prefix(20_000).flatMap { j in
+        j.groups.map {
+          TargetWorkload.Sample(milliCPU: $0.milliCPU, deviceCount: $0.device?.count ?? 0,
+                                milliPerDevice: $0.device?.milliPerDevice ?? 0, models: $0.device?.models ?? [])
+        }
+      }, coverage: config.profile.fgdCoverage, catalog: cluster.catalog)
+    }
+    engine = PlacementEngine(cluster: cluster, profile: config.profile, target: target)
+    idle = PlacementEngine(cluster: cluster, profile: .single(.firstFit))
+    run = Array(repeating: JobRun(), count: ordered.count)
+    rng = SeededGenerator(seed: config.seed)
+    metrics = MetricsRecorder(cluster: cluster, target: target)
+    for (i, j) in ordered.enumerated() {
+      push(Event(time: max(0, j.submitMicros), kind: 3, seq: 0, a: Int32(i), generation: 0))
+    }
+    let first = ordered.first.map { max(0, $0.submitMicros) } ?? 0
+    push(Event(time: first, kind: 4, seq: 0, a: 0, generation: 0))
+    if let f = config.failures, !cluster.nodes.isEmpty {
+      // Cluster-wide failure process: rate = nodes / MTBF.
+      let mean = Double(f.mtbfMicros) / Double(cluster.nodes.count)
+      push(Event(time: first + exponential(mean), kind: 2, seq: 0, a: -1, generation: 0))
+    }
+  }
+
+  mutating func push(_ e: Event) {
+    var e = e
+    seq += 1
+    e.seq = seq
+    events.insert(e)
+  }
+
+  mutating func exponential(_ mean: Double) -> Int64 {
+    let u = max(rng.unit(), 1e-12)
+    let v = -mean * _log(u)
+    return v.isFinite ? Int64(min(v, 9e15)) : 0
+  }
+
+  var horizon: Int64 { config.horizonMicros ?? .max }
+
+  mutating func loop(progress: ((Int, Int64) -> Void)?) {
+    while let e = events.popMin() {
+      if e.time > horizon { break }
+      now = e.time
+      handle(e)
+      eventCount += 1
+      // Drain everything else at this instant before one scheduling pass.
+      while let next = events.min, next.time == now {
+        _ = events.popMin()
+        handle(next)
+        eventCount += 1
+      }
+      if dirty { schedule() }
+      if config.checkInvariants { checkInvariants() }
+      if let progress, eventCount % 4096 == 0 { progress(eventCount, now) }
+      let remaining = arrived < jobs.count || !queue.isEmpty || !running.isEmpty
+      if !remaining && events.min.map({ $0.kind == 4 || $0.kind == 2 || $0.kind == 1 }) ?? true {
+        metrics.sample(at: now, queueLength: 0, engine: engine)
+        break
+      }
+    }
+    if now < horizon, horizon != .max { now = horizon }
+  }
+
+  mutating func handle(_ e: Event) {
+    switch e.kind {
+    case 0: complete(Int(e.a), generation: e.generation)
+    case 1: recover(NodeID(e.a))
+    case 2: fail()
+    case 3: arrive(Int(e.a))
+    default:
+      metrics.sample(at: now, queueLength: queue.count, engine: engine)
+      push(Event(time: now + config.sampleStepMicros, kind: 4, seq: 0, a: 0, generation: 0))
+    }
+  }
+
+  // MARK: Events
+
+  mutating func arrive(_ i: Int) {
+    arrived += 1
+    // Reject what could never run, even on the idle cluster.
+    switch idle.place(jobs[i]) {
+    case .success:
+      idle.release(jobID: jobs[i].id)
+      run[i].phase = .queued
+      run[i].queuedSince = now
+      queue.append(Int32(i))
+      dirty = true
+    case .failure(let why):
+      run[i].phase = .rejected
+      run[i].rejectReason = why.explanation.description
+    }
+  }
+
+  mutating func complete(_ i: Int, generation: Int32) {
+    guard run[i].phase == .running, run[i].generation == generation else { return }
+    stop(i, finished: true)
+    dirty = true
+  }
+
+  mutating func fail() {
+    if let f = config.failures {
+      let mean = Double(f.mtbfMicros) / Double(cluster.nodes.count)
+      push(Event(time: now + max(1, exponential(mean)), kind: 2, seq: 0, a: -1, generation: 0))
+      let n = NodeID(rng.below(UInt64(cluster.nodes.count)))
+      guard !engine.state.isDown(n) else { return }
+      nodeFailures += 1
+      for id in engine.jobs(on: n) {
+        if let i = jobIndex[id] {
+          stop(i, finished: false)
+          run[i].requeues += 1
+          failureRequeues += 1
+          requeue(i)
+        }
+      }
+      engine.setNodeDown(n, true)
+      push(Event(time: now + max(1, exponential(Double(f.mttrMicros))), kind: 1, seq: 0, a: n, generation: 0))
+      dirty = true
+    }
+  }
+
+  mutating func recover(_ n: NodeID) {
+    engine.setNodeDown(n, false)
+    dirty = true
+  }
+
+  var jobIndex: [String: Int] {
+    mutating get {
+      if _jobIndex.isEmpty {
+        for (i, j) in jobs.enumerated() where _jobIndex[j.id] == nil { _jobIndex[j.id] = i }
+      }
+      return _jobIndex
+    }
+  }
+  var _jobIndex: [String: Int] = [:]
+
+  // MARK: Starting and stopping
+
+  mutating func start(_ i: Int, _ a: Allocation) {
+    run[i].phase = .running
+    run[i].allocation = a
+    run[i].runStart = now
+    if run[i].firstStart < 0 { run[i].firstStart = now }
+    run[i].generation += 1
+    running.insert(Int32(i))
+    metrics.started(a, job: jobs[i])
+    addUse(jobs[i].tenant, a, sign: 1)
+    let end = now &+ max(0, jobs[i].actualMicros)
+    push(Event(time: end, kind: 0, seq: 0, a: Int32(i), generation: run[i].generation))
+  }
+
+  mutating func stop(_ i: Int, finished: Bool) {
+    guard let a = run[i].allocation else { return }
+    engine.release(jobID: jobs[i].id)
+    running.remove(Int32(i))
+    for t in a.tasks {
+      usage.append(UsageRecord(job: jobs[i], task: t, cluster: cluster, startMicros: run[i].runStart, endMicros: now))
+    }
+    metrics.stopped(a, job: jobs[i], from: run[i].runStart, to: now)
+    addUse(jobs[i].tenant, a, sign: -1)
+    run[i].allocation = nil
+    if finished {
+      run[i].phase = .finished
+      run[i].end = now
+    }
+  }
+
+  /// Meters what still runs at the end as if it stopped now (it stays running).
+  mutating func closeOpenIntervals() {
+    for r in running.sorted() {
+      let i = Int(r)
+      guard let a = run[i].allocation else { continue }
+      for t in a.tasks {
+        usage.append(UsageRecord(job: jobs[i], task: t, cluster: cluster, startMicros: run[i].runStart, endMicros: now))
+      }
+      metrics.stopped(a, job: jobs[i], from: run[i].runStart, to: now)
+      metrics.account(a, sign: 1)
+    }
+  }
+
+  mutating func requeue(_ i: Int) {
+    run[i].phase = .queued
+    run[i].queuedSince = now
+    queue.append(Int32(i))
+  }
+
+  mutating func addUse(_ tenant: String, _ a: Allocation, sign: Int64) {
+    var u = tenantUse[tenant] ?? (0, 0, 0)
+    for t in a.tasks {
+      u.cpu += sign * t.milliCPU
+      u.mem += sign * t.memoryMiB
+      u.dev += sign * t.deviceMilli
+    }
+    tenantUse[tenant] = u
+  }
+
+  // MARK: Invariant
+
+  /// Every job is in exactly one phase, and the engine holds exactly the
+  /// running jobs.
+  func checkInvariants() {
+    var runningCount = 0
+    for (i, r) in run.enumerated() {
+      switch r.phase {
+      case .running:
+        runningCount += 1
+        precondition(engine.allocations[jobs[i].id] != nil, "running job \(jobs[i].id) holds nothing")
+        precondition(running.contains(Int32(i)), "running job \(jobs[i].id) not in the running set")
+      case .queued:
+        precondition(queue.contains(Int32(i)), "queued job \(jobs[i].id) not in the queue")
+        precondition(engine.allocations[jobs[i].id] == nil, "queued job \(jobs[i].id) holds resources")
+      case .rejected:
+        precondition(r.rejectReason != nil, "rejected job \(jobs[i].id) without a reason")
+      case .pending, .finished:
+        precondition(engine.allocations[jobs[i].id] == nil, "job \(jobs[i].id) holds resources while \(r.phase)")
+      }
+    }
+    precondition(runningCount == running.count && running.count == engine.allocations.count,
+                 "running set and engine disagree")
+    precondition(Set(queue).count == queue.count, "a job is queued twice")
+    engine._checkInvariants()
+  }
+}
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
+#elseif canImport(Darwin)
+import Darwin
+@inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
+#endif

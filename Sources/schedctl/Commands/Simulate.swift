@@ -1,0 +1,180 @@
+import ArgumentParser
+import Foundation
+import SchedCore
+
+extension Schedctl {
+  /// `schedctl simulate`: run a workload through the queue, placement engine,
+  /// simulator and metering, and print what happened.
+  struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Simulate a workload on a cluster and report waits, utilization, energy and billing.",
+      discussion: """
+        With no arguments: the embedded Jing-Jin-Ji reference cluster, one simulated day of the
+        built-in synthetic workload (seed 42), EASY backfilling with preemption, default profile,
+        and the built-in illustrative compute vouchers.
+
+        Examples:
+          schedctl simulate
+          schedctl simulate --jobs 50000 --queue fcfs --policy best-fit --seed 7
+          schedctl simulate --cluster openb:../shared/data/openb/openb_node_list_gpu_node.csv --jobs 5000
+          schedctl simulate --json out/sim.json --csv out/
+        """)
+
+    @Option(help: "Cluster: reference, FILE.yaml, openb:PATH or pai:PATH.")
+    var cluster: String = "reference"
+
+    @Option(help: "Workload: synthetic.")
+    var workload: String = "synthetic"
+
+    @Option(help: "Placement policy: \(Profile.names.joined(separator: ", ")).")
+    var policy: String = "default"
+
+    @Option(help: "Queue mode: fcfs or easy.")
+    var queue: QueueMode = .easy
+
+    @Flag(inversion: .prefixedNo, help: "Let system/online/production jobs preempt lower classes.")
+    var preemption: Bool = true
+
+    @Option(help: "Seed for the workload, tie-breaks and failures.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Simulated hours of arrivals (synthetic workload).")
+    var duration: Double = 24
+
+    @Option(help: "Number of synthetic jobs.")
+    var jobs: Int = 20_000
+
+    @Option(help: "Mean time between failures per node, in hours (0 = no failures).")
+    var mtbfHours: Double = 0
+
+    @Option(help: "Time-series sample step in seconds.")
+    var sampleSeconds: Int = 300
+
+    @Option(help: "Write the full result as JSON to this path.")
+    var json: String?
+
+    @Option(help: "Write per-job results, time series and settlement CSVs into this directory.")
+    var csv: String?
+
+    func validate() throws {
+      guard Profile.named(policy) != nil else {
+        throw ValidationError("--policy: unknown policy '\(policy)' (known: \(Profile.names.joined(separator: ", ")))")
+      }
+      guard workload == "synthetic" else {
+        throw ValidationError("--workload: only 'synthetic' is supported by this build, got '\(workload)'")
+      }
+      guard duration.isFinite, duration > 0, duration <= 24 * 366 else {
+        throw ValidationError("--duration: expected hours in (0, 8784], got \(duration)")
+      }
+      guard jobs >= 1, jobs <= 10_000_000 else { throw ValidationError("--jobs: expected 1...10000000, got \(jobs)") }
+      guard mtbfHours.isFinite, mtbfHours >= 0 else { throw ValidationError("--mtbf-hours: expected ≥ 0, got \(mtbfHours)") }
+      guard sampleSeconds >= 1, sampleSeconds <= 86_400 else {
+        throw ValidationError("--sample-seconds: expected 1...86400, got \(sampleSeconds)")
+      }
+    }
+
+    func run() throws {
+      let c = try loadCluster(cluster)
+      guard let profile = Profile.named(policy, seed: seed) else { throw ExitCode(2) }
+      let durationMicros = Int64(duration * 3.6e9)
+      let workloadJobs = SyntheticWorkload(jobs: jobs, durationMicros: durationMicros, seed: seed, cluster: c).generate()
+      var config = SimulationConfig(profile: profile, queue: QueuePolicy(mode: queue, preemption: preemption),
+                                    seed: seed, sampleStepMicros: Int64(sampleSeconds) * 1_000_000)
+      if mtbfHours > 0 {
+        config.failures = FailureModel(mtbfMicros: Int64(mtbfHours * 3.6e9), mttrMicros: 1_800_000_000)
+      }
+      let progress = Progress(enabled: FileHandleOutput.standardError.isTerminal, horizon: durationMicros)
+      let result = Simulator.run(cluster: c, jobs: workloadJobs, config: config) { events, now in
+        progress.update(events: events, now: now)
+      }
+      progress.finish()
+      let ledger = UsageLedger(cluster: c, records: result.usage)
+      let settlement = Settlement(ledger: ledger, vouchers: Voucher.illustrative)
+      print(SimulationReport.table(result, settlement: settlement, cluster: c))
+      if let json { try writeJSON(result, settlement, to: json) }
+      if let csv { try writeCSV(result, settlement, into: csv) }
+    }
+
+    func writeJSON(_ r: SimulationResult, _ s: Settlement, to path: String) throws {
+      struct Out: Encodable { var kind = "simulate"; var result: SimulationResult; var settlement: Settlement }
+      let enc = JSONEncoder()
+      enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+      try writeFile(path, enc.encode(Out(result: r, settlement: s)))
+    }
+
+    func writeCSV(_ r: SimulationResult, _ s: Settlement, into dir: String) throws {
+      try createDirectory(dir)
+      var jobs = "id,tenant,priority,phase,submit_s,start_s,end_s,wait_s,run_s,bounded_slowdown,preemptions,requeues,sites,reject_reason\n"
+      func o(_ d: Double?) -> String { d.map { String(format: "%.3f", $0) } ?? "" }
+      for j in r.outcomes {
+        let reason = (j.rejectReason ?? "").split(separator: "\"").joined(separator: "'")
+        jobs += "\(j.id),\(j.tenant),\(j.priority.rawValue),\(j.phase.rawValue),\(o(j.submitSeconds)),\(o(j.startSeconds)),"
+          + "\(o(j.endSeconds)),\(o(j.waitSeconds)),\(o(j.runSeconds)),\(o(j.boundedSlowdown)),\(j.preemptions),"
+          + "\(j.requeues),\(j.sites.joined(separator: "|")),\"\(reason)\"\n"
+      }
+      try writeFile(dir + "/jobs.csv", Data(jobs.utf8))
+      var series = "series,t_s,value\n"
+      for (k, v) in r.utilizationByKind.sorted(by: { $0.key < $1.key }) {
+        for p in v { series += "util_kind_\(k),\(o(p.t)),\(String(format: "%.6f", p.value))\n" }
+      }
+      for (k, v) in r.utilizationBySite.sorted(by: { $0.key < $1.key }) {
+        for p in v { series += "util_site_\(k),\(o(p.t)),\(String(format: "%.6f", p.value))\n" }
+      }
+      for p in r.queueLength { series += "queue_length,\(o(p.t)),\(Int(p.value))\n" }
+      for p in r.fragmentation { series += "fragmentation,\(o(p.t)),\(String(format: "%.6f", p.value))\n" }
+      try writeFile(dir + "/timeseries.csv", Data(series.utf8))
+      try writeFile(dir + "/settlement.csv", Data(s.csv().utf8))
+      try writeFile(dir + "/settlement_jobs.csv", Data(s.jobsCSV().utf8))
+    }
+  }
+}
+
+/// Writes `data` to `path`, or exits 2 with a message naming the path.
+func writeFile(_ path: String, _ data: Data) throws {
+  guard FileManager.default.createFile(atPath: path, contents: data) else {
+    FileHandleOutput.standardError.write("\(path): cannot write the file\n")
+    throw ExitCode(2)
+  }
+}
+
+func createDirectory(_ path: String) throws {
+  do {
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  } catch {
+    FileHandleOutput.standardError.write("\(path): cannot create the directory (\(error.localizedDescription))\n")
+    throw ExitCode(2)
+  }
+}
+
+/// Progress on stderr when it is a terminal: events, simulated time, rate.
+final class Progress: @unchecked Sendable {
+  let enabled: Bool
+  let horizon: Int64
+  let clock = ContinuousClock()
+  let start: ContinuousClock.Instant
+  var last: ContinuousClock.Instant
+
+  init(enabled: Bool, horizon: Int64) {
+    self.enabled = enabled
+    self.horizon = horizon
+    start = clock.now
+    last = start
+  }
+
+  func update(events: Int, now: Int64) {
+    guard enabled else { return }
+    let t = clock.now
+    guard t - last > .milliseconds(200) else { return }
+    last = t
+    let secs = Double((t - start).components.seconds) + Double((t - start).components.attoseconds) * 1e-18
+    let rate = secs > 0 ? Double(events) / secs : 0
+    let frac = horizon > 0 ? min(1, Double(now) / Double(horizon)) : 0
+    let eta = frac > 0 ? secs * (1 - frac) / frac : 0
+    FileHandleOutput.standardError.write(String(format: "\r%9d events  sim %6.2f h  %8.0f ev/s  ETA %5.0f s ",
+                                                events, Double(now) / 3.6e9, rate, eta))
+  }
+
+  func finish() {
+    if enabled { FileHandleOutput.standardError.write("\r" + String(repeating: " ", count: 70) + "\r") }
+  }
+}
