@@ -51,49 +51,57 @@ extension Simulator {
     let waitingTenants = Set(order.map { jobs[Int($0)].tenant })
     var startedSet = Set<Int32>()
     var head: Int = -1
-    var shadowTime: Int64 = .max
-    var shadow: PlacementEngine?
+    var reservation: Reservation?
     var depth = 0
     for i32 in order {
       let i = Int(i32)
       guard withinQuota(i, waitingTenants: waitingTenants) else { continue }
       if head < 0 {
-        switch engine.place(jobs[i], explain: false) {
-        case .success(let d):
+        if failedAt[i] != engineVersion, case .success(let d) = engine.place(jobs[i], explain: false) {
           start(i, d.allocation)
           startedSet.insert(i32)
           continue
-        case .failure:
-          if config.queue.preemption, preempt(for: i) {
+        }
+        failedAt[i] = engineVersion
+        // A failed preemption search is retried after a minute of simulated time.
+        if config.queue.preemption, preemptFailedAt[i] < 0 || now - Int64(preemptFailedAt[i]) >= 60_000_000 {
+          if preempt(for: i) {
             startedSet.insert(i32)
             continue
           }
-          if config.queue.mode == .fcfs { break }
-          head = i
-          (shadowTime, shadow) = reservation(for: i)
-          continue
+          preemptFailedAt[i] = Int(now)
         }
-        break
+        if config.queue.mode == .fcfs { break }
+        head = i
+        continue
       }
       // EASY backfill behind the blocked head.
       depth += 1
       if depth > config.queue.backfillDepth { break }
-      let endsInTime = shadowTime != .max && now &+ jobs[i].estimatedMicros <= shadowTime
-      guard case .success(let d) = engine.place(jobs[i], explain: false) else { continue }
-      if endsInTime {
-        start(i, d.allocation)
-        startedSet.insert(i32)
+      guard failedAt[i] != engineVersion else { continue }
+      guard case .success(let d) = engine.place(jobs[i], explain: false) else {
+        failedAt[i] = engineVersion
         continue
       }
-      // Otherwise it may run only on what the head does not need at its reservation.
-      if shadow == nil {
-        // The head cannot fit at any foreseeable time (e.g. its nodes are
-        // down); nothing it could use is being held back for it.
-        start(i, d.allocation)
-        startedSet.insert(i32)
-      } else if var sh = shadow, (try? sh.commit(d.allocation)) != nil {
-        shadow = sh
-        start(i, d.allocation)
+      if reservation == nil {
+        // Computed once a candidate could start, on the state without it.
+        engine.release(jobID: jobs[i].id)
+        if let c = cachedReservation, c.head == head, c.version == reservationVersion {
+          reservation = c.reservation
+        } else {
+          let r = reserve(head)
+          cachedReservation = (head, reservationVersion, r)
+          reservation = r
+        }
+        guard (try? engine.commit(d.allocation)) != nil else { continue }
+      }
+      guard let r = reservation else { continue }
+      // Start now if it ends (by estimate) before the head's reservation, or
+      // if the head's reserved devices, cores and capacity stay free at that
+      // time with this job still running.
+      let endsInTime = r.time != .max && now &+ jobs[i].estimatedMicros <= r.time
+      if endsInTime || r.stillFits(engine.state) {
+        start(i, d.allocation, backfill: true)
         startedSet.insert(i32)
       } else {
         engine.release(jobID: jobs[i].id)
@@ -102,16 +110,14 @@ extension Simulator {
     if !startedSet.isEmpty { queue.removeAll { startedSet.contains($0) } }
   }
 
-  /// The earliest time the blocked head fits, replaying running jobs'
-  /// releases in order of estimated end, and the engine at that time with
-  /// the head placed. `.max` and `nil` when it never fits (e.g. nodes down).
-  func reservation(for head: Int) -> (Int64, PlacementEngine?) {
-    var e = engine
+  /// The head's reservation: replay running jobs' releases in order of
+  /// estimated end on the engine itself until the head fits, note the time,
+  /// the head's placement then and what was released on its nodes, then
+  /// restore the engine exactly (re-committing every released allocation).
+  mutating func reserve(_ head: Int) -> Reservation {
     let ends = running.map { r -> (Int64, Int32) in
-      let rr = run[Int(r)]
-      return (max(now, rr.runStart &+ jobs[Int(r)].estimatedMicros), r)
+      (max(now, run[Int(r)].runStart &+ jobs[Int(r)].estimatedMicros), r)
     }.sorted { $0 < $1 }
-    // Skip placement attempts until the freed CPU and device milli could cover the head.
     var needCPU: Int64 = 0, needDev: Int64 = 0
     for g in jobs[head].groups {
       needCPU += Int64(g.count) * g.milliCPU
@@ -119,12 +125,14 @@ extension Simulator {
     }
     var freeCPU = metrics.capacityCPUInt - metrics.allocatedCPU
     var freeDev = metrics.capacityDeviceInt - metrics.allocatedDevice
+    var released: [Allocation] = []
+    var result = Reservation(time: .max, head: nil, released: [:])
     var k = 0
     while k < ends.count {
-      // Release every job ending at the same estimated time together.
       let t = ends[k].0
       while k < ends.count && ends[k].0 == t {
-        if let a = e.release(jobID: jobs[Int(ends[k].1)].id) {
+        if let a = engine.release(jobID: jobs[Int(ends[k].1)].id) {
+          released.append(a)
           for task in a.tasks {
             freeCPU += task.milliCPU
             freeDev += task.deviceMilli
@@ -132,11 +140,19 @@ extension Simulator {
         }
         k += 1
       }
-      if freeCPU >= needCPU && freeDev >= needDev, case .success = e.place(jobs[head], explain: false) {
-        return (t, e)
+      if freeCPU >= needCPU && freeDev >= needDev, case .success(let d) = engine.place(jobs[head], explain: false) {
+        var rel: [NodeID: [TaskAssignment]] = [:]
+        let nodes = Set(d.allocation.tasks.map(\.node))
+        for a in released { for task in a.tasks where nodes.contains(task.node) { rel[task.node, default: []].append(task) } }
+        result = Reservation(time: t, head: d.allocation, released: rel)
+        engine.release(jobID: jobs[head].id)
+        break
       }
     }
-    return (.max, nil)
+    for a in released.reversed() {
+      do { try engine.commit(a) } catch { preconditionFailure("could not restore \(a.jobID): \(error)") }
+    }
+    return result
   }
 
   /// Evicts the smallest set of lower-priority jobs (fewest tasks, then least
@@ -153,6 +169,22 @@ extension Simulator {
       candidates.append((a.tasks.count, elapsed * size, r))
     }
     guard !candidates.isEmpty else { return false }
+    // Necessary condition before any copying: free plus all victims' CPU and
+    // device milli must cover the job.
+    var needCPU: Int64 = 0, needDev: Int64 = 0
+    for g in j.groups {
+      needCPU += Int64(g.count) * g.milliCPU
+      needDev += Int64(g.count) * Int64(g.device?.count ?? 0) * Int64(g.device?.milliPerDevice ?? 0)
+    }
+    var haveCPU = metrics.capacityCPUInt - metrics.allocatedCPU
+    var haveDev = metrics.capacityDeviceInt - metrics.allocatedDevice
+    for c in candidates.prefix(16) {
+      for t in run[Int(c.r)].allocation?.tasks ?? [] {
+        haveCPU += t.milliCPU
+        haveDev += t.deviceMilli
+      }
+    }
+    guard haveCPU >= needCPU && haveDev >= needDev else { return false }
     candidates.sort { ($0.tasks, $0.lost, $0.r) < ($1.tasks, $1.lost, $1.r) }
     // Grow a victim set in that order until the job fits (at most 16 victims).
     var e = engine
@@ -180,6 +212,43 @@ extension Simulator {
     }
     guard case .success(let d) = engine.place(j, explain: false) else { return false }
     start(i, d.allocation)
+    return true
+  }
+}
+
+/// A blocked head's EASY reservation: when it fits (by running jobs'
+/// estimated ends), where it would go, and what will have been released on
+/// those nodes by then.
+struct Reservation {
+  var time: Int64
+  var head: Allocation?
+  var released: [NodeID: [TaskAssignment]]
+
+  /// Whether the head's reserved placement still fits at `time` on the
+  /// current state plus the releases: every capacity dimension, every
+  /// reserved device and every reserved core.
+  func stillFits(_ state: ClusterState) -> Bool {
+    guard let head else { return true }  // cannot fit at any foreseeable time: nothing to protect
+    var perNode: [NodeID: [TaskAssignment]] = [:]
+    for t in head.tasks { perNode[t.node, default: []].append(t) }
+    for (n, hs) in perNode {
+      let rel = released[n] ?? []
+      var cpu = state.freeMilliCPU(n), mem = state.freeMemoryMiB(n), dpu = Int64(state.freeDPUs(n))
+      var dev = state.devices(of: n).map { Int64($0) }
+      var cores = Set(state.freeCores(n))
+      for r in rel {
+        cpu += r.milliCPU; mem += r.memoryMiB; dpu += Int64(r.dpuUnits)
+        for d in r.devices where Int(d.index) < dev.count { dev[Int(d.index)] += Int64(d.milli) }
+        cores.formUnion(r.cores)
+      }
+      for h in hs {
+        cpu -= h.milliCPU; mem -= h.memoryMiB; dpu -= Int64(h.dpuUnits)
+        for d in h.devices where Int(d.index) < dev.count { dev[Int(d.index)] -= Int64(d.milli) }
+        for c in h.cores where !cores.contains(c) { return false }
+        cores.subtract(h.cores)
+      }
+      if cpu < 0 || mem < 0 || dpu < 0 || dev.contains(where: { $0 < 0 }) { return false }
+    }
     return true
   }
 }

@@ -52,6 +52,15 @@ public struct Simulator {
   var tenantUse: [String: (cpu: Int64, mem: Int64, dev: Int64)] = [:]
   var dirty = true
   var arrived = 0
+  /// Bumped whenever the engine's state changes (start, stop, node down/up):
+  /// a job that failed to place at the current version is not retried.
+  var engineVersion = 0
+  var failedAt: [Int]
+  var preemptFailedAt: [Int]
+  /// Bumped by every change that can move the head's reservation: stops,
+  /// starts other than backfills (which are checked not to), node changes.
+  var reservationVersion = 0
+  var cachedReservation: (head: Int, version: Int, reservation: Reservation)?
 
   /// Runs `jobs` on `cluster` and returns every metric.
   ///
@@ -85,6 +94,8 @@ public struct Simulator {
     engine = PlacementEngine(cluster: cluster, profile: config.profile, target: target)
     idle = PlacementEngine(cluster: cluster, profile: .single(.firstFit))
     run = Array(repeating: JobRun(), count: ordered.count)
+    failedAt = Array(repeating: -1, count: ordered.count)
+    preemptFailedAt = Array(repeating: -1, count: ordered.count)
     rng = SeededGenerator(seed: config.seed)
     metrics = MetricsRecorder(cluster: cluster, target: target)
     for (i, j) in ordered.enumerated() {
@@ -190,6 +201,8 @@ public struct Simulator {
         }
       }
       engine.setNodeDown(n, true)
+      engineVersion += 1
+      reservationVersion += 1
       push(Event(time: now + max(1, exponential(Double(f.mttrMicros))), kind: 1, seq: 0, a: n, generation: 0))
       dirty = true
     }
@@ -197,6 +210,8 @@ public struct Simulator {
 
   mutating func recover(_ n: NodeID) {
     engine.setNodeDown(n, false)
+    engineVersion += 1
+    reservationVersion += 1
     dirty = true
   }
 
@@ -212,7 +227,9 @@ public struct Simulator {
 
   // MARK: Starting and stopping
 
-  mutating func start(_ i: Int, _ a: Allocation) {
+  mutating func start(_ i: Int, _ a: Allocation, backfill: Bool = false) {
+    engineVersion += 1
+    if !backfill { reservationVersion += 1 }
     run[i].phase = .running
     run[i].allocation = a
     run[i].runStart = now
@@ -227,6 +244,8 @@ public struct Simulator {
 
   mutating func stop(_ i: Int, finished: Bool) {
     guard let a = run[i].allocation else { return }
+    engineVersion += 1
+    reservationVersion += 1
     engine.release(jobID: jobs[i].id)
     running.remove(Int32(i))
     for t in a.tasks {
