@@ -111,47 +111,74 @@ extension Simulator {
   }
 
   /// The head's reservation: replay running jobs' releases in order of
-  /// estimated end on the engine itself until the head fits, note the time,
-  /// the head's placement then and what was released on its nodes, then
-  /// restore the engine exactly (re-committing every released allocation).
+  /// estimated end on the engine itself to find the first end time at which
+  /// the head fits, note its placement then and what was released on its
+  /// nodes, then restore the engine exactly (re-committing every released
+  /// allocation). The search gallops (1, 2, 4, … end times) and then bisects,
+  /// so it makes O(log running) placement attempts; it finds the earliest
+  /// time when fitting is monotone in released capacity.
   mutating func reserve(_ head: Int) -> Reservation {
     let ends = running.map { r -> (Int64, Int32) in
       (max(now, run[Int(r)].runStart &+ jobs[Int(r)].estimatedMicros), r)
     }.sorted { $0 < $1 }
-    var needCPU: Int64 = 0, needDev: Int64 = 0
-    for g in jobs[head].groups {
-      needCPU += Int64(g.count) * g.milliCPU
-      needDev += Int64(g.count) * Int64(g.device?.count ?? 0) * Int64(g.device?.milliPerDevice ?? 0)
+    // Distinct end times and the running jobs ending at each.
+    var times: [Int64] = []
+    var batches: [[Int32]] = []
+    for (t, r) in ends {
+      if times.last == t { batches[batches.count - 1].append(r) } else { times.append(t); batches.append([r]) }
     }
-    var freeCPU = metrics.capacityCPUInt - metrics.allocatedCPU
-    var freeDev = metrics.capacityDeviceInt - metrics.allocatedDevice
-    var released: [Allocation] = []
-    var result = Reservation(time: .max, head: nil, released: [:])
-    var k = 0
-    while k < ends.count {
-      let t = ends[k].0
-      while k < ends.count && ends[k].0 == t {
-        if let a = engine.release(jobID: jobs[Int(ends[k].1)].id) {
-          released.append(a)
-          for task in a.tasks {
-            freeCPU += task.milliCPU
-            freeDev += task.deviceMilli
-          }
+    var releasedBatches: [[Allocation]] = []
+    // State: the first `at` batches are released.
+    var at = 0
+    func moveTo(_ target: Int, _ s: inout Simulator) {
+      while at < target {
+        var got: [Allocation] = []
+        for r in batches[at] { if let a = s.engine.release(jobID: s.jobs[Int(r)].id) { got.append(a) } }
+        releasedBatches.append(got)
+        at += 1
+      }
+      while at > target {
+        for a in (releasedBatches.popLast() ?? []).reversed() {
+          do { try s.engine.commit(a) } catch { preconditionFailure("could not restore \(a.jobID): \(error)") }
         }
-        k += 1
+        at -= 1
       }
-      if freeCPU >= needCPU && freeDev >= needDev, case .success(let d) = engine.place(jobs[head], explain: false) {
+    }
+    func fits(_ s: inout Simulator) -> Allocation? {
+      if case .success(let d) = s.engine.place(s.jobs[head], explain: false) {
+        s.engine.release(jobID: s.jobs[head].id)
+        return d.allocation
+      }
+      return nil
+    }
+    var lo = 0, hi = -1
+    var step = 1
+    while lo < times.count {
+      let probe = min(times.count, lo + step)
+      moveTo(probe, &self)
+      if fits(&self) != nil { hi = probe; break }
+      lo = probe
+      step *= 2
+    }
+    var result = Reservation(time: .max, head: nil, released: [:])
+    if hi > 0 {
+      // Invariant: fails with `lo` batches released (or lo == 0 untested), fits with `hi`.
+      while hi - lo > 1 {
+        let mid = (lo + hi) / 2
+        moveTo(mid, &self)
+        if fits(&self) != nil { hi = mid } else { lo = mid }
+      }
+      moveTo(hi, &self)
+      if let h = fits(&self) {
+        let nodes = Set(h.tasks.map(\.node))
         var rel: [NodeID: [TaskAssignment]] = [:]
-        let nodes = Set(d.allocation.tasks.map(\.node))
-        for a in released { for task in a.tasks where nodes.contains(task.node) { rel[task.node, default: []].append(task) } }
-        result = Reservation(time: t, head: d.allocation, released: rel)
-        engine.release(jobID: jobs[head].id)
-        break
+        for batch in releasedBatches {
+          for a in batch { for t in a.tasks where nodes.contains(t.node) { rel[t.node, default: []].append(t) } }
+        }
+        result = Reservation(time: times[hi - 1], head: h, released: rel)
       }
     }
-    for a in released.reversed() {
-      do { try engine.commit(a) } catch { preconditionFailure("could not restore \(a.jobID): \(error)") }
-    }
+    moveTo(0, &self)
     return result
   }
 
