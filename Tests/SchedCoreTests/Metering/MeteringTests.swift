@@ -1,0 +1,84 @@
+import Testing
+@testable import SchedCore
+
+@Suite struct MeteringTests {
+  static func cluster() -> Cluster {
+    let prices = PriceList(cpuCoreHour: Money(fen: 5), memoryGiBHour: Money(fen: 1),
+                           deviceHour: [.gpu: Money(fen: 1000)], modelHour: ["T4": Money(fen: 250)])
+    let site = Site(id: "tj", name: "tj", city: "Tianjin", district: "", tier: .centre, pue: 1.25, greenShare: 0,
+                    prices: prices)
+    let net = LatencyNetwork(locations: [Location(id: "tj", kind: .site, site: 0)], links: [], rings: [])
+    let t4 = DeviceCatalog.builtin.id(named: "T4") ?? 0
+    let node = Node(id: "n", site: 0, milliCPU: 64_000, memoryMiB: 262_144,
+                    accelerator: DeviceGroup(model: t4, count: 4, memoryMiB: 16_384))
+    return Cluster(name: "m", catalog: .builtin, sites: [site], network: net, nodes: [node])
+  }
+
+  @Test func chargesByHand() {
+    // 2.5 cores for 1 h at ¥0.05/core-h = 12.5 fen → half-to-even 12 fen;
+    // 3 GiB for 1 h at ¥0.01 = 3 fen; 0.5 T4 for 1 h at ¥2.50 = 125 fen.
+    let r = UsageRecord(jobID: "j", tenant: "t", site: "tj", node: "n", startMicros: 0, endMicros: 3_600_000_000,
+                        milliCPU: 2500, memoryMiB: 3072, deviceModel: "T4", deviceKind: .gpu, deviceMilli: 500)
+    let ledger = UsageLedger(cluster: Self.cluster(), records: [r])
+    #expect(ledger.lines.map(\.amount.fen) == [12, 3, 125])
+    #expect(ledger.grossByTenant["t"] == Money(fen: 140))
+    // 3.5 cores: 17.5 fen → 18 (half to even rounds up to the even 18).
+    var r2 = r
+    r2.milliCPU = 3500
+    #expect(UsageLedger(cluster: Self.cluster(), records: [r2]).lines[0].amount.fen == 18)
+  }
+
+  @Test func voucherRunsOutMidJob() {
+    let records = (0..<4).map { k in
+      UsageRecord(jobID: "j\(k)", tenant: "t", site: "tj", node: "n", startMicros: Int64(k) * 3_600_000_000,
+                  endMicros: Int64(k + 1) * 3_600_000_000, milliCPU: 0, memoryMiB: 0, deviceModel: "T4",
+                  deviceKind: .gpu, deviceMilli: 4000)  // 4 T4-hours = ¥10.00 per job
+    }
+    let ledger = UsageLedger(cluster: Self.cluster(), records: records)
+    let v = Voucher(id: "v", tenant: "t", rateBasisPoints: 5000, capPerYear: Money(fen: 1200))
+    let s = Settlement(ledger: ledger, vouchers: [v])
+    let t = s.statements[0]
+    #expect(t.gross == Money(fen: 4000))
+    #expect(t.subsidy == Money(fen: 1200))  // 500 + 500 + 200 (cap reached in j2) + 0
+    #expect(t.net == Money(fen: 2800))
+    #expect(t.jobs.map(\.subsidy.fen) == [500, 500, 200, 0])
+    #expect(t.vouchers[0].exhaustedByJob == "j2")
+    #expect(t.vouchers[0].remaining == .zero)
+  }
+
+  /// Seeded random records and vouchers: lines sum to gross, gross − subsidy
+  /// = net per tenant and job, subsidies never exceed caps, and statement
+  /// totals equal the ledger's to the fen.
+  @Test(arguments: 0..<20)
+  func settlementReconciles(seed: Int) {
+    var g = SeededGenerator(seed: UInt64(seed))
+    let tenants = ["a", "b", "c"]
+    let records = (0..<300).map { k -> UsageRecord in
+      let start = Int64(g.below(100_000_000_000))
+      return UsageRecord(jobID: "j\(g.below(60))", tenant: tenants[Int(g.below(3))], site: "tj", node: "n",
+                         startMicros: start, endMicros: start + Int64(g.below(20_000_000_000)),
+                         milliCPU: Int64(g.below(64_000)), memoryMiB: Int64(g.below(262_144)),
+                         deviceModel: g.below(2) == 0 ? "T4" : nil, deviceKind: .gpu, deviceMilli: Int64(g.below(4000)))
+    }
+    let ledger = UsageLedger(cluster: Self.cluster(), records: records)
+    let vouchers = [Voucher(id: "x", tenant: "a", rateBasisPoints: Int64(g.below(10_001)), capPerYear: Money(fen: Int64(g.below(50_000)))),
+                    Voucher(id: "y", tenant: "a", rateBasisPoints: 3000, capPerYear: Money(fen: Int64(g.below(50_000))), kinds: [.gpu]),
+                    Voucher(id: "z", tenant: "b", rateBasisPoints: 10_000, capPerYear: Money(fen: 1_000))]
+    let s = Settlement(ledger: ledger, vouchers: vouchers)
+    let gross = ledger.grossByTenant
+    for t in s.statements {
+      #expect(t.gross == gross[t.tenant], "seed \(seed)")
+      #expect(t.gross.fen - t.subsidy.fen == t.net.fen, "seed \(seed)")
+      #expect(t.jobs.reduce(0) { $0 + $1.gross.fen } == t.gross.fen, "seed \(seed)")
+      #expect(t.jobs.reduce(0) { $0 + $1.subsidy.fen } == t.subsidy.fen, "seed \(seed)")
+      #expect(t.bySite.values.reduce(0) { $0 + $1.fen } == t.gross.fen, "seed \(seed)")
+      for (i, u) in t.vouchers.enumerated() {
+        let cap = vouchers.filter { $0.tenant == t.tenant }[i].capPerYear
+        #expect(u.used.fen + u.remaining.fen == cap.fen && u.used.fen >= 0, "seed \(seed)")
+      }
+    }
+    #expect(s.totalGross.fen == ledger.lines.reduce(0) { $0 + $1.amount.fen }, "seed \(seed)")
+    let csvTotal = s.csv().split(separator: "\n").dropFirst().compactMap { Money(yuan: String($0.split(separator: ",")[1])) }
+    #expect(csvTotal.reduce(0) { $0 + $1.fen } == s.totalGross.fen, "seed \(seed)")
+  }
+}

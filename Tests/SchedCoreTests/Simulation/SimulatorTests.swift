@@ -1,0 +1,143 @@
+import Testing
+@testable import SchedCore
+
+@Suite struct SimulatorTests {
+  static func smallCluster() -> Cluster { SyntheticCluster.generate(nodes: 60, sites: 3) }
+
+  static func jobs(_ n: Int, seed: UInt64) -> [Job] {
+    SyntheticWorkload(jobs: n, durationMicros: 6 * 3_600_000_000, seed: seed, cluster: smallCluster()).generate()
+  }
+
+  /// Randomized runs with the job-state invariant checked after every event.
+  @Test(arguments: [1, 2, 3, 4] as [UInt64])
+  func invariantHoldsAfterEveryEvent(seed: UInt64) {
+    let cluster = Self.smallCluster()
+    let jobs = Self.jobs(120, seed: seed)
+    for mode in [seed % 2 == 0 ? QueueMode.fcfs : .easy] {
+      var config = SimulationConfig(profile: seed % 2 == 0 ? .default : .single(.fgd),
+                                    queue: QueuePolicy(mode: mode, preemption: true), seed: seed,
+                                    failures: FailureModel(mtbfMicros: 3_600_000_000 * 24, mttrMicros: 600_000_000),
+                                    checkInvariants: true)
+      config.sampleStepMicros = 600_000_000
+      let r = Simulator.run(cluster: cluster, jobs: jobs, config: config)
+      #expect(r.finished + r.running + r.queued + r.rejected == r.jobs, "seed \(seed) \(mode)")
+      #expect(r.finished > 0, "seed \(seed) \(mode): nothing finished")
+      #expect(r.usage.allSatisfy { $0.endMicros >= $0.startMicros }, "seed \(seed)")
+    }
+  }
+
+  @Test func sameSeedSameResult() {
+    let cluster = Self.smallCluster()
+    let jobs = Self.jobs(300, seed: 9)
+    let config = SimulationConfig(queue: QueuePolicy(mode: .easy), seed: 9,
+                                  failures: FailureModel(mtbfMicros: 3_600_000_000 * 12, mttrMicros: 600_000_000))
+    var a = Simulator.run(cluster: cluster, jobs: jobs, config: config)
+    var b = Simulator.run(cluster: cluster, jobs: jobs, config: config)
+    a.wallSeconds = 0
+    b.wallSeconds = 0
+    #expect(a.outcomes == b.outcomes)
+    #expect(a.usage == b.usage)
+    #expect(a.wait == b.wait)
+    #expect(a.nodeFailures == b.nodeFailures)
+  }
+
+  /// A hand-built case: a 4-node cluster, a long job holding 3 nodes, a head
+  /// needing all 4, and two candidates: a short one (ends before the head's
+  /// reservation: backfilled) and a long one (would delay the head: refused).
+  @Test func easyBackfillsOnlyWhatDoesNotDelayTheHead() {
+    let cluster = SyntheticClusterTiny.cpuOnly(nodes: 4, cores: 8)
+    let h = Int64(3_600_000_000)
+    func job(_ id: String, _ submit: Int64, tasks: Int32, est: Int64) -> Job {
+      Job(id: id, priority: .batch, submitMicros: submit, estimatedMicros: est, actualMicros: est,
+          groups: [TaskGroup(count: tasks, milliCPU: 8000, memoryMiB: 1024)])
+    }
+    let jobs = [job("long", 0, tasks: 3, est: 10 * h), job("head", 1, tasks: 4, est: h),
+                job("short", 2, tasks: 1, est: 5 * h), job("toolong", 3, tasks: 1, est: 20 * h)]
+    let r = Simulator.run(cluster: cluster, jobs: jobs,
+                          config: SimulationConfig(profile: .single(.firstFit),
+                                                   queue: QueuePolicy(mode: .easy, preemption: false)))
+    let start = Dictionary(uniqueKeysWithValues: r.outcomes.map { ($0.id, $0.startSeconds ?? -1) })
+    #expect(start["short"] == 2e-6)       // backfilled at once: ends (5 h) before the head's 10 h reservation
+    #expect(start["head"] == 36_000)      // starts when "long" ends, not delayed
+    #expect((start["toolong"] ?? 0) >= 36_000 + 3600)  // refused: it would have delayed the head
+    let fcfs = Simulator.run(cluster: cluster, jobs: jobs,
+                             config: SimulationConfig(profile: .single(.firstFit),
+                                                      queue: QueuePolicy(mode: .fcfs, preemption: false)))
+    let fstart = Dictionary(uniqueKeysWithValues: fcfs.outcomes.map { ($0.id, $0.startSeconds ?? -1) })
+    #expect(fstart["short"] ?? 0 >= 36_000)  // FCFS: everyone waits behind the head
+    #expect(r.wait.mean < fcfs.wait.mean)
+  }
+
+  @Test func preemptionEvictsFewestTasksAndRequeuesWholeJobs() {
+    let cluster = SyntheticClusterTiny.cpuOnly(nodes: 2, cores: 8)
+    let h = Int64(3_600_000_000)
+    let jobs = [
+      Job(id: "gang", priority: .batch, submitMicros: 0, estimatedMicros: 10 * h,
+          groups: [TaskGroup(count: 2, milliCPU: 4000, memoryMiB: 1024)]),  // one task per node? best effort of first-fit: both on n0
+      Job(id: "single", priority: .bestEffort, submitMicros: 1, estimatedMicros: 10 * h,
+          groups: [TaskGroup(count: 1, milliCPU: 8000, memoryMiB: 1024)]),
+      Job(id: "urgent", priority: .online, submitMicros: 2, estimatedMicros: h,
+          groups: [TaskGroup(count: 1, milliCPU: 8000, memoryMiB: 1024)]),
+    ]
+    let r = Simulator.run(cluster: cluster, jobs: jobs,
+                          config: SimulationConfig(profile: .single(.firstFit), queue: QueuePolicy(mode: .fcfs, preemption: true),
+                                                   checkInvariants: true))
+    let o = Dictionary(uniqueKeysWithValues: r.outcomes.map { ($0.id, $0) })
+    #expect(o["urgent"]?.startSeconds == 2e-6)
+    #expect(r.preemptions == 1)
+    // The single-task best-effort job is the smallest victim set, not the 2-task gang.
+    #expect(o["single"]?.preemptions == 1)
+    #expect(o["gang"]?.preemptions == 0)
+    #expect(o["single"]?.phase == .finished)
+  }
+
+  @Test func agingBoundsLowPriorityWait() {
+    // One node; a best-effort job behind a continuous stream of online jobs.
+    let cluster = SyntheticClusterTiny.cpuOnly(nodes: 1, cores: 8)
+    let minute = Int64(60_000_000)
+    var jobs = [Job(id: "low", priority: .bestEffort, submitMicros: 0, estimatedMicros: minute,
+                    groups: [TaskGroup(milliCPU: 8000, memoryMiB: 1)])]
+    jobs.insert(Job(id: "first", priority: .online, submitMicros: 0, estimatedMicros: minute,
+                    groups: [TaskGroup(milliCPU: 8000, memoryMiB: 1)]), at: 0)
+    for k in 1..<600 {
+      jobs.append(Job(id: "on\(k)", priority: .online, submitMicros: Int64(k) * minute / 2, estimatedMicros: minute,
+                      groups: [TaskGroup(milliCPU: 8000, memoryMiB: 1)]))
+    }
+    let policy = QueuePolicy(mode: .fcfs, agingStepMicros: 30 * minute, preemption: false)
+    let r = Simulator.run(cluster: cluster, jobs: jobs, config: SimulationConfig(profile: .single(.firstFit), queue: policy))
+    let low = r.outcomes.first { $0.id == "low" }
+    let bound = Double(policy.agingBound(.bestEffort)) / 1e6 + 120
+    #expect((low?.waitSeconds ?? .infinity) <= bound, "waited \(low?.waitSeconds ?? -1) s > bound \(bound) s")
+  }
+
+  @Test func boundedSlowdownByHand() {
+    let cluster = SyntheticClusterTiny.cpuOnly(nodes: 1, cores: 8)
+    let jobs = [Job(id: "a", submitMicros: 0, estimatedMicros: 100_000_000, groups: [TaskGroup(milliCPU: 8000, memoryMiB: 1)]),
+                Job(id: "b", submitMicros: 0, estimatedMicros: 5_000_000, groups: [TaskGroup(milliCPU: 8000, memoryMiB: 1)])]
+    let r = Simulator.run(cluster: cluster, jobs: jobs, config: SimulationConfig(profile: .single(.firstFit),
+                                                                                  queue: QueuePolicy(mode: .fcfs)))
+    let b = r.outcomes.first { $0.id == "b" }
+    // b waits 100 s and runs 5 s: max((100 + 5) / max(5, 10), 1) = 10.5.
+    #expect(b?.boundedSlowdown == 10.5)
+    #expect(r.outcomes.first { $0.id == "a" }?.boundedSlowdown == 1)
+  }
+
+  @Test func impossibleJobsAreRejectedWithReasons() {
+    let cluster = SyntheticClusterTiny.cpuOnly(nodes: 2, cores: 8)
+    let jobs = [Job(id: "huge", groups: [TaskGroup(milliCPU: 9000, memoryMiB: 1)]),
+                Job(id: "gpu", groups: [TaskGroup(milliCPU: 1000, memoryMiB: 1, device: DeviceRequest(count: 1))])]
+    let r = Simulator.run(cluster: cluster, jobs: jobs, config: SimulationConfig())
+    #expect(r.rejected == 2)
+    #expect(r.outcomes.allSatisfy { $0.phase == .rejected && ($0.rejectReason ?? "").contains("0/2 nodes fit") })
+  }
+}
+
+/// Tiny hand-made clusters for queue tests.
+enum SyntheticClusterTiny {
+  static func cpuOnly(nodes: Int, cores: Int64) -> Cluster {
+    let site = Site(id: "s", name: "s", city: "", district: "", tier: .centre, pue: 1.2, greenShare: 0, prices: PriceList())
+    let net = LatencyNetwork(locations: [Location(id: "s", kind: .site, site: 0)], links: [], rings: [])
+    let ns = (0..<nodes).map { Node(id: "n\($0)", site: 0, milliCPU: cores * 1000, memoryMiB: 65_536) }
+    return Cluster(name: "tiny", catalog: .builtin, sites: [site], network: net, nodes: ns)
+  }
+}
