@@ -6,6 +6,7 @@ extension Schedctl {
     Validate.self,
     ClusterCommand.self,
     Simulate.self,
+    Experiment.self,
     Bench.self,
   ]
 }
