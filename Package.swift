@@ -51,6 +51,7 @@ let package = Package(
         "SchedCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
+        .product(name: "Yams", package: "Yams"),
       ]
     ),
     .testTarget(

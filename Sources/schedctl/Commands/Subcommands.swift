@@ -8,5 +8,7 @@ extension Schedctl {
     Simulate.self,
     Experiment.self,
     Bench.self,
+    Discover.self,
+    Exec.self,
   ]
 }

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// Runs the built `schedctl` and returns (status, stdout, stderr).
+func schedctl(_ args: [String]) throws -> (Int32, String, String) {
+  var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("schedctl").path) {
+    dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent(".build/debug")
+  }
+  let p = Process()
+  p.executableURL = dir.appendingPathComponent("schedctl")
+  p.arguments = args
+  p.currentDirectoryURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  let out = Pipe(), err = Pipe()
+  p.standardOutput = out
+  p.standardError = err
+  try p.run()
+  let o = out.fileHandleForReading.readDataToEndOfFile()
+  let e = err.fileHandleForReading.readDataToEndOfFile()
+  p.waitUntilExit()
+  return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+@Suite struct CommandTests {
+  @Test func execBindsCoresAndMemory() throws {
+    let (s, out, err) = try schedctl(["exec", "--cores", "0", "--numa", "0", "--", "grep", "-E", "Cpus_allowed_list|Mems_allowed_list",
+                                      "/proc/self/status"])
+    #expect(s == 0, "\(err)")
+    #expect(out.contains("Cpus_allowed_list:\t0\n"), "\(out)")
+    #expect(out.contains("Mems_allowed_list:\t0"), "\(out)")
+    let (s2, out2, _) = try schedctl(["exec", "--cores", "1", "--", "grep", "Cpus_allowed_list", "/proc/self/status"])
+    if ProcessInfo.processInfo.activeProcessorCount > 1 {
+      #expect(s2 == 0 && out2.contains("\t1\n"), "\(out2)")
+    }
+  }
+
+  @Test(arguments: [["exec", "--cores", "9999", "--", "true"], ["exec", "--cores", "1-", "--", "true"],
+                    ["exec", "--cores", "0", "--numa", "99", "--", "true"], ["exec", "--cores", "0"],
+                    ["discover", "--synthetic", "pack:x"], ["discover", "--xml", "/nonexistent.xml"],
+                    ["validate", "/nonexistent.yaml"], ["bench", "--nodes", "abc"], ["simulate", "--policy", "nope"],
+                    ["simulate", "--jobs", "0"], ["experiment", "openb", "--seeds", "9..1"], ["cluster", "show", "--format", "xml"]])
+  func badArgumentsExitTwo(_ args: [String]) throws {
+    let (s, _, err) = try schedctl(args)
+    #expect(s == 2, "\(args): status \(s) \(err)")
+    #expect(!err.isEmpty)
+  }
+
+  @Test func discoverFormats() throws {
+    let file = "Tests/Fixtures/hwloc/power8gpudistances.xml"
+    let (s1, tree, _) = try schedctl(["discover", "--xml", file])
+    #expect(s1 == 0 && tree.contains("Tesla P100") && tree.contains("NUMA distances"))
+    let (s2, json, _) = try schedctl(["discover", "--xml", file, "--format", "json"])
+    #expect(s2 == 0 && json.contains("\"osDevices\""))
+    let (s3, node, _) = try schedctl(["discover", "--xml", file, "--format", "node"])
+    #expect(s3 == 0 && node.contains("accelerators: {model: P100, count: 4}"))
+  }
+
+  @Test func validateAndClusterShow() throws {
+    let (s, out, _) = try schedctl(["validate", "reference"])
+    #expect(s == 0 && out.hasPrefix("OK: 10390 nodes"))
+    let (s2, table, _) = try schedctl(["cluster", "show"])
+    #expect(s2 == 0 && table.contains("tianjin-metro") && table.contains("domestic share"))
+    let (s3, json, _) = try schedctl(["cluster", "show", "--format", "json"])
+    #expect(s3 == 0 && json.contains("\"domesticAcceleratorShare\""))
+  }
+
+  @Test func smallSimulationEndToEnd() throws {
+    let (s, out, err) = try schedctl(["simulate", "--jobs", "200", "--duration", "2"])
+    #expect(s == 0, "\(err)")
+    #expect(out.contains("wait p50") && out.contains("billing") && out.contains("total"))
+  }
+
+  @Test func benchJSONIsStable() throws {
+    let (s, out, err) = try schedctl(["bench", "--nodes", "200", "--policy", "best-fit", "--jobs", "300",
+                                      "--reference-jobs", "50", "--format", "json"])
+    #expect(s == 0, "\(err)")
+    #expect(out.contains("\"placementsPerSecond\"") && out.contains("\"implementation\" : \"reference\""))
+  }
+
+  @Test func openbExperimentEndToEnd() throws {
+    guard FileManager.default.fileExists(atPath: "../shared/data/openb/openb_pod_list_default.csv")
+      || FileManager.default.fileExists(atPath: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("../shared/data/openb").path) else {
+      print("SKIP: ../shared/data/openb is not present")
+      return
+    }
+    let (s, out, err) = try schedctl(["experiment", "openb", "--policy", "fgd", "--seed", "42"])
+    #expect(s == 0, "\(err)")
+    #expect(out.contains("arrived %") && out.contains("placed"))
+  }
+}
