@@ -5,6 +5,7 @@ extension Schedctl {
   static let allSubcommands: [any ParsableCommand.Type] = [
     Validate.self,
     ClusterCommand.self,
+    Place.self,
     Simulate.self,
     Experiment.self,
     Bench.self,

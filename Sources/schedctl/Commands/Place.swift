@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import SchedCore
+
+extension Schedctl {
+  /// `schedctl place`: one placement decision, explained.
+  struct Place: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Place one job on an idle cluster and show where, or why not.",
+      discussion: """
+        Shows each task's node, devices (index:milli), exclusive cores and the score breakdown
+        per scorer; or, when nothing fits, the reasons with node counts.
+
+        Examples:
+          schedctl place --job job.yaml
+          schedctl place --job job.yaml --cluster openb:nodes.csv --policy fgd --format json
+        """)
+
+    @Option(help: "Job YAML file (Docs/Formats.md).")
+    var job: String
+
+    @Option(help: "Cluster: reference, FILE.yaml, openb:PATH or pai:PATH.")
+    var cluster: String = "reference"
+
+    @Option(help: "Policy: \(Profile.names.joined(separator: ", ")).")
+    var policy: String = "default"
+
+    @Option(help: "table or json.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+      guard Profile.named(policy) != nil else {
+        throw ValidationError("--policy: unknown policy '\(policy)' (known: \(Profile.names.joined(separator: ", ")))")
+      }
+    }
+
+    func run() throws {
+      let c = try loadCluster(cluster)
+      let j: Job
+      do { j = try JobSpec.load(path: job) } catch {
+        for e in error.errors { FileHandleOutput.standardError.write(e.description + "\n") }
+        throw ExitCode(2)
+      }
+      guard let profile = Profile.named(policy) else { throw ExitCode(2) }
+      var engine = PlacementEngine(cluster: c, profile: profile)
+      let idle = engine
+      switch engine.place(j) {
+      case .success(let d):
+        // Each task's breakdown as scored when it was placed: replay the
+        // earlier tasks of the job onto a copy of the idle engine.
+        var replay = idle
+        var breakdowns: [[ScoreComponent]] = []
+        var n = 0
+        for g in j.groups {
+          for _ in 0..<Int(g.count) {
+            let t = d.allocation.tasks[n]
+            breakdowns.append(replay.breakdown(job: j, group: g, node: t.node) ?? [])
+            try? replay.commit(Allocation(jobID: "\(j.id)#\(n)", tasks: [t]))
+            n += 1
+          }
+        }
+        var rows: [[String: String]] = []
+        var k = 0
+        for g in j.groups {
+          for _ in 0..<Int(g.count) {
+            let t = d.allocation.tasks[k]
+            let node = c.nodes[Int(t.node)]
+            let breakdown = breakdowns[k]
+            rows.append([
+              "group": g.name, "node": node.id, "site": c.sites[Int(node.site)].id,
+              "devices": t.devices.map { "\($0.index):\($0.milli)" }.joined(separator: ","),
+              "cores": t.cores.isEmpty ? "shared" : Self.ranges(t.cores),
+              "score": String(format: "%.4f", d.scores[k]),
+              "breakdown": breakdown.map { String(format: "%@ %.3f×%.3f", $0.scorer.rawValue, $0.weight, $0.value) }
+                .joined(separator: ", "),
+            ])
+            k += 1
+          }
+        }
+        if format == .json {
+          var tasks: [PlaceOutput.Task] = []
+          var k2 = 0
+          for g in j.groups {
+            for _ in 0..<Int(g.count) {
+              let t = d.allocation.tasks[k2]
+              let node = c.nodes[Int(t.node)]
+              tasks.append(PlaceOutput.Task(group: g.name, node: node.id, site: c.sites[Int(node.site)].id,
+                                            devices: t.devices.map { [$0.index, $0.milli] }, cores: t.cores,
+                                            score: d.scores[k2],
+                                            breakdown: breakdowns[k2]))
+              k2 += 1
+            }
+          }
+          try printJSON(PlaceOutput(job: j.id, placed: true, tasks: tasks, explanation: nil, reasons: nil))
+        } else {
+          print("job \(j.id): placed \(d.allocation.tasks.count) task(s) with policy \(profile.name)")
+          for r in rows {
+            print("  \(r["group"] ?? "") → \(r["node"] ?? "") @ \(r["site"] ?? "")  devices [\(r["devices"] ?? "")]  cores \(r["cores"] ?? "")")
+            print("      score \(r["score"] ?? "") = \(r["breakdown"] ?? "")")
+          }
+        }
+      case .failure(let why):
+        if format == .json {
+          try printJSON(PlaceOutput(job: j.id, placed: false, tasks: [], explanation: why.explanation.description,
+                                    reasons: why.explanation.reasons.map { PlaceOutput.Reason(reason: $0.reason, nodes: $0.nodes) }))
+        } else {
+          print("job \(j.id): not placed (group \(why.group), task \(why.task))")
+          print("  " + why.explanation.description)
+        }
+        throw ExitCode(1)
+      }
+    }
+
+    static func ranges(_ xs: [Int32]) -> String {
+      var out: [String] = []
+      var i = 0
+      while i < xs.count {
+        var j = i
+        while j + 1 < xs.count && xs[j + 1] == xs[j] + 1 { j += 1 }
+        out.append(i == j ? "\(xs[i])" : "\(xs[i])-\(xs[j])")
+        i = j + 1
+      }
+      return out.joined(separator: ",")
+    }
+  }
+}
+
+struct PlaceOutput: Encodable {
+  struct Task: Encodable {
+    var group: String
+    var node: String
+    var site: String
+    /// [index, milli] per device.
+    var devices: [[Int32]]
+    var cores: [Int32]
+    var score: Double
+    var breakdown: [ScoreComponent]
+  }
+
+  struct Reason: Encodable {
+    var reason: String
+    var nodes: Int
+  }
+
+  var job: String
+  var placed: Bool
+  var tasks: [Task]
+  var explanation: String?
+  var reasons: [Reason]?
+}
+
+/// Prints `value` as pretty, key-sorted JSON.
+func printJSON<T: Encodable>(_ value: T) throws {
+  let enc = JSONEncoder()
+  enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+  print(String(decoding: try enc.encode(value), as: UTF8.self))
+}
