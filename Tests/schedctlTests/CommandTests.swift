@@ -91,3 +91,36 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     #expect(out.contains("arrived %") && out.contains("placed"))
   }
 }
+
+@Suite struct CompareAndPlaceTests {
+  func tmp(_ name: String, _ text: String) -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(getpid())-\(name)").path
+    FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    return path
+  }
+
+  @Test func compareGatesRegressions() throws {
+    let a = tmp("a.json", #"{"kind":"bench","rows":[{"placementsPerSecond":1000,"p99Nanos":500,"nodes":10}]}"#)
+    let same = tmp("b.json", #"{"kind":"bench","rows":[{"placementsPerSecond":990,"p99Nanos":505,"nodes":10}]}"#)
+    let worse = tmp("c.json", #"{"kind":"bench","rows":[{"placementsPerSecond":900,"p99Nanos":500,"nodes":10}]}"#)
+    let slower = tmp("d.json", #"{"kind":"bench","rows":[{"placementsPerSecond":1000,"p99Nanos":600,"nodes":10}]}"#)
+    #expect(try schedctl(["compare", a, same]).0 == 0)
+    #expect(try schedctl(["compare", a, worse]).0 == 1)
+    #expect(try schedctl(["compare", a, slower]).0 == 1)
+    #expect(try schedctl(["compare", a, worse, "--tolerance", "15%"]).0 == 0)
+    #expect(try schedctl(["compare", a, tmp("bad.json", "{not json")]).0 == 2)
+    #expect(try schedctl(["compare", a, same, "--tolerance", "lots"]).0 == 2)
+  }
+
+  @Test func placeShowsNodeOrReasons() throws {
+    let (s, out, _) = try schedctl(["place", "--job", "Docs/examples/vehicle.yaml"])
+    #expect(s == 0 && out.contains("xiqing-edge") && out.contains("score"))
+    let (s2, out2, _) = try schedctl(["place", "--job", "Docs/examples/impossible.yaml"])
+    #expect(s2 == 1 && out2.contains("0/10390 nodes fit"))
+    let (s3, json, _) = try schedctl(["place", "--job", "Docs/examples/train.yaml", "--format", "json"])
+    #expect(s3 == 0 && json.contains("\"breakdown\""))
+    let bad = tmp("job.yaml", "id: x\ngroups:\n  - {cpu_milli: -1, memory_mib: 1}\n")
+    let (s4, _, err4) = try schedctl(["place", "--job", bad])
+    #expect(s4 == 2 && err4.contains(":3:") && err4.contains("groups[0].cpu_milli"))
+  }
+}

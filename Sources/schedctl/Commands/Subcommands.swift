@@ -9,6 +9,7 @@ extension Schedctl {
     Simulate.self,
     Experiment.self,
     Bench.self,
+    Compare.self,
     Discover.self,
     Exec.self,
   ]

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import SchedCore
+
+@Suite struct JobSpecTests {
+  static let valid = """
+  id: j1
+  tenant: t
+  priority: online
+  estimate_s: 60
+  latency: {origin: users, max_us: 1000}
+  price_ceiling: 9.50
+  groups:
+    - name: g
+      count: 2
+      cpu_milli: 4000
+      memory_mib: 8192
+      devices: {count: 1, milli: 500, kinds: [gpu], models: [T4], min_memory_mib: 8192}
+      spread_sites: 2
+  """
+
+  @Test func validJob() throws {
+    let j = try JobSpec.parse(yaml: Self.valid, file: "j.yaml")
+    #expect(j.priority == .online && j.estimatedMicros == 60_000_000)
+    #expect(j.priceCeiling == Money(fen: 950))
+    #expect(j.groups[0].device == DeviceRequest(count: 1, milliPerDevice: 500, kinds: [.gpu], models: ["T4"], minMemoryMiB: 8192))
+    if case .bound(let o, let m) = j.latency { #expect(o == "users" && m == 1000) } else { Issue.record("latency") }
+  }
+
+  static let bad: [(String, String, String, String)] = [
+    ("priority: online", "priority: urgent", "priority", "unknown value"),
+    ("price_ceiling: 9.50", "price_ceiling: 9.505", "price_ceiling", "two decimals"),
+    ("    count: 2", "    count: 0", "groups[0].count", "out of range"),
+    ("    cpu_milli: 4000", "    cpu_milli: lots", "groups[0].cpu_milli", "expected an integer"),
+    ("devices: {count: 1, milli: 500,", "devices: {count: 2, milli: 500,", "groups[0].devices.milli", "needs count 1"),
+    ("devices: {count: 1, milli: 500,", "devices: {count: 1, milli: 5000,", "groups[0].devices.milli", "out of range"),
+    ("kinds: [gpu]", "kinds: [tpu]", "groups[0].devices.kinds[0]", "unknown value"),
+    ("latency: {origin: users, max_us: 1000}", "latency: {origin: users}", "latency.max_us", "missing"),
+    ("estimate_s: 60", "estimate_s: -5", "estimate_s", "out of range"),
+    ("    spread_sites: 2", "    spread: 2", "groups[0].spread", "unknown field"),
+  ]
+
+  @Test(arguments: 0..<bad.count)
+  func badJob(_ i: Int) {
+    let (from, to, path, fragment) = Self.bad[i]
+    #expect(Self.valid.contains(from))
+    do {
+      _ = try JobSpec.parse(yaml: Self.valid.replacingOccurrences(of: from, with: to), file: "j.yaml")
+      Issue.record("case \(i) accepted")
+    } catch {
+      #expect(error.errors.contains { $0.path == path && $0.message.contains(fragment) && $0.line > 0 }, "case \(i): \(error)")
+    }
+  }
+}
