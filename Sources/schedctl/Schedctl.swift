@@ -17,8 +17,12 @@ struct Schedctl: ParsableCommand {
     abstract: "Heterogeneous compute scheduler for city compute networks.",
     discussion: """
       Examples:
-        schedctl cluster show                  # the embedded Jing-Jin-Ji reference cluster
+        schedctl simulate                      # a simulated day on the embedded Jing-Jin-Ji cluster
+        schedctl cluster show                  # the embedded reference cluster by site and kind
         schedctl validate cluster.yaml
+        schedctl place --job job.yaml
+        schedctl experiment openb --policy fgd --seeds 42..51
+        schedctl bench --nodes 1000,10000
       """,
     version: "0.1.0",
     subcommands: Schedctl.allSubcommands

@@ -55,6 +55,6 @@ extension DeviceCatalog {
     DeviceModel(name: "Xeon-8480+", aliases: ["Xeon-Platinum-8480+"], vendor: "Intel", kind: .cpu, domestic: false,
                 fp64TFLOPS: 3.6, tdpWatts: 350, coresPerSocket: 56),
     DeviceModel(name: "EPYC-9654", vendor: "AMD", kind: .cpu, domestic: false,
-                fp64TFLOPS: 5.4, tdpWatts: 360, coresPerSocket: 96),
+                fp64TFLOPS: 3.7, tdpWatts: 360, coresPerSocket: 96),
   ]
 }
