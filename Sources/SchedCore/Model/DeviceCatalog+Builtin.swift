@@ -31,7 +31,7 @@ extension DeviceCatalog {
     DeviceModel(name: "G3", vendor: "unknown", kind: .gpu, domestic: false),
     // Domestic accelerators
     DeviceModel(name: "Ascend-910B", aliases: ["910B"], vendor: "Huawei", kind: .npu, domestic: true,
-                memoryMiB: 65_536, fp16TFLOPS: 320, int8TOPS: 640, tdpWatts: 400),
+                memoryMiB: 65_536, fp16TFLOPS: 320, int8TOPS: 640, tdpWatts: 310),
     DeviceModel(name: "Ascend-310P", aliases: ["310P"], vendor: "Huawei", kind: .npu, domestic: true,
                 memoryMiB: 24_576, fp16TFLOPS: 70, int8TOPS: 140, tdpWatts: 72),
     DeviceModel(name: "Hygon-Z100", aliases: ["Z100"], vendor: "Hygon", kind: .dcu, domestic: true,
@@ -39,7 +39,7 @@ extension DeviceCatalog {
     DeviceModel(name: "Hygon-K100", aliases: ["K100"], vendor: "Hygon", kind: .dcu, domestic: true,
                 memoryMiB: 65_536, fp64TFLOPS: 24.5, fp32TFLOPS: 49, fp16TFLOPS: 196, int8TOPS: 392, tdpWatts: 350),
     DeviceModel(name: "MLU370-X8", vendor: "Cambricon", kind: .npu, domestic: true,
-                memoryMiB: 49_152, fp32TFLOPS: 24, fp16TFLOPS: 96, int8TOPS: 256, tdpWatts: 250),
+                memoryMiB: 49_152, fp32TFLOPS: 32, fp16TFLOPS: 96, int8TOPS: 256, tdpWatts: 250),
     // DPUs
     DeviceModel(name: "BlueField-3", aliases: ["BF3"], vendor: "NVIDIA", kind: .dpu, domestic: false,
                 memoryMiB: 32_768, tdpWatts: 150),
