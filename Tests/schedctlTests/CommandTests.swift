@@ -124,3 +124,14 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     #expect(s4 == 2 && err4.contains(":3:") && err4.contains("groups[0].cpu_milli"))
   }
 }
+
+@Suite struct SWFCommandTests {
+  @Test func swfExperimentSideBySide() throws {
+    let (s, out, err) = try schedctl(["experiment", "swf", "--log", "Tests/Fixtures/swf/lublin_256.head200.swf",
+                                      "--procs", "256", "--window", "0:60"])
+    #expect(s == 0, "\(err)")
+    #expect(out.contains("fcfs") && out.contains("easy") && out.contains("avg bsld"))
+    #expect(try schedctl(["experiment", "swf", "--log", "/nonexistent.swf", "--procs", "4"]).0 == 2)
+    #expect(try schedctl(["experiment", "swf", "--log", "x.swf", "--procs", "4", "--window", "3"]).0 == 2)
+  }
+}

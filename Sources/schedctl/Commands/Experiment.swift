@@ -7,7 +7,7 @@ extension Schedctl {
   struct Experiment: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Run reproducible experiments on public traces.",
-      subcommands: [Openb.self])
+      subcommands: [Openb.self, SWF.self])
 
     /// `schedctl experiment openb`: the FGD paper's GPU-sharing experiment.
     struct Openb: ParsableCommand {
@@ -123,6 +123,92 @@ extension Schedctl {
           out["\(x)"] = Stat(allocatedMean: m, allocatedSD: sd, fragmentationMean: ps.reduce(0) { $0 + $1.fragmentation } / n)
         }
         return out
+      }
+    }
+  }
+}
+
+extension Schedctl.Experiment {
+  /// `schedctl experiment swf`: batch queueing on an HPC log, FCFS vs EASY.
+  struct SWF: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "swf",
+      abstract: "Replay an SWF log on N processors and compare FCFS with EASY backfilling.",
+      discussion: """
+        Each job is a gang of single-core tasks on a machine of N single-core nodes; the
+        estimate is the requested time (the run time when missing). Reports average wait,
+        average bounded slowdown (10 s threshold) and utilization.
+
+        Examples:
+          schedctl experiment swf --log ../shared/data/swf/lublin_256.swf --procs 256
+          schedctl experiment swf --log ../shared/data/swf/NASA-iPSC-1993-3.1-cln.swf.gz --procs 128 --window 0:5000
+        """)
+
+    @Option(help: "SWF log (.swf or .swf.gz).")
+    var log: String
+
+    @Option(help: "Processors of the machine.")
+    var procs: Int
+
+    @Option(help: "fcfs or easy (default: both, side by side).")
+    var queue: QueueMode?
+
+    @Option(help: "START:COUNT — replay COUNT jobs from the START-th (0-based).")
+    var window: String?
+
+    @Option(help: "table or json.")
+    var format: OutputFormat = .table
+
+    var windowRange: (Int, Int)? {
+      guard let w = window else { return (0, Int.max) }
+      let p = w.split(separator: ":", omittingEmptySubsequences: false)
+      guard p.count == 2, let a = Int(p[0]), let b = Int(p[1]), a >= 0, b > 0 else { return nil }
+      return (a, b)
+    }
+
+    func validate() throws {
+      guard procs >= 1, procs <= 1_000_000 else { throw ValidationError("--procs: expected 1...1000000, got \(procs)") }
+      guard windowRange != nil else { throw ValidationError("--window: expected START:COUNT, got '\(window ?? "")'") }
+    }
+
+    struct Row: Encodable {
+      var queue: String
+      var jobs: Int
+      var finished: Int
+      var rejected: Int
+      var averageWaitSeconds: Double
+      var averageBoundedSlowdown: Double
+      var utilization: Double
+      var wallSeconds: Double
+    }
+
+    func run() throws {
+      let loaded: SWFLog.Loaded
+      do { loaded = try SWFLog.load(path: log) } catch {
+        for e in error.errors { FileHandleOutput.standardError.write(e.description + "\n") }
+        throw ExitCode(2)
+      }
+      guard let (start, count) = windowRange else { throw ExitCode(2) }
+      let slice = Array(loaded.jobs.dropFirst(start).prefix(count))
+      let machine = SWFLog.machine(processors: procs)
+      var rows: [Row] = []
+      for mode in queue.map({ [$0] }) ?? [.fcfs, .easy] {
+        let config = SimulationConfig(profile: .single(.firstFit), queue: QueuePolicy(mode: mode, preemption: false),
+                                      sampleStepMicros: 600_000_000)
+        let r = Simulator.run(cluster: machine, jobs: slice, config: config)
+        rows.append(Row(queue: mode.rawValue, jobs: r.jobs, finished: r.finished, rejected: r.rejected,
+                        averageWaitSeconds: r.wait.mean, averageBoundedSlowdown: r.boundedSlowdown.mean,
+                        utilization: r.meanUtilizationByKind["cpu"] ?? 0, wallSeconds: r.wallSeconds))
+      }
+      if format == .json {
+        try printJSON(rows)
+        return
+      }
+      print("SWF \(log): \(slice.count) jobs (\(loaded.skipped) skipped: unknown run time or size) on \(procs) processors")
+      print("queue       jobs  finished  rejected   avg wait s  avg bsld   utilization   wall s")
+      for r in rows {
+        print(String(format: "%-6@ %9d %9d %9d %12.1f %9.2f %12.1f%% %8.2f", r.queue, r.jobs, r.finished, r.rejected,
+                     r.averageWaitSeconds, r.averageBoundedSlowdown, r.utilization * 100, r.wallSeconds))
       }
     }
   }

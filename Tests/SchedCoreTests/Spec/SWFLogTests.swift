@@ -1,0 +1,50 @@
+import Testing
+@testable import SchedCore
+
+@Suite struct SWFLogTests {
+  @Test func fixtureLoads() throws {
+    let l = try SWFLog.load(path: TestPaths.fixture("swf/lublin_256.head200.swf"))
+    #expect(l.jobs.count + l.skipped == 200)
+    #expect(l.jobs[0].groups[0].count == 16 && l.jobs[0].actualMicros == 12_072_000_000)
+    #expect(l.jobs[0].estimatedMicros == l.jobs[0].actualMicros)  // requested time -1 falls back to run time
+  }
+
+  @Test func realLogs() throws {
+    guard TestPaths.hasShared("swf/lublin_256.swf") else { return }
+    let l = try SWFLog.load(path: TestPaths.shared("swf/lublin_256.swf"))
+    #expect(l.jobs.count + l.skipped == 10_000)
+    guard TestPaths.hasShared("swf/NASA-iPSC-1993-3.1-cln.swf.gz") else { return }
+    let nasa = try SWFLog.load(path: TestPaths.shared("swf/NASA-iPSC-1993-3.1-cln.swf.gz"))
+    #expect(nasa.jobs.count + nasa.skipped == 18_239)
+  }
+
+  static let bad: [(String, Int, String, String)] = [
+    ("; header\n1 0 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1\n", 2, "", "expected 18 fields"),
+    ("1 0 -1 ten 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n", 1, "run_time", "expected a number"),
+    ("1 -5 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n", 1, "submit", "negative submit"),
+    ("1 0 -1 10 4 -1 -1 -1 nan -1 1 -1 -1 -1 0 -1 -1 -1\n", 1, "requested_time", "expected a number"),
+  ]
+
+  @Test(arguments: 0..<bad.count)
+  func badLines(_ i: Int) {
+    let (text, line, field, fragment) = Self.bad[i]
+    do {
+      _ = try SWFLog.parse(text: text, file: "x.swf")
+      Issue.record("case \(i) accepted")
+    } catch {
+      #expect(error.errors.contains { $0.line == line && $0.path == field && $0.message.contains(fragment) }, "case \(i): \(error)")
+    }
+  }
+
+  @Test func fcfsVersusEasyOnTheFixture() throws {
+    let l = try SWFLog.load(path: TestPaths.fixture("swf/lublin_256.head200.swf"))
+    let machine = SWFLog.machine(processors: 256)
+    func run(_ m: QueueMode) -> SimulationResult {
+      Simulator.run(cluster: machine, jobs: Array(l.jobs.prefix(120)),
+                    config: SimulationConfig(profile: .single(.firstFit), queue: QueuePolicy(mode: m, preemption: false)))
+    }
+    let f = run(.fcfs), e = run(.easy)
+    #expect(f.finished == 120 && e.finished == 120)
+    #expect(e.wait.mean <= f.wait.mean)
+  }
+}
