@@ -135,3 +135,16 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     #expect(try schedctl(["experiment", "swf", "--log", "x.swf", "--procs", "4", "--window", "3"]).0 == 2)
   }
 }
+
+@Suite struct SimulateInputsTests {
+  @Test func openbAndSWFWorkloads() throws {
+    let (s, out, err) = try schedctl(["simulate", "--cluster", "openb:Tests/Fixtures/openb/openb_node_list_gpu_node.head20.csv",
+                                      "--workload", "openb:Tests/Fixtures/openb/openb_pod_list_default.head50.csv", "--policy", "fgd"])
+    #expect(s == 0, "\(err)")
+    #expect(out.contains("jobs                              50"))
+    let (s2, _, err2) = try schedctl(["simulate", "--workload", "swf:Tests/Fixtures/swf/lublin_256.head200.swf"])
+    #expect(s2 == 0, "\(err2)")
+    let (s3, _, err3) = try schedctl(["simulate", "--workload", "openb:Tests/Fixtures/openb/openb_node_list_gpu_node.head20.csv"])
+    #expect(s3 == 2 && err3.contains("head20.csv:1"))
+  }
+}

@@ -23,7 +23,7 @@ extension Schedctl {
     @Option(help: "Cluster: reference, FILE.yaml, openb:PATH or pai:PATH.")
     var cluster: String = "reference"
 
-    @Option(help: "Workload: synthetic.")
+    @Option(help: "Workload: synthetic, openb:PATH (pod list) or swf:PATH (SWF log, .gz allowed).")
     var workload: String = "synthetic"
 
     @Option(help: "Placement policy: \(Profile.names.joined(separator: ", ")).")
@@ -60,8 +60,8 @@ extension Schedctl {
       guard Profile.named(policy) != nil else {
         throw ValidationError("--policy: unknown policy '\(policy)' (known: \(Profile.names.joined(separator: ", ")))")
       }
-      guard workload == "synthetic" else {
-        throw ValidationError("--workload: only 'synthetic' is supported by this build, got '\(workload)'")
+      guard workload == "synthetic" || workload.hasPrefix("openb:") || workload.hasPrefix("swf:") else {
+        throw ValidationError("--workload: expected synthetic, openb:PATH or swf:PATH, got '\(workload)'")
       }
       guard duration.isFinite, duration > 0, duration <= 24 * 366 else {
         throw ValidationError("--duration: expected hours in (0, 8784], got \(duration)")
@@ -77,7 +77,19 @@ extension Schedctl {
       let c = try loadCluster(cluster)
       guard let profile = Profile.named(policy, seed: seed) else { throw ExitCode(2) }
       let durationMicros = Int64(duration * 3.6e9)
-      let workloadJobs = SyntheticWorkload(jobs: jobs, durationMicros: durationMicros, seed: seed, cluster: c).generate()
+      let workloadJobs: [Job]
+      do {
+        if workload.hasPrefix("openb:") {
+          workloadJobs = try OpenbPodList.load(path: String(workload.dropFirst(6))).map(\.job)
+        } else if workload.hasPrefix("swf:") {
+          workloadJobs = try SWFLog.load(path: String(workload.dropFirst(4))).jobs
+        } else {
+          workloadJobs = SyntheticWorkload(jobs: jobs, durationMicros: durationMicros, seed: seed, cluster: c).generate()
+        }
+      } catch {
+        for e in error.errors { FileHandleOutput.standardError.write(e.description + "\n") }
+        throw ExitCode(2)
+      }
       var config = SimulationConfig(profile: profile, queue: QueuePolicy(mode: queue, preemption: preemption),
                                     seed: seed, sampleStepMicros: Int64(sampleSeconds) * 1_000_000)
       if mtbfHours > 0 {

@@ -48,3 +48,37 @@ import Testing
     #expect(e.wait.mean <= f.wait.mean)
   }
 }
+
+@Suite struct OpenbPodListTests {
+  @Test func fixtureAndRealCounts() throws {
+    let pods = try OpenbPodList.load(path: TestPaths.fixture("openb/openb_pod_list_default.head50.csv"))
+    #expect(pods.count == 50)
+    #expect(pods[1].gpus == 1 && pods[1].gpuMilli == 460)
+    #expect(pods[0].job.priority == .online)
+    guard TestPaths.hasShared("openb/openb_pod_list_default.csv") else { return }
+    let all = try OpenbPodList.load(path: TestPaths.shared("openb/openb_pod_list_default.csv"))
+    #expect(all.count == 8152)
+    let multi = try OpenbPodList.load(path: TestPaths.shared("openb/openb_pod_list_multigpu50.csv"))
+    #expect(!multi.isEmpty)
+  }
+
+  static let bad: [(String, Int, String, String)] = [
+    ("name,cpu\n", 1, "", "expected header"),
+    ("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1000,1024,1\n", 2, "", "expected 5 fields"),
+    ("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,x,1024,1,500\n", 2, "cpu_milli", "non-negative integer"),
+    ("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1000,1024,2,500\n", 2, "gpu_milli", "whole GPUs"),
+    ("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1000,1024,1,1500\n", 2, "gpu_milli", "expected 0 to 1000"),
+    ("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1000,1024,1,500\np,1,1,0,0\n", 3, "name", "duplicate"),
+  ]
+
+  @Test(arguments: 0..<bad.count)
+  func badRows(_ i: Int) {
+    let (text, line, field, fragment) = Self.bad[i]
+    do {
+      _ = try OpenbPodList.parse(text: text, file: "pods.csv")
+      Issue.record("case \(i) accepted")
+    } catch {
+      #expect(error.errors.contains { $0.line == line && $0.path == field && $0.message.contains(fragment) }, "case \(i): \(error)")
+    }
+  }
+}
