@@ -25,6 +25,9 @@ extension Schedctl {
     @Option(help: "Policy: \(Profile.names.joined(separator: ", ")).")
     var policy: String = "default"
 
+    @Option(help: "Profile YAML (scorers, weights, tie-break); replaces --policy.")
+    var profile: String?
+
     @Option(help: "table or json.")
     var format: OutputFormat = .table
 
@@ -41,7 +44,7 @@ extension Schedctl {
         for e in error.errors { FileHandleOutput.standardError.write(e.description + "\n") }
         throw ExitCode(2)
       }
-      guard let profile = Profile.named(policy) else { throw ExitCode(2) }
+      let profile = try resolveProfile(policy: policy, file: self.profile, seed: 42)
       var engine = PlacementEngine(cluster: c, profile: profile)
       let idle = engine
       switch engine.place(j) {

@@ -29,6 +29,9 @@ extension Schedctl {
     @Option(help: "Placement policy: \(Profile.names.joined(separator: ", ")).")
     var policy: String = "default"
 
+    @Option(help: "Profile YAML (scorers, weights, tie-break); replaces --policy.")
+    var profile: String?
+
     @Option(help: "Queue mode: fcfs or easy.")
     var queue: QueueMode = .easy
 
@@ -75,7 +78,7 @@ extension Schedctl {
 
     func run() throws {
       let c = try loadCluster(cluster)
-      guard let profile = Profile.named(policy, seed: seed) else { throw ExitCode(2) }
+      let profile = try resolveProfile(policy: policy, file: self.profile, seed: seed)
       let durationMicros = Int64(duration * 3.6e9)
       let workloadJobs: [Job]
       do {

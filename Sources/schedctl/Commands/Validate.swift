@@ -35,3 +35,19 @@ func loadCluster(_ argument: String) throws -> Cluster {
     throw ExitCode(2)
   }
 }
+
+/// The profile from `--profile FILE` when given, else the named `--policy`;
+/// errors go to stderr with exit status 2.
+func resolveProfile(policy: String, file: String?, seed: UInt64) throws -> Profile {
+  if let file {
+    do { return try ProfileSpec.load(path: file) } catch {
+      for e in error.errors { FileHandleOutput.standardError.write(e.description + "\n") }
+      throw ExitCode(2)
+    }
+  }
+  guard let p = Profile.named(policy, seed: seed) else {
+    FileHandleOutput.standardError.write("--policy: unknown policy '\(policy)'\n")
+    throw ExitCode(2)
+  }
+  return p
+}

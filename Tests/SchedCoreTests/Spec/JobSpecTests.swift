@@ -52,3 +52,23 @@ import Testing
     }
   }
 }
+
+@Suite struct ProfileSpecTests {
+  @Test func validProfile() throws {
+    let p = try ProfileSpec.parse(yaml: "name: g\nscorers:\n  - {scorer: best-fit, weight: 1}\n  - {scorer: energy, weight: 0.5}\ntie_break: seeded\nseed: 7\n", file: "p.yaml")
+    #expect(p.scorers == [WeightedScorer(.bestFit, weight: 1), WeightedScorer(.energy, weight: 0.5)])
+    #expect(p.tieBreak == .seededPermutation(seed: 7))
+  }
+
+  @Test(arguments: [("scorers:\n  - {scorer: magic}\n", "scorers[0].scorer"), ("scorers: []\n", "scorers"),
+                    ("scorers:\n  - {scorer: fgd, weight: -1}\n", "scorers[0].weight"),
+                    ("scorers:\n  - {scorer: fgd}\ntie_break: coin\n", "tie_break"), ("name: x\n", "scorers")])
+  func badProfiles(_ text: String, _ path: String) {
+    do {
+      _ = try ProfileSpec.parse(yaml: text, file: "p.yaml")
+      Issue.record("accepted \(text)")
+    } catch {
+      #expect(error.errors.contains { $0.path == path && $0.line > 0 }, "\(error)")
+    }
+  }
+}
