@@ -1,7 +1,10 @@
-import Synchronization
+import Foundation
 
 /// The embeddable, thread-safe face of SchedCore: one lock around a
 /// `PlacementEngine`. Every method may be called from any thread or task.
+///
+/// The lock is a pthread mutex (`NSLock`), which ThreadSanitizer understands,
+/// so `swift test --sanitize=thread` can check the facade.
 ///
 ///     let scheduler = Scheduler(cluster: try ClusterSpec.load(path: "cluster.yaml"))
 ///     switch scheduler.submit(job) {
@@ -9,8 +12,16 @@ import Synchronization
 ///     case .failure(let why): print(why.explanation)   // "0/10240 nodes fit: …"
 ///     }
 ///     scheduler.release(jobID: job.id)
-public final class Scheduler: Sendable {
-  private let engine: Mutex<PlacementEngine>
+public final class Scheduler: @unchecked Sendable {
+  // Every access to `state` holds `lock`; that is what makes the class Sendable.
+  private let lock = NSLock()
+  private var state: PlacementEngine
+
+  private func withEngine<R>(_ body: (inout PlacementEngine) -> R) -> R {
+    lock.lock()
+    defer { lock.unlock() }
+    return body(&state)
+  }
 
   /// A scheduler over an idle `cluster`.
   ///
@@ -19,31 +30,31 @@ public final class Scheduler: Sendable {
   ///   - target: FGD's target workload, when the profile uses FGD.
   /// - Complexity: O(nodes + devices)
   public init(cluster: Cluster, profile: Profile = .default, target: TargetWorkload = .empty) {
-    engine = Mutex(PlacementEngine(cluster: cluster, profile: profile, target: target))
+    state = PlacementEngine(cluster: cluster, profile: profile, target: target)
   }
 
   /// Replaces the cluster (and profile); every allocation is dropped.
   public func load(cluster: Cluster, profile: Profile = .default, target: TargetWorkload = .empty) {
     let fresh = PlacementEngine(cluster: cluster, profile: profile, target: target)
-    engine.withLock { $0 = fresh }
+    withEngine { $0 = fresh }
   }
 
   /// Places every task of `job` and reserves its resources, or places
   /// nothing and returns the reasons.
   public func submit(_ job: Job) -> Result<PlacementDecision, Unschedulable> {
-    engine.withLock { $0.place(job) }
+    withEngine { $0.place(job) }
   }
 
   /// Releases what job `id` holds; returns it, or `nil` if it held nothing.
   @discardableResult
   public func release(jobID id: String) -> Allocation? {
-    engine.withLock { $0.release(jobID: id) }
+    withEngine { $0.release(jobID: id) }
   }
 
   /// Why `job` could not be placed right now, or `nil` if it could (nothing
   /// is reserved either way).
   public func explain(_ job: Job) -> Explanation? {
-    var copy = engine.withLock { $0 }
+    var copy = withEngine { $0 }
     if case .failure(let why) = copy.place(job) { return why.explanation }
     return nil
   }
@@ -52,7 +63,7 @@ public final class Scheduler: Sendable {
   /// down are released and returned, so the caller can resubmit them.
   @discardableResult
   public func setNodeDown(_ n: NodeID, _ isDown: Bool) -> [Allocation] {
-    engine.withLock { e in
+    withEngine { e in
       var released: [Allocation] = []
       if isDown {
         for id in e.jobs(on: n) {
@@ -66,21 +77,21 @@ public final class Scheduler: Sendable {
 
   /// The allocation of job `id`, if placed.
   public func allocation(jobID id: String) -> Allocation? {
-    engine.withLock { $0.allocations[id] }
+    withEngine { $0.allocations[id] }
   }
 
   /// Free capacity of node `n`.
   public func free(node n: NodeID) -> ResourceVector {
-    engine.withLock { $0.state.free(n) }
+    withEngine { $0.state.free(n) }
   }
 
   /// A consistent copy of the whole cluster state.
   public func snapshot() -> ClusterState {
-    engine.withLock { $0.state }
+    withEngine { $0.state }
   }
 
   /// Number of placed jobs.
   public var placedJobCount: Int {
-    engine.withLock { $0.allocations.count }
+    withEngine { $0.allocations.count }
   }
 }
