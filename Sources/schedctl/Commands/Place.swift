@@ -19,32 +19,19 @@ extension Schedctl {
     @Option(help: "Job YAML file (Docs/Formats.md).")
     var job: String
 
-    @Option(help: "Cluster: reference, FILE.yaml, openb:PATH or pai:PATH.")
-    var cluster: String = "reference"
-
-    @Option(help: "Policy: \(Profile.names.joined(separator: ", ")).")
-    var policy: String = "default"
-
-    @Option(help: "Profile YAML (scorers, weights, tie-break); replaces --policy.")
-    var profile: String?
+    @OptionGroup var placement: PlacementOptions
 
     @Option(help: "table or json.")
     var format: OutputFormat = .table
 
-    func validate() throws {
-      guard Profile.named(policy) != nil else {
-        throw ValidationError("--policy: unknown policy '\(policy)' (known: \(Profile.names.joined(separator: ", ")))")
-      }
-    }
-
     func run() throws {
-      let c = try loadCluster(cluster)
+      let c = try placement.loadedCluster()
       let j: Job
       do { j = try JobSpec.load(path: job) } catch {
         for e in error.errors { FileHandleOutput.standardError.write(e.description + "\n") }
         throw ExitCode(2)
       }
-      let profile = try resolveProfile(policy: policy, file: self.profile, seed: 42)
+      let profile = try placement.resolved(seed: 42)
       var engine = PlacementEngine(cluster: c, profile: profile)
       let idle = engine
       switch engine.place(j) {

@@ -20,17 +20,10 @@ extension Schedctl {
           schedctl simulate --json out/sim.json --csv out/
         """)
 
-    @Option(help: "Cluster: reference, FILE.yaml, openb:PATH or pai:PATH.")
-    var cluster: String = "reference"
-
     @Option(help: "Workload: synthetic, openb:PATH (pod list) or swf:PATH (SWF log, .gz allowed).")
     var workload: String = "synthetic"
 
-    @Option(help: "Placement policy: \(Profile.names.joined(separator: ", ")).")
-    var policy: String = "default"
-
-    @Option(help: "Profile YAML (scorers, weights, tie-break); replaces --policy.")
-    var profile: String?
+    @OptionGroup var placement: PlacementOptions
 
     @Option(help: "Queue mode: fcfs or easy.")
     var queue: QueueMode = .easy
@@ -60,9 +53,6 @@ extension Schedctl {
     var csv: String?
 
     func validate() throws {
-      guard Profile.named(policy) != nil else {
-        throw ValidationError("--policy: unknown policy '\(policy)' (known: \(Profile.names.joined(separator: ", ")))")
-      }
       guard workload == "synthetic" || workload.hasPrefix("openb:") || workload.hasPrefix("swf:") else {
         throw ValidationError("--workload: expected synthetic, openb:PATH or swf:PATH, got '\(workload)'")
       }
@@ -77,8 +67,8 @@ extension Schedctl {
     }
 
     func run() throws {
-      let c = try loadCluster(cluster)
-      let profile = try resolveProfile(policy: policy, file: self.profile, seed: seed)
+      let c = try placement.loadedCluster()
+      let profile = try placement.resolved(seed: seed)
       let durationMicros = Int64(duration * 3.6e9)
       let workloadJobs: [Job]
       do {
