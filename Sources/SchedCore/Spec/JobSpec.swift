@@ -100,3 +100,44 @@ public enum JobSpec {
 
   enum AntiAffinityScopeChoice: String, CaseIterable { case node, site }
 }
+
+extension JobSpec {
+  /// A JSON Lines job file: one job per line, each a JSON object with the
+  /// keys of the job YAML format (JSON is YAML's flow syntax, so each line is
+  /// read by the same parser). Blank lines and lines starting with `#` are
+  /// skipped. Errors carry the file's line and the field path.
+  public static func loadLines(path: String) throws(SpecErrors) -> [Job] {
+    try parseLines(text: ClusterSpec.readText(path), file: path)
+  }
+
+  public static func parseLines(text: String, file: String) throws(SpecErrors) -> [Job] {
+    var jobs: [Job] = []
+    var errors: [SpecError] = []
+    var ids: Set<String> = []
+    var n = 0
+    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      n += 1
+      let line = raw.trimmingWhitespace()
+      if line.isEmpty || line.hasPrefix("#") { continue }
+      guard line.hasPrefix("{") else {
+        errors.append(SpecError(file: file, line: n, column: 1, path: "", message: "expected a JSON object"))
+        continue
+      }
+      do {
+        let job = try parse(yaml: line, file: file)
+        if !ids.insert(job.id).inserted {
+          errors.append(SpecError(file: file, line: n, column: 0, path: "id", message: "duplicate job id '\(job.id)'"))
+        } else {
+          jobs.append(job)
+        }
+      } catch {
+        for var e in error.errors {
+          e.line = n
+          errors.append(e)
+        }
+      }
+    }
+    guard errors.isEmpty else { throw SpecErrors(errors) }
+    return jobs
+  }
+}

@@ -20,7 +20,7 @@ extension Schedctl {
           schedctl simulate --json out/sim.json --csv out/
         """)
 
-    @Option(help: "Workload: synthetic, openb:PATH (pod list) or swf:PATH (SWF log, .gz allowed).")
+    @Option(help: "Workload: synthetic, FILE.jsonl (one job per line), openb:PATH (pod list) or swf:PATH (SWF log, .gz allowed).")
     var workload: String = "synthetic"
 
     @OptionGroup var placement: PlacementOptions
@@ -53,8 +53,9 @@ extension Schedctl {
     var csv: String?
 
     func validate() throws {
-      guard workload == "synthetic" || workload.hasPrefix("openb:") || workload.hasPrefix("swf:") else {
-        throw ValidationError("--workload: expected synthetic, openb:PATH or swf:PATH, got '\(workload)'")
+      guard workload == "synthetic" || workload.hasPrefix("openb:") || workload.hasPrefix("swf:")
+              || workload.hasSuffix(".jsonl") else {
+        throw ValidationError("--workload: expected synthetic, FILE.jsonl, openb:PATH or swf:PATH, got '\(workload)'")
       }
       guard duration.isFinite, duration > 0, duration <= 24 * 366 else {
         throw ValidationError("--duration: expected hours in (0, 8784], got \(duration)")
@@ -74,6 +75,8 @@ extension Schedctl {
       do {
         if workload.hasPrefix("openb:") {
           workloadJobs = try OpenbPodList.load(path: String(workload.dropFirst(6))).map(\.job)
+        } else if workload.hasSuffix(".jsonl") {
+          workloadJobs = try JobSpec.loadLines(path: workload)
         } else if workload.hasPrefix("swf:") {
           workloadJobs = try SWFLog.load(path: String(workload.dropFirst(4))).jobs
         } else {

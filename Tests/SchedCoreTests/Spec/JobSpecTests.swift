@@ -72,3 +72,33 @@ import Testing
     }
   }
 }
+
+@Suite struct JobLinesTests {
+  @Test func exampleFileLoads() throws {
+    let jobs = try JobSpec.loadLines(path: TestPaths.packageRoot + "/Docs/examples/jobs.jsonl")
+    #expect(jobs.map(\.id) == ["batch-1", "infer-1", "train-1"])
+    #expect(jobs[1].groups[0].device?.milliPerDevice == 500)
+    #expect(jobs[0].actualMicros == 1_800_000_000)
+  }
+
+  @Test func badLinesNameTheirLine() {
+    let text = """
+    {"id": "a", "groups": [{"cpu_milli": 1, "memory_mib": 1}]}
+    # comment
+
+    {"id": "b", "groups": [{"cpu_milli": 1, "memory_mib": "lots"}]}
+    not json
+    {"id": "a", "groups": [{"cpu_milli": 1, "memory_mib": 1}]}
+    {"id": "c", "groups": [{"cpu_milli": 1, "memory_mib": 1}
+    """
+    do {
+      _ = try JobSpec.parseLines(text: text, file: "w.jsonl")
+      Issue.record("accepted")
+    } catch {
+      let lines = Set(error.errors.map(\.line))
+      #expect(lines == [4, 5, 6, 7], "\(error)")
+      #expect(error.errors.contains { $0.line == 4 && $0.path == "groups[0].memory_mib" })
+      #expect(error.errors.contains { $0.line == 6 && $0.message.contains("duplicate job id") })
+    }
+  }
+}
