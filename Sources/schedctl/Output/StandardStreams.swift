@@ -12,9 +12,10 @@ struct FileHandleOutput: Sendable {
   func write(_ text: String) {
     var t = text
     t.withUTF8 { buf in
+      guard let base = buf.baseAddress else { return }
       var off = 0
       while off < buf.count {
-        let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+        let n = Glibc.write(fd, base + off, buf.count - off)
         if n <= 0 { break }
         off += n
       }
