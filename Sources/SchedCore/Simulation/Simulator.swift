@@ -316,11 +316,3 @@ public struct Simulator {
     engine._checkInvariants()
   }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
-#endif

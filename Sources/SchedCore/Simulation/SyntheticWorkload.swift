@@ -133,11 +133,3 @@ public struct SyntheticWorkload: Sendable {
                estimatedMicros: estimate, actualMicros: max(1_000_000, actual), groups: groups, latency: latency)
   }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-#endif

@@ -49,10 +49,10 @@ public enum NodeListImporter {
       var accel: DeviceGroup?
       if gpus > 0 {
         guard !f[4].isEmpty else { err(l, "model", "a node with GPUs needs a model"); continue }
-        let id = catalog.id(named: f[4]) ?? catalog.upsert(DeviceModel(name: f[4], vendor: "unknown", kind: .gpu,
-                                                                       domestic: false))
-        guard catalog[id].kind.isAccelerator else { err(l, "model", "'\(f[4])' is not an accelerator"); continue }
-        accel = DeviceGroup(model: id, count: gpus, memoryMiB: catalog[id].memoryMiB ?? 0)
+        guard let g = acceleratorGroup(f[4], count: gpus, catalog: &catalog) else {
+          err(l, "model", "'\(f[4])' is not an accelerator"); continue
+        }
+        accel = g
       }
       nodes.append(Node(id: f[0], site: 0, milliCPU: cpu, memoryMiB: mem, accelerator: accel))
     }
@@ -102,17 +102,25 @@ public enum NodeListImporter {
       var accel: DeviceGroup?
       if gpus > 0 {
         guard !f[1].isEmpty, f[1] != "CPU" else { err(l, "gpu_type", "\(gpus) GPUs but type '\(f[1])'"); continue }
-        let name = f[1] == "V100" ? "V100-16GB" : f[1]
-        let id = catalog.id(named: name) ?? catalog.upsert(DeviceModel(name: name, vendor: "unknown", kind: .gpu,
-                                                                       domestic: false))
-        guard catalog[id].kind.isAccelerator else { err(l, "gpu_type", "'\(f[1])' is not an accelerator"); continue }
-        accel = DeviceGroup(model: id, count: gpus, memoryMiB: catalog[id].memoryMiB ?? 0)
+        guard let g = acceleratorGroup(f[1] == "V100" ? "V100-16GB" : f[1], count: gpus, catalog: &catalog) else {
+          err(l, "gpu_type", "'\(f[1])' is not an accelerator"); continue
+        }
+        accel = g
       }
       nodes.append(Node(id: f[0], site: 0, milliCPU: cores * 1000, memoryMiB: gib * 1024, accelerator: accel))
     }
     guard errors.isEmpty else { throw SpecErrors(errors) }
     guard !nodes.isEmpty else { throw .single(file, "no machines in the file") }
     return oneSite(name: "pai-2020", siteID: "pai", nodes: nodes, catalog: catalog)
+  }
+
+  /// `count` devices of the model `name`, adding an unknown-figures GPU entry
+  /// to `catalog` for a name it lacks; `nil` when the name is not an accelerator.
+  static func acceleratorGroup(_ name: String, count: Int32, catalog: inout DeviceCatalog) -> DeviceGroup? {
+    let id = catalog.id(named: name) ?? catalog.upsert(DeviceModel(name: name, vendor: "unknown", kind: .gpu,
+                                                                   domestic: false))
+    guard catalog[id].kind.isAccelerator else { return nil }
+    return DeviceGroup(model: id, count: count, memoryMiB: catalog[id].memoryMiB ?? 0)
   }
 
   static func oneSite(name: String, siteID: String, nodes: [Node], catalog: DeviceCatalog) -> Cluster {

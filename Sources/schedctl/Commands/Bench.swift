@@ -85,10 +85,7 @@ extension Schedctl {
       case .table:
         print(BenchRow.table(rows))
       case .json:
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try enc.encode(BenchReport(kind: "bench", rows: rows))
-        print(String(decoding: data, as: UTF8.self))
+        try printJSON(BenchReport(kind: "bench", rows: rows))
       }
     }
   }

@@ -49,44 +49,28 @@ extension Schedctl {
             n += 1
           }
         }
-        var rows: [[String: String]] = []
+        var tasks: [PlaceOutput.Task] = []
         var k = 0
         for g in j.groups {
           for _ in 0..<Int(g.count) {
             let t = d.allocation.tasks[k]
             let node = c.nodes[Int(t.node)]
-            let breakdown = breakdowns[k]
-            rows.append([
-              "group": g.name, "node": node.id, "site": c.sites[Int(node.site)].id,
-              "devices": t.devices.map { "\($0.index):\($0.milli)" }.joined(separator: ","),
-              "cores": t.cores.isEmpty ? "shared" : Self.ranges(t.cores),
-              "score": String(format: "%.4f", d.scores[k]),
-              "breakdown": breakdown.map { String(format: "%@ %.3f×%.3f", $0.scorer.rawValue, $0.weight, $0.value) }
-                .joined(separator: ", "),
-            ])
+            tasks.append(PlaceOutput.Task(group: g.name, node: node.id, site: c.sites[Int(node.site)].id,
+                                          devices: t.devices.map { [$0.index, $0.milli] }, cores: t.cores,
+                                          score: d.scores[k], breakdown: breakdowns[k]))
             k += 1
           }
         }
         if format == .json {
-          var tasks: [PlaceOutput.Task] = []
-          var k2 = 0
-          for g in j.groups {
-            for _ in 0..<Int(g.count) {
-              let t = d.allocation.tasks[k2]
-              let node = c.nodes[Int(t.node)]
-              tasks.append(PlaceOutput.Task(group: g.name, node: node.id, site: c.sites[Int(node.site)].id,
-                                            devices: t.devices.map { [$0.index, $0.milli] }, cores: t.cores,
-                                            score: d.scores[k2],
-                                            breakdown: breakdowns[k2]))
-              k2 += 1
-            }
-          }
           try printJSON(PlaceOutput(job: j.id, placed: true, tasks: tasks, explanation: nil, reasons: nil))
         } else {
           print("job \(j.id): placed \(d.allocation.tasks.count) task(s) with policy \(profile.name)")
-          for r in rows {
-            print("  \(r["group"] ?? "") → \(r["node"] ?? "") @ \(r["site"] ?? "")  devices [\(r["devices"] ?? "")]  cores \(r["cores"] ?? "")")
-            print("      score \(r["score"] ?? "") = \(r["breakdown"] ?? "")")
+          for t in tasks {
+            let devices = t.devices.map { "\($0[0]):\($0[1])" }.joined(separator: ",")
+            let breakdown = t.breakdown.map { String(format: "%@ %.3f×%.3f", $0.scorer.rawValue, $0.weight, $0.value) }
+              .joined(separator: ", ")
+            print("  \(t.group) → \(t.node) @ \(t.site)  devices [\(devices)]  cores \(t.cores.isEmpty ? "shared" : Self.ranges(t.cores))")
+            print("      score \(String(format: "%.4f", t.score)) = \(breakdown)")
           }
         }
       case .failure(let why):

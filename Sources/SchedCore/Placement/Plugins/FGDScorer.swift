@@ -81,11 +81,3 @@ enum FGDScorer {
     }
   }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _exp(_ x: Double) -> Double { Glibc.exp(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _exp(_ x: Double) -> Double { Darwin.exp(x) }
-#endif
