@@ -67,7 +67,7 @@ extension PlacementCore {
         }
       }
     }
-    excludedNodes = Array(Set(excludedNodes)).sorted()
+    if excludedNodes.count > 1 { excludedNodes = Array(Set(excludedNodes)).sorted() }
     for n in excludedNodes { search.setExcluded(n, true, self) }
     defer { for n in excludedNodes { search.setExcluded(n, false, self) } }
 
@@ -93,9 +93,11 @@ extension PlacementCore {
       for t in 0..<Int(max(group.count, 0)) {
         q.onlySite = group.sameSite ? (sitesUsed.first ?? -1) : -1
         q.excludedSites = antiSites
-        let distinct = Set(sitesUsed)
-        if group.spreadSites > 1 && distinct.count < Int(group.spreadSites) {
-          for s in distinct where q.excludedSites[s] == nil { q.excludedSites[s] = "spread: site already used" }
+        if group.spreadSites > 1 {
+          let distinct = Set(sitesUsed)
+          if distinct.count < Int(group.spreadSites) {
+            for s in distinct where q.excludedSites[s] == nil { q.excludedSites[s] = "spread: site already used" }
+          }
         }
         guard let cand = search.best(q, self) else {
           let why = explain ? search.explain(q, self) : Explanation(totalNodes: state.nodeCount, counts: [:])

@@ -15,6 +15,8 @@ public struct PlacementCore: Sendable {
   public private(set) var allocations: [String: Allocation] = [:]
   /// Resolved queries (see `query(for:of:)`).
   var queryMemo: [QueryKey: TaskQuery] = [:]
+  /// Free capacity summed over each class's nodes (down nodes included).
+  var classFree: [ClassFree]
 
   init(cluster: Cluster, profile: Profile, target: TargetWorkload, openbCompat: Bool) {
     state = ClusterState(cluster: cluster)
@@ -38,6 +40,15 @@ public struct PlacementCore: Sendable {
     }
     self.classes = classes
     self.nodeClass = nodeClass
+    var free = Array(repeating: ClassFree(), count: classes.count)
+    for (i, node) in cluster.nodes.enumerated() {
+      let c = Int(nodeClass[i])
+      free[c].milliCPU += node.milliCPU
+      free[c].memoryMiB += node.memoryMiB
+      free[c].deviceMilli += Int64(node.accelerator?.count ?? 0) * 1000
+      free[c].dpuUnits += Int64(node.dpu?.count ?? 0)
+    }
+    classFree = free
     var rank = (0..<cluster.nodes.count).map { UInt32($0) }
     if case .seededPermutation(let seed) = profile.tieBreak {
       var order = (0..<cluster.nodes.count).map { UInt32($0) }
@@ -169,11 +180,14 @@ public struct PlacementCore: Sendable {
   }
 
   mutating func commitUnchecked(_ a: TaskAssignment) -> Bool {
-    do { try state.commit(a); return true } catch { return false }
+    do { try state.commit(a) } catch { return false }
+    classFree[Int(nodeClass[Int(a.node)])].subtract(a)
+    return true
   }
 
   mutating func releaseUnchecked(_ a: TaskAssignment) {
-    try? state.release(a)
+    do { try state.release(a) } catch { return }
+    classFree[Int(nodeClass[Int(a.node)])].add(a)
   }
 
   mutating func record(_ a: Allocation) { allocations[a.jobID] = a }
@@ -191,8 +205,63 @@ public struct PlacementCore: Sendable {
         throw error
       }
     }
+    for t in a.tasks { classFree[Int(nodeClass[Int(t.node)])].subtract(t) }
     allocations[a.jobID] = a
   }
   mutating func forget(_ jobID: String) -> Allocation? { allocations.removeValue(forKey: jobID) }
   mutating func setDown(_ n: NodeID, _ d: Bool) { state.setDown(n, d) }
+}
+
+/// Free capacity summed over the nodes of one class: a cheap necessary
+/// condition for a many-task job to fit (see `PlacementCore.mayFitByTotals`).
+struct ClassFree: Sendable {
+  var milliCPU: Int64 = 0
+  var memoryMiB: Int64 = 0
+  var deviceMilli: Int64 = 0
+  var dpuUnits: Int64 = 0
+
+  mutating func subtract(_ t: TaskAssignment) {
+    milliCPU -= t.milliCPU
+    memoryMiB -= t.memoryMiB
+    deviceMilli -= t.deviceMilli
+    dpuUnits -= Int64(t.dpuUnits)
+  }
+
+  mutating func add(_ t: TaskAssignment) {
+    milliCPU += t.milliCPU
+    memoryMiB += t.memoryMiB
+    deviceMilli += t.deviceMilli
+    dpuUnits += Int64(t.dpuUnits)
+  }
+
+  /// How many tasks of `shape` these totals could hold at most.
+  func capacity(for shape: TaskShape) -> Int64 {
+    var n = Int64.max
+    if shape.milliCPU > 0 { n = min(n, milliCPU / shape.milliCPU) }
+    if shape.memoryMiB > 0 { n = min(n, memoryMiB / shape.memoryMiB) }
+    if shape.dpuUnits > 0 { n = min(n, dpuUnits / Int64(shape.dpuUnits)) }
+    let dev = Int64(shape.deviceCount) * Int64(shape.milliPerDevice)
+    if dev > 0 { n = min(n, deviceMilli / dev) }
+    return max(0, n)
+  }
+}
+
+extension PlacementCore {
+  /// False when some task group of `job` cannot fit even by the summed free
+  /// capacity of the classes it may use (a necessary condition: tasks that
+  /// fit on nodes fit in their class totals). O(groups × classes).
+  mutating func mayFitByTotals(_ job: Job) -> Bool {
+    ctx.bind(job: job)  // the memoized query's score terms depend on the binding
+    for g in job.groups where g.count > 1 {
+      let q = query(for: g, of: job)
+      var room: Int64 = 0
+      for (c, shape) in q.shapes.enumerated() {
+        guard let shape, q.siteReason(classes[c].site) == nil else { continue }
+        room = room &+ min(classFree[c].capacity(for: shape), Int64(g.count))
+        if room >= Int64(g.count) { break }
+      }
+      if room < Int64(g.count) { return false }
+    }
+    return true
+  }
 }

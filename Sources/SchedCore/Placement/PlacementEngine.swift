@@ -9,6 +9,10 @@ public struct PlacementEngine: Sendable {
   /// Exactly one is set: trees for linear profiles, state groups otherwise.
   var trees: ClassTreeIndex?
   var groups: NodeStateIndex?
+  /// Nodes whose state changed through a `…DeferringIndex` call and whose
+  /// index entries wait for `flushIndex()`; each at most once.
+  var pendingNodes: [NodeID] = []
+  var isPending: [Bool]
 
   /// An engine on an idle `cluster`. `target` is FGD's target workload
   /// (needed only when the profile uses FGD); `openbCompat` switches best-fit
@@ -23,6 +27,7 @@ public struct PlacementEngine: Sendable {
     } else {
       groups = NodeStateIndex(core: core)
     }
+    isPending = Array(repeating: false, count: cluster.nodes.count)
   }
 
 
@@ -36,6 +41,13 @@ public struct PlacementEngine: Sendable {
   /// Places every task of `job`, or none; with `explain: false` a failure
   /// carries no reasons (cheaper, for schedulers that retry often).
   public mutating func place(_ job: Job, explain: Bool) -> Result<PlacementDecision, Unschedulable> {
+    // Without explanations, a many-task job that cannot fit by the summed free
+    // capacity of the classes it may use fails at once (same outcome, no search).
+    if !explain && job.taskCount > 1 && !core.mayFitByTotals(job) {
+      return .failure(Unschedulable(jobID: job.id, group: "", task: 0,
+                                    explanation: Explanation(totalNodes: core.state.nodeCount, counts: [:])))
+    }
+    flushIndex()
     if var t = trees {
       trees = nil
       defer { trees = t }
@@ -50,6 +62,7 @@ public struct PlacementEngine: Sendable {
   /// Releases everything job `id` holds; returns what it held.
   @discardableResult
   public mutating func release(jobID id: String) -> Allocation? {
+    flushIndex()
     if var t = trees {
       trees = nil
       defer { trees = t }
@@ -65,6 +78,7 @@ public struct PlacementEngine: Sendable {
   /// placement of job `allocation.jobID`. Throws, changing nothing, if any
   /// task does not fit or the job already holds resources.
   public mutating func commit(_ allocation: Allocation) throws(StateError) {
+    flushIndex()
     try core.commitExactly(allocation)
     for t in allocation.tasks {
       trees?.nodeChanged(t.node, core)
@@ -72,9 +86,72 @@ public struct PlacementEngine: Sendable {
     }
   }
 
+  // MARK: Replay without index upkeep
+
+  /// Like `release(jobID:)`, but the search index catches up only at the
+  /// next `flushIndex()` (which every placement, release, commit and node
+  /// change does first). For what-if replays that release and re-commit
+  /// many jobs between few searches: a node touched many times is
+  /// re-indexed once.
+  ///
+  /// - Complexity: O(tasks of the job)
+  @discardableResult
+  mutating func releaseDeferringIndex(jobID id: String) -> Allocation? {
+    guard let a = core.forget(id) else { return nil }
+    for t in a.tasks {
+      core.releaseUnchecked(t)
+      markPending(t.node)
+    }
+    return a
+  }
+
+  /// Like `commit(_:)`, with the index update deferred (see `releaseDeferringIndex`).
+  mutating func commitDeferringIndex(_ allocation: Allocation) throws(StateError) {
+    try core.commitExactly(allocation)
+    for t in allocation.tasks { markPending(t.node) }
+  }
+
+  @inline(__always)
+  mutating func markPending(_ n: NodeID) {
+    if !isPending[Int(n)] {
+      isPending[Int(n)] = true
+      pendingNodes.append(n)
+    }
+  }
+
+  /// Brings the search index up to date with every deferred change.
+  ///
+  /// - Complexity: O(pending nodes × index update)
+  mutating func flushIndex() {
+    guard !pendingNodes.isEmpty else { return }
+    for n in pendingNodes {
+      isPending[Int(n)] = false
+      trees?.nodeChanged(n, core)
+      groups?.nodeChanged(n, core)
+    }
+    pendingNodes.removeAll(keepingCapacity: true)
+  }
+
+  /// Per node class, whether some task group of `job` passes the class-level
+  /// filters there (kind, model, domestic, memory, compute class, latency,
+  /// price). A job's placement depends only on the nodes of such classes.
+  mutating func usableClasses(for job: Job) -> [Bool] {
+    var usable = Array(repeating: false, count: core.classes.count)
+    core.ctx.bind(job: job)  // the memoized query's score terms depend on the binding
+    for g in job.groups {
+      let q = core.query(for: g, of: job)
+      for (c, shape) in q.shapes.enumerated() where shape != nil { usable[c] = true }
+    }
+    return usable
+  }
+
+  /// The class of node `n` (an index into `core.classes`).
+  func nodeClass(of n: NodeID) -> Int { Int(core.nodeClass[Int(n)]) }
+
   /// Marks node `n` down (no new work) or up again. The caller releases the
   /// jobs that ran there (see `jobs(on:)`).
   public mutating func setNodeDown(_ n: NodeID, _ isDown: Bool) {
+    flushIndex()
     core.setDown(n, isDown)
     trees?.nodeChanged(n, core)
     groups?.nodeChanged(n, core)
@@ -111,6 +188,7 @@ public struct PlacementEngine: Sendable {
   /// Checks the index against the state: every attached node sits in the
   /// group of its current key, group counts match, and no node is in two places.
   public func _checkInvariants() {
+    precondition(pendingNodes.isEmpty, "index updates still pending")
     core.state._checkInvariants()
     if let t = trees {
       for n in 0..<core.state.nodeCount {

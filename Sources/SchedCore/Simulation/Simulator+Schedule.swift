@@ -86,11 +86,13 @@ extension Simulator {
       if reservation == nil {
         // Computed once a candidate could start, on the state without it.
         engine.release(jobID: jobs[i].id)
-        if let c = cachedReservation, c.head == head, c.version == reservationVersion {
+        // A reservation in the past is stale: jobs that overran their
+        // estimate were assumed to end when it was computed.
+        if let c = cachedReservation, c.head == head, c.reservation.time >= now {
           reservation = c.reservation
         } else {
-          let r = reserve(head)
-          cachedReservation = (head, reservationVersion, r)
+          let (r, usable) = reserve(head)
+          cachedReservation = (head, usable, r)
           reservation = r
         }
         guard (try? engine.commit(d.allocation)) != nil else { continue }
@@ -117,10 +119,20 @@ extension Simulator {
   /// allocation). The search gallops (1, 2, 4, … end times) and then bisects,
   /// so it makes O(log running) placement attempts; it finds the earliest
   /// time when fitting is monotone in released capacity.
-  mutating func reserve(_ head: Int) -> Reservation {
-    let ends = running.map { r -> (Int64, Int32) in
-      (max(now, run[Int(r)].runStart &+ jobs[Int(r)].estimatedMicros), r)
-    }.sorted { $0 < $1 }
+  mutating func reserve(_ head: Int) -> (Reservation, usable: [Bool]) {
+    // Only running jobs holding a node the head may use (or named in its
+    // anti-affinity) can change where and when it fits; the others stay put.
+    let usable = engine.usableClasses(for: jobs[head])
+    let anti = Set(jobs[head].antiAffinity)
+    var ends: [(Int64, Int32)] = []
+    for r in running {
+      guard let a = run[Int(r)].allocation else { continue }
+      guard anti.contains(a.jobID) || a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) else {
+        continue
+      }
+      ends.append((max(now, run[Int(r)].runStart &+ jobs[Int(r)].estimatedMicros), r))
+    }
+    ends.sort { $0 < $1 }
     // Distinct end times and the running jobs ending at each.
     var times: [Int64] = []
     var batches: [[Int32]] = []
@@ -133,13 +145,17 @@ extension Simulator {
     func moveTo(_ target: Int, _ s: inout Simulator) {
       while at < target {
         var got: [Allocation] = []
-        for r in batches[at] { if let a = s.engine.release(jobID: s.jobs[Int(r)].id) { got.append(a) } }
+        for r in batches[at] {
+          if let a = s.engine.releaseDeferringIndex(jobID: s.jobs[Int(r)].id) { got.append(a) }
+        }
         releasedBatches.append(got)
         at += 1
       }
       while at > target {
         for a in (releasedBatches.popLast() ?? []).reversed() {
-          do { try s.engine.commit(a) } catch { preconditionFailure("could not restore \(a.jobID): \(error)") }
+          do { try s.engine.commitDeferringIndex(a) } catch {
+            preconditionFailure("could not restore \(a.jobID): \(error)")
+          }
         }
         at -= 1
       }
@@ -160,7 +176,7 @@ extension Simulator {
       lo = probe
       step *= 2
     }
-    var result = Reservation(time: .max, head: nil, released: [:])
+    var result = Reservation(time: .max, head: nil, released: [:], state: engine.state)
     if hi > 0 {
       // Invariant: fails with `lo` batches released (or lo == 0 untested), fits with `hi`.
       while hi - lo > 1 {
@@ -175,11 +191,12 @@ extension Simulator {
         for batch in releasedBatches {
           for a in batch { for t in a.tasks where nodes.contains(t.node) { rel[t.node, default: []].append(t) } }
         }
-        result = Reservation(time: times[hi - 1], head: h, released: rel)
+        result = Reservation(time: times[hi - 1], head: h, released: rel, state: engine.state)
       }
     }
     moveTo(0, &self)
-    return result
+    engine.flushIndex()
+    return (result, usable)
   }
 
   /// Evicts the smallest set of lower-priority jobs (fewest tasks, then least
@@ -249,32 +266,62 @@ extension Simulator {
 struct Reservation {
   var time: Int64
   var head: Allocation?
-  var released: [NodeID: [TaskAssignment]]
+  /// Per node of the head's placement: what must be free *now* for the head
+  /// to fit there at `time` — its request less what running jobs release on
+  /// that node by then — and the reserved cores not released by then.
+  var needs: [NodeNeed] = []
+
+  struct NodeNeed {
+    var node: NodeID
+    var milliCPU: Int64 = 0
+    var memoryMiB: Int64 = 0
+    var dpuUnits: Int64 = 0
+    /// Device index → milli.
+    var devices: [Int64] = []
+    var coresFreeNow: [Int32] = []
+  }
+
+  init(time: Int64, head: Allocation?, released: [NodeID: [TaskAssignment]], state: ClusterState) {
+    self.time = time
+    self.head = head
+    guard let head else { return }
+    let tasks = head.tasks.sorted { $0.node < $1.node }
+    var k = 0
+    while k < tasks.count {
+      let n = tasks[k].node
+      var need = NodeNeed(node: n, devices: Array(repeating: 0, count: state.devices(of: n).count))
+      var cores: [Int32] = []
+      while k < tasks.count && tasks[k].node == n {
+        let h = tasks[k]
+        need.milliCPU += h.milliCPU; need.memoryMiB += h.memoryMiB; need.dpuUnits += Int64(h.dpuUnits)
+        for d in h.devices where Int(d.index) < need.devices.count { need.devices[Int(d.index)] += Int64(d.milli) }
+        cores += h.cores
+        k += 1
+      }
+      var releasedCores = Set<Int32>()
+      for r in released[n] ?? [] {
+        need.milliCPU -= r.milliCPU; need.memoryMiB -= r.memoryMiB; need.dpuUnits -= Int64(r.dpuUnits)
+        for d in r.devices where Int(d.index) < need.devices.count { need.devices[Int(d.index)] -= Int64(d.milli) }
+        releasedCores.formUnion(r.cores)
+      }
+      need.coresFreeNow = cores.filter { !releasedCores.contains($0) }
+      needs.append(need)
+    }
+  }
 
   /// Whether the head's reserved placement still fits at `time` on the
   /// current state plus the releases: every capacity dimension, every
   /// reserved device and every reserved core.
+  ///
+  /// - Complexity: O(reserved nodes × (devices + reserved cores))
   func stillFits(_ state: ClusterState) -> Bool {
-    guard let head else { return true }  // cannot fit at any foreseeable time: nothing to protect
-    var perNode: [NodeID: [TaskAssignment]] = [:]
-    for t in head.tasks { perNode[t.node, default: []].append(t) }
-    for (n, hs) in perNode {
-      let rel = released[n] ?? []
-      var cpu = state.freeMilliCPU(n), mem = state.freeMemoryMiB(n), dpu = Int64(state.freeDPUs(n))
-      var dev = state.devices(of: n).map { Int64($0) }
-      var cores = Set(state.freeCores(n))
-      for r in rel {
-        cpu += r.milliCPU; mem += r.memoryMiB; dpu += Int64(r.dpuUnits)
-        for d in r.devices where Int(d.index) < dev.count { dev[Int(d.index)] += Int64(d.milli) }
-        cores.formUnion(r.cores)
-      }
-      for h in hs {
-        cpu -= h.milliCPU; mem -= h.memoryMiB; dpu -= Int64(h.dpuUnits)
-        for d in h.devices where Int(d.index) < dev.count { dev[Int(d.index)] -= Int64(d.milli) }
-        for c in h.cores where !cores.contains(c) { return false }
-        cores.subtract(h.cores)
-      }
-      if cpu < 0 || mem < 0 || dpu < 0 || dev.contains(where: { $0 < 0 }) { return false }
+    for need in needs {
+      let n = need.node
+      guard state.freeMilliCPU(n) >= need.milliCPU, state.freeMemoryMiB(n) >= need.memoryMiB,
+            Int64(state.freeDPUs(n)) >= need.dpuUnits else { return false }
+      let free = state.devices(of: n)
+      for (k, m) in need.devices.enumerated() where m > 0 && Int64(free[free.startIndex + k]) < m { return false }
+      for c in need.coresFreeNow where !state.isCoreFree(n, c) { return false }
     }
     return true
   }

@@ -57,10 +57,12 @@ public struct Simulator {
   var engineVersion = 0
   var failedAt: [Int]
   var preemptFailedAt: [Int]
-  /// Bumped by every change that can move the head's reservation: stops,
-  /// starts other than backfills (which are checked not to), node changes.
-  var reservationVersion = 0
-  var cachedReservation: (head: Int, version: Int, reservation: Reservation)?
+  /// The last head's reservation and the node classes it may use. Dropped
+  /// by every change that can move it: a stop, or a start other than a
+  /// backfill (backfills are checked not to), on a node of a usable class;
+  /// any node failure or recovery. Changes elsewhere leave the head's
+  /// placement, and so its reservation, exactly as they were.
+  var cachedReservation: (head: Int, usable: [Bool], reservation: Reservation)?
 
   /// Runs `jobs` on `cluster` and returns every metric.
   ///
@@ -202,7 +204,7 @@ public struct Simulator {
       }
       engine.setNodeDown(n, true)
       engineVersion += 1
-      reservationVersion += 1
+      cachedReservation = nil
       push(Event(time: now + max(1, exponential(Double(f.mttrMicros))), kind: 1, seq: 0, a: n, generation: 0))
       dirty = true
     }
@@ -211,7 +213,7 @@ public struct Simulator {
   mutating func recover(_ n: NodeID) {
     engine.setNodeDown(n, false)
     engineVersion += 1
-    reservationVersion += 1
+    cachedReservation = nil
     dirty = true
   }
 
@@ -229,7 +231,7 @@ public struct Simulator {
 
   mutating func start(_ i: Int, _ a: Allocation, backfill: Bool = false) {
     engineVersion += 1
-    if !backfill { reservationVersion += 1 }
+    if !backfill { invalidateReservation(touching: a) }
     run[i].phase = .running
     run[i].allocation = a
     run[i].runStart = now
@@ -245,7 +247,7 @@ public struct Simulator {
   mutating func stop(_ i: Int, finished: Bool) {
     guard let a = run[i].allocation else { return }
     engineVersion += 1
-    reservationVersion += 1
+    invalidateReservation(touching: a)
     engine.release(jobID: jobs[i].id)
     running.remove(Int32(i))
     for t in a.tasks {
@@ -258,6 +260,12 @@ public struct Simulator {
       run[i].phase = .finished
       run[i].end = now
     }
+  }
+
+  /// Drops the cached reservation if `a` holds a node the head may use.
+  mutating func invalidateReservation(touching a: Allocation) {
+    guard let c = cachedReservation else { return }
+    if a.tasks.contains(where: { c.usable[engine.nodeClass(of: $0.node)] }) { cachedReservation = nil }
   }
 
   /// Meters what still runs at the end as if it stopped now (it stays running).

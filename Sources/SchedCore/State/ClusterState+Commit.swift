@@ -8,31 +8,37 @@ extension ClusterState {
   public mutating func commit(_ task: TaskAssignment) throws(StateError) {
     let i = Int(task.node)
     guard i >= 0, i < nodeCount else { throw StateError("no node #\(task.node)") }
-    let name = cluster.nodes[i].id
     guard task.milliCPU >= 0, task.memoryMiB >= 0, task.dpuUnits >= 0 else {
-      throw StateError("node \(name): negative request")
+      throw StateError("node \(cluster.nodes[i].id): negative request")
     }
-    guard task.milliCPU <= freeCPU[i] else { throw .overCommit(name, "CPU") }
-    guard task.memoryMiB <= freeMemory[i] else { throw .overCommit(name, "memory") }
-    guard task.dpuUnits <= freeDPU[i] else { throw .overCommit(name, "DPU") }
+    guard task.milliCPU <= freeCPU[i] else { throw .overCommit(cluster.nodes[i].id, "CPU") }
+    guard task.memoryMiB <= freeMemory[i] else { throw .overCommit(cluster.nodes[i].id, "memory") }
+    guard task.dpuUnits <= freeDPU[i] else { throw .overCommit(cluster.nodes[i].id, "DPU") }
     let base = Int(deviceOffset[i]), count = Int(deviceOffset[i + 1]) - base
-    var seen: Set<Int32> = []
-    for d in task.devices {
-      guard d.index >= 0, Int(d.index) < count, seen.insert(d.index).inserted else {
-        throw StateError("node \(name): bad device index \(d.index)")
+    // Device indices must be distinct: a bit set for the first 64, a scan beyond.
+    var seen: UInt64 = 0
+    for (k, d) in task.devices.enumerated() {
+      guard d.index >= 0, Int(d.index) < count else { throw StateError("node \(cluster.nodes[i].id): bad device index \(d.index)") }
+      let repeated: Bool
+      if d.index < 64 {
+        repeated = seen & (UInt64(1) << UInt64(d.index)) != 0
+        seen |= UInt64(1) << UInt64(d.index)
+      } else {
+        repeated = task.devices[..<k].contains { $0.index == d.index }
       }
+      guard !repeated else { throw StateError("node \(cluster.nodes[i].id): bad device index \(d.index)") }
       guard d.milli > 0, Int(d.milli) <= Int(deviceFree[base + Int(d.index)]) else {
-        throw .overCommit(name, "device \(d.index)")
+        throw .overCommit(cluster.nodes[i].id, "device \(d.index)")
       }
     }
     for c in task.cores {
       guard c >= 0, Int(c) < coreWords * 64,
             coreBits[i * coreWords + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) != 0 else {
-        throw .overCommit(name, "core \(c)")
+        throw .overCommit(cluster.nodes[i].id, "core \(c)")
       }
     }
     guard Int64(task.cores.count) * 1000 <= task.milliCPU else {
-      throw StateError("node \(name): \(task.cores.count) exclusive cores exceed \(task.milliCPU) milli-CPU")
+      throw StateError("node \(cluster.nodes[i].id): \(task.cores.count) exclusive cores exceed \(task.milliCPU) milli-CPU")
     }
     freeCPU[i] -= task.milliCPU
     freeMemory[i] -= task.memoryMiB
