@@ -148,3 +148,58 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     #expect(s3 == 2 && err3.contains("head20.csv:1"))
   }
 }
+
+@Suite struct FormatCommandTests {
+  /// The report without its wall-clock line (the only part that differs between runs).
+  func stable(_ report: String) -> String {
+    report.split(separator: "\n").filter { !$0.contains(" s wall") }.joined(separator: "\n")
+  }
+
+  func tmp(_ name: String, _ text: String? = nil) -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(getpid())-formats-\(name)").path
+    if let text { FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) }
+    return path
+  }
+
+  @Test func csvWorkloadRunsAndBadCSVExitsTwo() throws {
+    let (s, out, err) = try schedctl(["simulate", "--workload", "Docs/examples/jobs.csv"])
+    #expect(s == 0, "\(err)")
+    #expect(out.contains("jobs                              4"), "\(out)")
+    let (s1, out1, _) = try schedctl(["simulate", "--workload", "Docs/examples/jobs.jsonl"])
+    #expect(s1 == 0 && stable(out1) == stable(out))
+    let bad = tmp("bad.csv", "id,cpu_milli,memory_mib,count\na,1000,1024,1\nb,1000,1024,99999999999999999999\n")
+    let (s2, _, err2) = try schedctl(["simulate", "--workload", bad])
+    #expect(s2 == 2 && err2.contains("bad.csv:3:13: count: 99999999999999999999 is out of range"), "\(err2)")
+    let unknown = tmp("unknown.csv", "id,cpu_milli,memory_mib,colour\na,1,1,red\n")
+    let (s3, _, err3) = try schedctl(["simulate", "--workload", unknown])
+    #expect(s3 == 2 && err3.contains("unknown.csv:1:25: colour: unknown column"), "\(err3)")
+  }
+
+  @Test func voucherFileReplacesTheBuiltIns() throws {
+    let args = ["simulate", "--jobs", "300", "--duration", "2"]
+    let (s, builtin, err) = try schedctl(args)
+    #expect(s == 0, "\(err)")
+    let (s1, fromFile, err1) = try schedctl(args + ["--vouchers", "Docs/examples/vouchers.yaml"])
+    #expect(s1 == 0 && stable(fromFile) == stable(builtin), "\(err1)")
+    let (s2, none, err2) = try schedctl(args + ["--vouchers", tmp("none.yaml", "[]\n")])
+    #expect(s2 == 0 && stable(none) != stable(builtin), "\(err2)")
+    let bad = tmp("bad-vouchers.yaml", "- {id: v, tenant: t, rate_basis_points: 5000, cap_per_year: 10.001}\n")
+    let (s3, _, err3) = try schedctl(args + ["--vouchers", bad])
+    #expect(s3 == 2 && err3.contains("bad-vouchers.yaml:1:") && err3.contains("[0].cap_per_year: '10.001' has more than two decimals"),
+            "\(err3)")
+  }
+
+  @Test func exportedWorkloadsSimulateLikeTheOriginal() throws {
+    let args = ["simulate", "--jobs", "300", "--duration", "2"]
+    let (s, original, err) = try schedctl(args)
+    #expect(s == 0, "\(err)")
+    for ext in ["csv", "jsonl"] {
+      let path = tmp("export.\(ext)")
+      let (s1, out1, err1) = try schedctl(args + ["--export-workload", path])
+      #expect(s1 == 0 && out1 == "wrote 300 jobs to \(path)\n", "\(err1)")
+      let (s2, replay, err2) = try schedctl(["simulate", "--workload", path])
+      #expect(s2 == 0 && stable(replay) == stable(original), "\(ext): \(err2)")
+    }
+    #expect(try schedctl(args + ["--export-workload", tmp("x.txt")]).0 == 2)
+  }
+}

@@ -115,7 +115,7 @@ extension JobSpec {
     var errors: [SpecError] = []
     var ids: Set<String> = []
     var n = 0
-    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    for raw in text.textLines() {
       n += 1
       let line = raw.trimmingWhitespace()
       if line.isEmpty || line.hasPrefix("#") { continue }

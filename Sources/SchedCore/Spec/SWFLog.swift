@@ -49,7 +49,7 @@ public enum SWFLog {
     var errors: [SpecError] = []
     var skipped = 0
     var n = 0
-    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    for raw in text.textLines() {
       n += 1
       let line = raw.trimmingWhitespace()
       if line.isEmpty || line.hasPrefix(";") { continue }

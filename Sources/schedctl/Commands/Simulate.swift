@@ -18,10 +18,18 @@ extension Schedctl {
           schedctl simulate --jobs 50000 --queue fcfs --policy best-fit --seed 7
           schedctl simulate --cluster openb:../shared/data/openb/openb_node_list_gpu_node.csv --jobs 5000
           schedctl simulate --json out/sim.json --csv out/
+          schedctl simulate --workload Docs/examples/jobs.csv --vouchers Docs/examples/vouchers.yaml
+          schedctl simulate --jobs 500 --export-workload out/jobs.csv
         """)
 
-    @Option(help: "Workload: synthetic, FILE.jsonl (one job per line), openb:PATH (pod list) or swf:PATH (SWF log, .gz allowed).")
+    @Option(help: "Workload: synthetic, FILE.jsonl (one job per line), FILE.csv (one task group per row), openb:PATH (pod list) or swf:PATH (SWF log, .gz allowed).")
     var workload: String = "synthetic"
+
+    @Option(help: "Voucher file (YAML list, Docs/Formats.md) replacing the built-in illustrative vouchers.")
+    var vouchers: String?
+
+    @Option(help: "Write the workload's jobs to this FILE.csv or FILE.jsonl and exit without simulating.")
+    var exportWorkload: String?
 
     @OptionGroup var placement: PlacementOptions
 
@@ -54,8 +62,11 @@ extension Schedctl {
 
     func validate() throws {
       guard workload == "synthetic" || workload.hasPrefix("openb:") || workload.hasPrefix("swf:")
-              || workload.hasSuffix(".jsonl") else {
-        throw ValidationError("--workload: expected synthetic, FILE.jsonl, openb:PATH or swf:PATH, got '\(workload)'")
+              || workload.hasSuffix(".jsonl") || workload.hasSuffix(".csv") else {
+        throw ValidationError("--workload: expected synthetic, FILE.jsonl, FILE.csv, openb:PATH or swf:PATH, got '\(workload)'")
+      }
+      if let exportWorkload, !exportWorkload.hasSuffix(".csv") && !exportWorkload.hasSuffix(".jsonl") {
+        throw ValidationError("--export-workload: expected FILE.csv or FILE.jsonl, got '\(exportWorkload)'")
       }
       guard duration.isFinite, duration > 0, duration <= 24 * 366 else {
         throw ValidationError("--duration: expected hours in (0, 8784], got \(duration)")
@@ -72,11 +83,15 @@ extension Schedctl {
       let profile = try placement.resolved(seed: seed)
       let durationMicros = Int64(duration * 3.6e9)
       let workloadJobs: [Job]
+      var voucherList = Voucher.illustrative
       do {
+        if let vouchers { voucherList = try VoucherSpec.load(path: vouchers) }
         if workload.hasPrefix("openb:") {
           workloadJobs = try OpenbPodList.load(path: String(workload.dropFirst(6))).map(\.job)
         } else if workload.hasSuffix(".jsonl") {
           workloadJobs = try JobSpec.loadLines(path: workload)
+        } else if workload.hasSuffix(".csv") {
+          workloadJobs = try JobCSV.load(path: workload)
         } else if workload.hasPrefix("swf:") {
           workloadJobs = try SWFLog.load(path: String(workload.dropFirst(4))).jobs
         } else {
@@ -85,6 +100,10 @@ extension Schedctl {
       } catch {
         for e in error.errors { FileHandleOutput.standardError.write(e.description + "\n") }
         throw ExitCode(2)
+      }
+      if let exportWorkload {
+        try export(workloadJobs, to: exportWorkload)
+        return
       }
       var config = SimulationConfig(profile: profile, queue: QueuePolicy(mode: queue, preemption: preemption),
                                     seed: seed, sampleStepMicros: Int64(sampleSeconds) * 1_000_000)
@@ -97,10 +116,27 @@ extension Schedctl {
       }
       progress.finish()
       let ledger = UsageLedger(cluster: c, records: result.usage)
-      let settlement = Settlement(ledger: ledger, vouchers: Voucher.illustrative)
+      let settlement = Settlement(ledger: ledger, vouchers: voucherList)
       print(SimulationReport.table(result, settlement: settlement, cluster: c))
       if let json { try writeJSON(result, settlement, to: json) }
       if let csv { try writeCSV(result, settlement, into: csv) }
+    }
+
+    /// Writes `jobs` as a CSV or JSON Lines job file; exit 2 naming what the format cannot hold.
+    func export(_ jobs: [Job], to path: String) throws {
+      let text: String
+      if path.hasSuffix(".csv") {
+        do {
+          text = try JobCSV.write(jobs, file: path)
+        } catch {
+          for e in error.errors { FileHandleOutput.standardError.write(e.description + "\n") }
+          throw ExitCode(2)
+        }
+      } else {
+        text = JobSpec.writeLines(jobs)
+      }
+      try writeFile(path, Data(text.utf8))
+      print("wrote \(jobs.count) jobs to \(path)")
     }
 
     func writeJSON(_ r: SimulationResult, _ s: Settlement, to path: String) throws {

@@ -76,7 +76,8 @@ import Testing
 @Suite struct JobLinesTests {
   @Test func exampleFileLoads() throws {
     let jobs = try JobSpec.loadLines(path: TestPaths.packageRoot + "/Docs/examples/jobs.jsonl")
-    #expect(jobs.map(\.id) == ["batch-1", "infer-1", "train-1"])
+    #expect(jobs.map(\.id) == ["batch-1", "infer-1", "train-1", "pipeline-1"])
+    #expect(jobs[3].groups.map(\.name) == ["ingest", "infer"] && jobs[3].latency == .ring("tianjin-metro"))
     #expect(jobs[1].groups[0].device?.milliPerDevice == 500)
     #expect(jobs[0].actualMicros == 1_800_000_000)
   }
