@@ -18,6 +18,7 @@ extension Schedctl {
           schedctl simulate --jobs 50000 --queue fcfs --policy best-fit --seed 7
           schedctl simulate --cluster openb:../shared/data/openb/openb_node_list_gpu_node.csv --jobs 5000
           schedctl simulate --json out/sim.json --csv out/
+          schedctl simulate --jobs 2000 --report out/sim.html
         """)
 
     @Option(help: "Workload: synthetic, FILE.jsonl (one job per line), openb:PATH (pod list) or swf:PATH (SWF log, .gz allowed).")
@@ -52,6 +53,10 @@ extension Schedctl {
     @Option(help: "Write per-job results, time series and settlement CSVs into this directory.")
     var csv: String?
 
+    @Option(help: ArgumentHelp("Write a self-contained HTML report (inline SVG charts, no scripts) to this path.",
+                               valueName: "path.html"))
+    var report: String?
+
     func validate() throws {
       guard workload == "synthetic" || workload.hasPrefix("openb:") || workload.hasPrefix("swf:")
               || workload.hasSuffix(".jsonl") else {
@@ -65,6 +70,7 @@ extension Schedctl {
       guard sampleSeconds >= 1, sampleSeconds <= 86_400 else {
         throw ValidationError("--sample-seconds: expected 1...86400, got \(sampleSeconds)")
       }
+      if let report { try HTMLReportPath.validate(report) }
     }
 
     func run() throws {
@@ -101,6 +107,9 @@ extension Schedctl {
       print(SimulationReport.table(result, settlement: settlement, cluster: c))
       if let json { try writeJSON(result, settlement, to: json) }
       if let csv { try writeCSV(result, settlement, into: csv) }
+      if let report {
+        try writeFile(report, Data(SimulationReport.html(result, settlement: settlement, cluster: c).utf8))
+      }
     }
 
     func writeJSON(_ r: SimulationResult, _ s: Settlement, to path: String) throws {
