@@ -22,6 +22,7 @@ extension Schedctl {
             schedctl experiment openb --policy fgd --seed 42
             schedctl experiment openb --policy best-fit --seeds 42..51 --format json
             schedctl experiment openb --pods ../shared/data/openb/openb_pod_list_gpushare40.csv
+            schedctl experiment openb --policy fgd --seeds 42..44 --report out/openb-fgd.html
           """)
 
       @Option(help: "Pod list CSV.")
@@ -45,6 +46,10 @@ extension Schedctl {
       @Option(help: "table, json or csv.")
       var format: ExperimentFormat = .table
 
+      @Option(help: ArgumentHelp("Also write a self-contained HTML report (inline SVG charts, no scripts) to this path.",
+                                 valueName: "path.html"))
+      var report: String?
+
       var kind: ScorerKind? { ScorerKind(rawValue: policy) }
 
       var seedList: [UInt64]? {
@@ -62,6 +67,7 @@ extension Schedctl {
         }
         guard seedList != nil else { throw ValidationError("--seeds: expected A..B with A ≤ B and at most 1000 seeds, got '\(seeds ?? "")'") }
         guard tune.isFinite, tune > 0, tune <= 10 else { throw ValidationError("--tune: expected (0, 10], got \(tune)") }
+        if let report { try HTMLReportPath.validate(report) }
       }
 
       func run() throws {
@@ -73,6 +79,10 @@ extension Schedctl {
         }
         guard let kind, let seedList else { throw ExitCode(2) }
         let results = seedList.map { OpenbExperiment.run(cluster: cluster, pods: list, policy: kind, seed: $0, tune: tune) }
+        if let report {
+          let html = OpenbReport.html(results, policy: policy, pods: pods, nodes: nodes, podCount: list.count, tune: tune)
+          try writeFile(report, Data(html.utf8))
+        }
         switch format {
         case .json:
           struct Out: Encodable { var kind = "experiment-openb"; var runs: [OpenbExperiment.Result]; var summary: [String: Stat] }

@@ -20,6 +20,7 @@ extension Schedctl {
           schedctl simulate --json out/sim.json --csv out/
           schedctl simulate --workload Docs/examples/jobs.csv --vouchers Docs/examples/vouchers.yaml
           schedctl simulate --jobs 500 --export-workload out/jobs.csv
+          schedctl simulate --jobs 2000 --report out/sim.html
         """)
 
     @Option(help: "Workload: synthetic, FILE.jsonl (one job per line), FILE.csv (one task group per row), openb:PATH (pod list) or swf:PATH (SWF log, .gz allowed).")
@@ -60,6 +61,10 @@ extension Schedctl {
     @Option(help: "Write per-job results, time series and settlement CSVs into this directory.")
     var csv: String?
 
+    @Option(help: ArgumentHelp("Write a self-contained HTML report (inline SVG charts, no scripts) to this path.",
+                               valueName: "path.html"))
+    var report: String?
+
     func validate() throws {
       guard workload == "synthetic" || workload.hasPrefix("openb:") || workload.hasPrefix("swf:")
               || workload.hasSuffix(".jsonl") || workload.hasSuffix(".csv") else {
@@ -76,6 +81,7 @@ extension Schedctl {
       guard sampleSeconds >= 1, sampleSeconds <= 86_400 else {
         throw ValidationError("--sample-seconds: expected 1...86400, got \(sampleSeconds)")
       }
+      if let report { try HTMLReportPath.validate(report) }
     }
 
     func run() throws {
@@ -120,6 +126,9 @@ extension Schedctl {
       print(SimulationReport.table(result, settlement: settlement, cluster: c))
       if let json { try writeJSON(result, settlement, to: json) }
       if let csv { try writeCSV(result, settlement, into: csv) }
+      if let report {
+        try writeFile(report, Data(SimulationReport.html(result, settlement: settlement, cluster: c).utf8))
+      }
     }
 
     /// Writes `jobs` as a CSV or JSON Lines job file; exit 2 naming what the format cannot hold.
