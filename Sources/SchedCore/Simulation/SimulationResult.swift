@@ -51,6 +51,26 @@ public struct Distribution: Sendable, Hashable, Codable {
   }
 }
 
+/// What the scheduler did to reach its decisions: how often it searched,
+/// and how much work the EASY reservation and the skip rules saved.
+public struct SchedulerCounters: Sendable, Hashable, Codable {
+  /// Scheduling passes (one after each batch of same-time events).
+  public var passes = 0
+  /// Placement searches (queue head and backfill candidates).
+  public var placements = 0
+  public var placementFailures = 0
+  /// Tries skipped because the job was known to fail or be refused again.
+  public var skipped = 0
+  /// Backfill candidates that fit but would have delayed the head.
+  public var backfillRefusals = 0
+  public var backfillStarts = 0
+  /// Head reservations computed, and placement probes they made.
+  public var reservations = 0
+  public var reservationProbes = 0
+
+  public init() {}
+}
+
 /// Everything a simulation measured. Times in seconds unless named otherwise.
 public struct SimulationResult: Sendable, Codable {
   public var cluster: String
@@ -86,6 +106,7 @@ public struct SimulationResult: Sendable, Codable {
   public var domesticShare: Double
   public var energyKWh: Double
   public var events: Int
+  public var counters: SchedulerCounters
   public var wallSeconds: Double
   public var outcomes: [JobOutcome]
   public var usage: [UsageRecord]

@@ -62,7 +62,8 @@ extension Simulator {
       fragmentation: metrics.fragmentation,
       latencyBoundJobs: latencyJobs, latencyBoundStarted: latencyStarted, latencyBoundRejected: latencyRejected,
       domesticShare: metrics.allTFLOPSHours > 0 ? metrics.domesticTFLOPSHours / metrics.allTFLOPSHours : 0,
-      energyKWh: metrics.energyWattHours / 1000, events: eventCount, wallSeconds: wallSeconds,
+      energyKWh: metrics.energyWattHours / 1000, events: eventCount, counters: counters,
+      wallSeconds: wallSeconds,
       outcomes: outcomes, usage: usage)
   }
 }

@@ -47,6 +47,7 @@ extension Simulator {
   mutating func schedule() {
     dirty = false
     guard !queue.isEmpty else { return }
+    counters.passes += 1
     let order = ordered()
     let waitingTenants = Set(order.map { jobs[Int($0)].tenant })
     var startedSet = Set<Int32>()
@@ -57,12 +58,14 @@ extension Simulator {
       let i = Int(i32)
       guard withinQuota(i, waitingTenants: waitingTenants) else { continue }
       if head < 0 {
-        if failedAt[i] != engineVersion, case .success(let d) = engine.place(jobs[i], explain: false) {
+        if knownToFail(i) {
+          counters.skipped += 1
+        } else if case .success(let d) = placeCounted(i) {
           start(i, d.allocation)
           startedSet.insert(i32)
           continue
         }
-        failedAt[i] = engineVersion
+        noteFailure(i)
         // A failed preemption search is retried after a minute of simulated time.
         if config.queue.preemption, preemptFailedAt[i] < 0 || now - Int64(preemptFailedAt[i]) >= 60_000_000 {
           if preempt(for: i) {
@@ -78,9 +81,17 @@ extension Simulator {
       // EASY backfill behind the blocked head.
       depth += 1
       if depth > config.queue.backfillDepth { break }
-      guard failedAt[i] != engineVersion else { continue }
-      guard case .success(let d) = engine.place(jobs[i], explain: false) else {
-        failedAt[i] = engineVersion
+      guard !knownToFail(i) else {
+        counters.skipped += 1
+        continue
+      }
+      if let r = reservation, refusedAt[i] == (engineVersion, reservationEpoch),
+         !(r.time != .max && now &+ jobs[i].estimatedMicros <= r.time) {
+        counters.skipped += 1
+        continue
+      }
+      guard case .success(let d) = placeCounted(i) else {
+        noteFailure(i)
         continue
       }
       if reservation == nil {
@@ -93,6 +104,7 @@ extension Simulator {
         } else {
           let (r, usable) = reserve(head)
           cachedReservation = (head, usable, r)
+          reservationEpoch += 1
           reservation = r
         }
         guard (try? engine.commit(d.allocation)) != nil else { continue }
@@ -104,12 +116,33 @@ extension Simulator {
       let endsInTime = r.time != .max && now &+ jobs[i].estimatedMicros <= r.time
       if endsInTime || r.stillFits(engine.state) {
         start(i, d.allocation, backfill: true)
+        counters.backfillStarts += 1
         startedSet.insert(i32)
       } else {
         engine.release(jobID: jobs[i].id)
+        refusedAt[i] = (engineVersion, reservationEpoch)
+        counters.backfillRefusals += 1
       }
     }
     if !startedSet.isEmpty { queue.removeAll { startedSet.contains($0) } }
+  }
+
+  /// Whether job `i` is known to fail on the current state: it failed at
+  /// this very state, or it is monotone and no capacity came back since.
+  func knownToFail(_ i: Int) -> Bool {
+    failedAt[i] == engineVersion || (isMonotone[i] && failedGainAt[i] == capacityGain)
+  }
+
+  mutating func placeCounted(_ i: Int) -> Result<PlacementDecision, Unschedulable> {
+    counters.placements += 1
+    let r = engine.place(jobs[i], explain: false)
+    if case .failure = r { counters.placementFailures += 1 }
+    return r
+  }
+
+  mutating func noteFailure(_ i: Int) {
+    failedAt[i] = engineVersion
+    failedGainAt[i] = capacityGain
   }
 
   /// The head's reservation: replay running jobs' releases in order of
@@ -122,6 +155,7 @@ extension Simulator {
   mutating func reserve(_ head: Int) -> (Reservation, usable: [Bool]) {
     // Only running jobs holding a node the head may use (or named in its
     // anti-affinity) can change where and when it fits; the others stay put.
+    counters.reservations += 1
     let usable = engine.usableClasses(for: jobs[head])
     let anti = Set(jobs[head].antiAffinity)
     var ends: [(Int64, Int32)] = []
@@ -161,6 +195,7 @@ extension Simulator {
       }
     }
     func fits(_ s: inout Simulator) -> Allocation? {
+      s.counters.reservationProbes += 1
       if case .success(let d) = s.engine.place(s.jobs[head], explain: false) {
         s.engine.release(jobID: s.jobs[head].id)
         return d.allocation

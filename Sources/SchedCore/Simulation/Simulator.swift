@@ -46,6 +46,7 @@ public struct Simulator {
   var usage: [UsageRecord] = []
   var metrics: MetricsRecorder
   var eventCount = 0
+  var counters = SchedulerCounters()
   var preemptionEvents = 0
   var failureRequeues = 0
   var nodeFailures = 0
@@ -56,6 +57,20 @@ public struct Simulator {
   /// a job that failed to place at the current version is not retried.
   var engineVersion = 0
   var failedAt: [Int]
+  /// Bumped whenever capacity is given back (a stop, a node recovery). A
+  /// job whose outcome is monotone in free capacity (see `isMonotone`) that
+  /// failed at the current value still fails: only starts happened since,
+  /// and they only take capacity away.
+  var capacityGain = 0
+  var failedGainAt: [Int]
+  /// Per job: whether its placement succeeds exactly when every task fits
+  /// by the per-node task counts, which only shrink as other jobs start.
+  let isMonotone: [Bool]
+  /// A backfill candidate refused by the head's reservation is not tried
+  /// again while neither the state (`engineVersion`) nor the reservation
+  /// (`reservationEpoch`) changed: the same placement would be refused again.
+  var refusedAt: [(version: Int, epoch: Int)]
+  var reservationEpoch = 0
   var preemptFailedAt: [Int]
   /// The last head's reservation and the node classes it may use. Dropped
   /// by every change that can move it: a stop, or a start other than a
@@ -97,6 +112,9 @@ public struct Simulator {
     idle = PlacementEngine(cluster: cluster, profile: .single(.firstFit))
     run = Array(repeating: JobRun(), count: ordered.count)
     failedAt = Array(repeating: -1, count: ordered.count)
+    failedGainAt = Array(repeating: -1, count: ordered.count)
+    refusedAt = Array(repeating: (-1, -1), count: ordered.count)
+    isMonotone = ordered.map(Self.isMonotone)
     preemptFailedAt = Array(repeating: -1, count: ordered.count)
     rng = SeededGenerator(seed: config.seed)
     metrics = MetricsRecorder(cluster: cluster, target: target)
@@ -110,6 +128,20 @@ public struct Simulator {
       let mean = Double(f.mtbfMicros) / Double(cluster.nodes.count)
       push(Event(time: first + exponential(mean), kind: 2, seq: 0, a: -1, generation: 0))
     }
+  }
+
+  /// Whether `job`'s placement is monotone in free capacity: one task
+  /// group of identical tasks with no same-site, spread or anti-affinity
+  /// rule, each task taking whole devices or a share of one. Each placed task
+  /// then lowers the number of tasks its node could still take by exactly
+  /// one in every dimension, so the greedy search places all tasks exactly
+  /// when the cluster-wide count is enough, and that count never grows
+  /// while other jobs only start.
+  static func isMonotone(_ job: Job) -> Bool {
+    guard job.groups.count == 1, let g = job.groups.first, job.antiAffinity.isEmpty,
+          !g.sameSite, g.spreadSites <= 1 else { return false }
+    if let d = g.device, d.count > 1, d.milliPerDevice < 1000 { return false }
+    return true
   }
 
   mutating func push(_ e: Event) {
@@ -213,6 +245,7 @@ public struct Simulator {
   mutating func recover(_ n: NodeID) {
     engine.setNodeDown(n, false)
     engineVersion += 1
+    capacityGain += 1
     cachedReservation = nil
     dirty = true
   }
@@ -247,6 +280,7 @@ public struct Simulator {
   mutating func stop(_ i: Int, finished: Bool) {
     guard let a = run[i].allocation else { return }
     engineVersion += 1
+    capacityGain += 1
     invalidateReservation(touching: a)
     engine.release(jobID: jobs[i].id)
     running.remove(Int32(i))

@@ -8,7 +8,7 @@ enum SimulationReport {
 
   static func table(_ r: SimulationResult, settlement s: Settlement, cluster: Cluster) -> String {
     var out: [String] = []
-    func row(_ k: String, _ v: String) { out.append(k.padding(toLength: 34, withPad: " ", startingAt: 0) + v) }
+    func row(_ k: String, _ v: String) { out.append(k.padding(toLength: 36, withPad: " ", startingAt: 0) + v) }
     out.append("SchedCore simulation: cluster \(r.cluster), policy \(r.policy), queue \(r.queueMode.rawValue), seed \(r.seed)")
     out.append("")
     row("jobs", "\(r.jobs)")
@@ -44,6 +44,10 @@ enum SimulationReport {
     out.append("  " + "total".padding(toLength: 20, withPad: " ", startingAt: 0) + s.totalGross.yuanString.leftPad(14)
                + s.totalSubsidy.yuanString.leftPad(14) + s.totalNet.yuanString.leftPad(14))
     out.append("")
+    let c = r.counters
+    out.append("scheduler: \(c.passes) passes, \(c.placements) placement searches (\(c.placementFailures) failed), "
+               + "\(c.skipped) known outcomes skipped; backfill \(c.backfillStarts) started, \(c.backfillRefusals) refused; "
+               + "\(c.reservations) reservations (\(c.reservationProbes) probes)")
     out.append(String(format: "%d events in %.2f s wall (%.0f events/s)", r.events, r.wallSeconds,
                       r.wallSeconds > 0 ? Double(r.events) / r.wallSeconds : 0))
     return out.joined(separator: "\n")
