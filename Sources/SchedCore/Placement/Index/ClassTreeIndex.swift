@@ -56,6 +56,15 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// Each node's leaf position within its class tree.
   var position: [Int32]
   var excluded: Set<NodeID> = []
+  /// Scratch for `best`: trees that may hold the answer, with their bounds.
+  var candidates: [TreeCandidate] = []
+  struct TreeCandidate: Sendable {
+    var tree: Int32
+    var cls: Int32
+    var allowed: UInt64
+    var bound: Int64
+    var minRank: UInt32
+  }
   /// D = W_best-fit − W_worst-fit (thousandths).
   let slope: Int64
   /// W_worst-fit · unit, the constant worst-fit adds.
@@ -209,61 +218,76 @@ struct ClassTreeIndex: NodeSearch, Sendable {
                 allowed: UInt64) -> (pos: Int, u: Int64, rank: UInt32)? {
     let t = trees[c]
     if !mayFit(t, 1, s, allowed) { return nil }
-    var bestPos = -1
-    var bestU: Int64 = 0
-    var bestRank = UInt32.max
-    return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * Int.bitWidth + 4) { stack in
-      stack[0] = 1
-      var top = 1
-      while top > 0 {
-        top -= 1
-        let i = stack[top]
-        let sl = slots[t.base + i]
-        if sl.uMin > uFeasible || !mayFit(t, i, s, allowed) { continue }
-        if bestPos >= 0 {
-          switch direction {
-          case 1:
-            let bound = min(sl.uMax, uFeasible)
-            if bound < bestU || (bound == bestU && sl.minRank >= bestRank) { continue }
-          case -1:
-            if sl.uMin > bestU || (sl.uMin == bestU && sl.minRank >= bestRank) { continue }
-          default:
-            if sl.minRank >= bestRank { continue }
+    let devs = t.devs
+    let devK = Int(s.deviceCount) - 1  // which k-th largest device to test, -1: none
+    if devK >= devs { return nil }
+    let cpu = s.milliCPU, mem = s.memoryMiB, dpu = s.dpuUnits, milli = s.milliPerDevice
+    // Raw buffers: this loop is the engine's hottest code.
+    return slots.withUnsafeBufferPointer { allSlots in
+      dev.withUnsafeBufferPointer { allDev in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * Int.bitWidth + 4) { stack in
+          let S = UnsafeBufferPointer(rebasing: allSlots[t.base..<(t.base + 2 * t.size)])
+          let D = UnsafeBufferPointer(rebasing: allDev[t.devBase..<(t.devBase + 2 * t.size * devs)])
+          @inline(__always) func fits(_ i: Int, _ sl: Slot) -> Bool {
+            if sl.classes & allowed == 0 || sl.cpu < cpu || sl.mem < mem || sl.dpu < dpu { return false }
+            return devK < 0 || Int32(D[i &* devs &+ devK]) >= milli
           }
-        }
-        if i >= t.size {
-          let u = sl.uMax, r = sl.minRank
-          let better: Bool
-          switch direction {
-          case 1: better = bestPos < 0 || u > bestU || (u == bestU && r < bestRank)
-          case -1: better = bestPos < 0 || u < bestU || (u == bestU && r < bestRank)
-          default: better = bestPos < 0 || r < bestRank
+          var bestPos = -1
+          var bestU: Int64 = 0
+          var bestRank = UInt32.max
+          stack[0] = 1
+          var top = 1
+          while top > 0 {
+            top &-= 1
+            let i = stack[top]
+            let sl = S[i]
+            if sl.uMin > uFeasible || !fits(i, sl) { continue }
+            if bestPos >= 0 {
+              switch direction {
+              case 1:
+                let bound = min(sl.uMax, uFeasible)
+                if bound < bestU || (bound == bestU && sl.minRank >= bestRank) { continue }
+              case -1:
+                if sl.uMin > bestU || (sl.uMin == bestU && sl.minRank >= bestRank) { continue }
+              default:
+                if sl.minRank >= bestRank { continue }
+              }
+            }
+            if i >= t.size {
+              let u = sl.uMax, r = sl.minRank
+              let better: Bool
+              switch direction {
+              case 1: better = bestPos < 0 || u > bestU || (u == bestU && r < bestRank)
+              case -1: better = bestPos < 0 || u < bestU || (u == bestU && r < bestRank)
+              default: better = bestPos < 0 || r < bestRank
+              }
+              if better {
+                bestPos = i &- t.size
+                bestU = u
+                bestRank = r
+              }
+              continue
+            }
+            let l = S[2 &* i], r = S[2 &* i &+ 1]
+            // Push the less promising child first so the better one is explored first.
+            let leftFirst: Bool
+            switch direction {
+            case 1:
+              let bl = min(l.uMax, uFeasible), br = min(r.uMax, uFeasible)
+              leftFirst = bl > br || (bl == br && l.minRank <= r.minRank)
+            case -1: leftFirst = l.uMin < r.uMin || (l.uMin == r.uMin && l.minRank <= r.minRank)
+            default: leftFirst = l.minRank <= r.minRank
+            }
+            if leftFirst {
+              stack[top] = 2 &* i &+ 1; stack[top &+ 1] = 2 &* i
+            } else {
+              stack[top] = 2 &* i; stack[top &+ 1] = 2 &* i &+ 1
+            }
+            top &+= 2
           }
-          if better {
-            bestPos = i - t.size
-            bestU = u
-            bestRank = r
-          }
-          continue
+          return bestPos < 0 ? nil : (bestPos, bestU, bestRank)
         }
-        let l = slots[t.base + 2 * i], r = slots[t.base + 2 * i + 1]
-        // Push the less promising child first so the better one is explored first.
-        let leftFirst: Bool
-        switch direction {
-        case 1:
-          let bl = min(l.uMax, uFeasible), br = min(r.uMax, uFeasible)
-          leftFirst = bl > br || (bl == br && l.minRank <= r.minRank)
-        case -1: leftFirst = l.uMin < r.uMin || (l.uMin == r.uMin && l.minRank <= r.minRank)
-        default: leftFirst = l.minRank <= r.minRank
-        }
-        if leftFirst {
-          stack[top] = 2 * i + 1; stack[top + 1] = 2 * i
-        } else {
-          stack[top] = 2 * i; stack[top + 1] = 2 * i + 1
-        }
-        top += 2
       }
-      return bestPos < 0 ? nil : (bestPos, bestU, bestRank)
     }
   }
 
@@ -274,6 +298,9 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var bestRank = UInt32.max
     var bestNode: NodeID = -1
     let direction = slope > 0 ? 1 : (slope < 0 ? -1 : 0)
+    // Bound every tree first, then search the most promising first so its
+    // result prunes the rest.
+    candidates.removeAll(keepingCapacity: true)
     for tc in 0..<trees.count {
       // The member classes this task may use; they share shape and terms.
       var allowed: UInt64 = 0
@@ -303,10 +330,19 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       case -1: bound = base &+ k &* (root.uMin &+ q.requestTerm[c])
       default: bound = base
       }
-      if bound < bestScore || (bound == bestScore && root.minRank >= bestRank) { continue }
-      guard let (pos, u, rank) = bestLeaf(tc, shape, direction: direction, uFeasible: uFeasible,
-                                          allowed: allowed) else { continue }
-      let total = base &+ k &* (u &+ q.requestTerm[c])
+      candidates.append(TreeCandidate(tree: Int32(tc), cls: Int32(c), allowed: allowed, bound: bound,
+                                      minRank: root.minRank))
+    }
+    candidates.sort { $0.bound != $1.bound ? $0.bound > $1.bound : $0.minRank < $1.minRank }
+    for cand in candidates {
+      if cand.bound < bestScore || (cand.bound == bestScore && cand.minRank >= bestRank) { break }
+      let tc = Int(cand.tree), c = Int(cand.cls)
+      guard let shape = q.shapes[c] else { continue }
+      let t = trees[tc]
+      guard let (pos, u, rank) = bestLeaf(tc, shape, direction: direction, uFeasible: q.uFeasible[c],
+                                          allowed: cand.allowed) else { continue }
+      let (a, b) = BestFitScorer.form(core.classes[c], core.ctx)
+      let total = q.classTerm[c] &+ worstConstant &+ slope &* a &+ slope &* b &* (u &+ q.requestTerm[c])
       if total > bestScore || (total == bestScore && rank < bestRank) {
         bestScore = total
         bestRank = rank
