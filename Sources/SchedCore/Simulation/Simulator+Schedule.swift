@@ -1,46 +1,62 @@
+import HeapModule
+
 extension Simulator {
-  /// The dominant share of `tenant`: the largest of its running CPU, memory
-  /// and device shares of cluster capacity (Dominant Resource Fairness).
-  func dominantShare(_ tenant: String) -> Double {
-    guard let u = tenantUse[tenant] else { return 0 }
+  /// The dominant share of tenant `t`: the largest of its running CPU,
+  /// memory and device shares of cluster capacity (Dominant Resource Fairness).
+  func dominantShare(_ t: Int) -> Double {
+    let u = tenantUse[t]
     return max(Double(u.cpu) / metrics.capacityCPU, Double(u.mem) / metrics.capacityMemory,
                metrics.capacityDevice > 0 ? Double(u.dev) / metrics.capacityDevice : 0)
   }
 
-  /// Queue order: effective (aged) priority rank, DRF dominant share,
-  /// submit time, position.
-  func ordered() -> [Int32] {
-    let q = config.queue
-    var keyed: [(rank: Int, share: Double, submit: Int64, i: Int32)] = []
-    keyed.reserveCapacity(queue.count)
-    var shares: [String: Double] = [:]
-    for i in queue {
-      let j = jobs[Int(i)]
-      let share = shares[j.tenant] ?? dominantShare(j.tenant)
-      shares[j.tenant] = share
-      keyed.append((q.effectiveRank(j.priority, waited: now - j.submitMicros), share, j.submitMicros, i))
-    }
-    keyed.sort { a, b in
+  /// A queued job's place in the order: effective (aged) priority rank,
+  /// DRF dominant share, submit time, position.
+  struct QueueKey: Comparable {
+    var rank: Int
+    var share: Double
+    var submit: Int64
+    var i: Int32
+
+    static func < (a: QueueKey, b: QueueKey) -> Bool {
       if a.rank != b.rank { return a.rank < b.rank }
       if a.share != b.share { return a.share < b.share }
       if a.submit != b.submit { return a.submit < b.submit }
       return a.i < b.i
     }
-    return keyed.map(\.i)
   }
 
-  /// Whether starting job `i` keeps its tenant within quota (or may borrow).
-  func withinQuota(_ i: Int, waitingTenants: Set<String>) -> Bool {
-    let j = jobs[i]
-    guard let quota = config.queue.quotas[j.tenant] else { return true }
-    let u = tenantUse[j.tenant] ?? (0, 0, 0)
+  /// The queue in scheduling order, as a heap to pop from: a pass often
+  /// stops after a few jobs (FCFS at the first that does not fit, EASY after
+  /// the backfill depth), so only what is looked at is ordered.
+  ///
+  /// - Complexity: O(queue) to build, O(log queue) per job taken.
+  func ordered() -> Heap<QueueKey> {
+    let q = config.queue
+    var shares = tenantUse.indices.map { dominantShare($0) }
+    if shares.isEmpty { shares = [0] }
+    var keys: [QueueKey] = []
+    keys.reserveCapacity(queue.count)
+    for i in queue {
+      let j = Int(i)
+      keys.append(QueueKey(rank: q.effectiveRank(jobs[j].priority, waited: now - jobs[j].submitMicros),
+                           share: shares[Int(tenantOf[j])], submit: jobs[j].submitMicros, i: i))
+    }
+    return Heap(keys)
+  }
+
+  /// Whether starting job `i` keeps its tenant within quota (or may borrow:
+  /// no other tenant has jobs waiting).
+  func withinQuota(_ i: Int) -> Bool {
+    let t = Int(tenantOf[i])
+    guard let quota = tenantQuota[t] else { return true }
+    let u = tenantUse[t]
     var cpu: Int64 = 0, dev: Int64 = 0
-    for g in j.groups {
+    for g in jobs[i].groups {
       cpu += Int64(g.count) * g.milliCPU
       dev += Int64(g.count) * Int64(g.device?.count ?? 0) * Int64(g.device?.milliPerDevice ?? 0)
     }
     if u.cpu + cpu <= quota.maxMilliCPU && u.dev + dev <= quota.maxDeviceMilli { return true }
-    return quota.borrowIdle && waitingTenants.subtracting([j.tenant]).isEmpty
+    return quota.borrowIdle && !queue.contains { tenantOf[Int($0)] != tenantOf[i] }
   }
 
   /// One scheduling pass over the queue.
@@ -48,15 +64,15 @@ extension Simulator {
     dirty = false
     guard !queue.isEmpty else { return }
     counters.passes += 1
-    let order = ordered()
-    let waitingTenants = Set(order.map { jobs[Int($0)].tenant })
+    var order = ordered()
     var startedSet = Set<Int32>()
     var head: Int = -1
     var reservation: Reservation?
     var depth = 0
-    for i32 in order {
+    while let key = order.popMin() {
+      let i32 = key.i
       let i = Int(i32)
-      guard withinQuota(i, waitingTenants: waitingTenants) else { continue }
+      guard withinQuota(i) else { continue }
       if head < 0 {
         if knownToFail(i) {
           counters.skipped += 1
@@ -85,38 +101,71 @@ extension Simulator {
         counters.skipped += 1
         continue
       }
-      if let r = reservation, refusedAt[i] == (engineVersion, reservationEpoch),
-         !(r.time != .max && now &+ jobs[i].estimatedMicros <= r.time) {
-        counters.skipped += 1
-        continue
-      }
-      guard case .success(let d) = placeCounted(i) else {
-        noteFailure(i)
-        continue
-      }
       if reservation == nil {
-        // Computed once a candidate could start, on the state without it.
-        engine.release(jobID: jobs[i].id)
         // A reservation in the past is stale: jobs that overran their
         // estimate were assumed to end when it was computed.
         if let c = cachedReservation, c.head == head, c.reservation.time >= now {
           reservation = c.reservation
         } else {
+          // Computed only once some candidate fits at all.
+          guard case .success = placeCounted(i) else {
+            noteFailure(i)
+            continue
+          }
+          engine.release(jobID: jobs[i].id)
           let (r, usable) = reserve(head)
           cachedReservation = (head, usable, r)
           reservationEpoch += 1
           reservation = r
         }
-        guard (try? engine.commit(d.allocation)) != nil else { continue }
       }
       guard let r = reservation else { continue }
-      // Start now if it ends (by estimate) before the head's reservation, or
-      // if the head's reserved devices, cores and capacity stay free at that
-      // time with this job still running.
       let endsInTime = r.time != .max && now &+ jobs[i].estimatedMicros <= r.time
-      if endsInTime || r.stillFits(engine.state) {
-        start(i, d.allocation, backfill: true)
-        counters.backfillStarts += 1
+      if endsInTime || r.head == nil {
+        // Ends (by estimate) before the head's reservation: anywhere will do.
+        setShield(nil)
+        guard case .success(let d) = placeCounted(i) else {
+          noteFailure(i)
+          continue
+        }
+        startBackfill(i, d.allocation)
+        startedSet.insert(i32)
+        continue
+      }
+      // Runs past the reservation: it may not take what the head needs then.
+      if config.skipKnownOutcomes, refusedAt[i] == (engineVersion, reservationEpoch)
+          || (isMonotone[i] && refusedGainAt[i].epoch == reservationEpoch
+              && noGain(on: i, since: refusedGainAt[i].gain)) {
+        counters.skipped += 1
+        continue
+      }
+      if setShield(r) {
+        // The head's needs are held by a shield: whatever the search finds
+        // leaves them free.
+        if case .success(let d) = placeCounted(i) {
+          #if SCHEDCORE_INTERNAL_CHECKS
+          setShield(nil)
+          precondition(r.stillFits(engine.state), "a shielded backfill delays the head")
+          #endif
+          startBackfill(i, d.allocation)
+          startedSet.insert(i32)
+        } else {
+          refusedAt[i] = (engineVersion, reservationEpoch)
+          if isMonotone[i] {
+            refusedGainAt[i] = (capacityGain, reservationEpoch)
+            rememberUsableClasses(i)
+          }
+          counters.backfillRefusals += 1
+        }
+        continue
+      }
+      // No shield (the head's needs are not all free now): place, then check.
+      guard case .success(let d) = placeCounted(i) else {
+        noteFailure(i)
+        continue
+      }
+      if r.stillFits(engine.state) {
+        startBackfill(i, d.allocation)
         startedSet.insert(i32)
       } else {
         engine.release(jobID: jobs[i].id)
@@ -124,13 +173,58 @@ extension Simulator {
         counters.backfillRefusals += 1
       }
     }
+    setShield(nil)
     if !startedSet.isEmpty { queue.removeAll { startedSet.contains($0) } }
+  }
+
+  mutating func startBackfill(_ i: Int, _ a: Allocation) {
+    start(i, a, backfill: true)
+    counters.backfillStarts += 1
+  }
+
+  /// Holds (`r` non-nil) or gives back (`nil`) the shield: a placeholder
+  /// allocation of what the head's reservation needs free now, so backfill
+  /// searches steer around it. Returns whether a shield is held; false when
+  /// the needs cannot all be held now (the caller then checks each
+  /// placement with `stillFits`).
+  @discardableResult
+  mutating func setShield(_ r: Reservation?) -> Bool {
+    if shieldEpoch == reservationEpoch && r != nil { return shieldHeld }
+    if shieldHeld { engine.release(jobID: Reservation.shieldID) }
+    shieldHeld = false
+    shieldEpoch = -1
+    guard let r else { return false }
+    shieldEpoch = reservationEpoch
+    guard engine.allocations[Reservation.shieldID] == nil else { return false }
+    do {
+      try engine.commit(r.shield)
+      shieldHeld = true
+    } catch {
+      shieldHeld = false
+    }
+    return shieldHeld
   }
 
   /// Whether job `i` is known to fail on the current state: it failed at
   /// this very state, or it is monotone and no capacity came back since.
   func knownToFail(_ i: Int) -> Bool {
-    failedAt[i] == engineVersion || (isMonotone[i] && failedGainAt[i] == capacityGain)
+    guard config.skipKnownOutcomes else { return false }
+    return failedAt[i] == engineVersion || (isMonotone[i] && noGain(on: i, since: failedGainAt[i]))
+  }
+
+  /// Whether no class job `i` may use gained capacity since the gain counter stood at `g`.
+  func noGain(on i: Int, since g: Int) -> Bool {
+    if g < 0 { return false }
+    if g == capacityGain { return true }
+    guard let list = usableClassList[i] else { return false }
+    for c in list where classGain[Int(c)] > g { return false }
+    return true
+  }
+
+  mutating func rememberUsableClasses(_ i: Int) {
+    guard usableClassList[i] == nil else { return }
+    let usable = engine.usableClasses(for: jobs[i])
+    usableClassList[i] = usable.indices.filter { usable[$0] }.map { Int32($0) }
   }
 
   mutating func placeCounted(_ i: Int) -> Result<PlacementDecision, Unschedulable> {
@@ -143,6 +237,7 @@ extension Simulator {
   mutating func noteFailure(_ i: Int) {
     failedAt[i] = engineVersion
     failedGainAt[i] = capacityGain
+    if isMonotone[i] { rememberUsableClasses(i) }
   }
 
   /// The head's reservation: replay running jobs' releases in order of
@@ -342,6 +437,25 @@ struct Reservation {
       need.coresFreeNow = cores.filter { !releasedCores.contains($0) }
       needs.append(need)
     }
+  }
+
+  /// The id of the shield allocation (not a valid job id in any input format).
+  static let shieldID = "\u{1}easy-reservation-shield"
+
+  /// What must stay free now, as an allocation the engine can hold.
+  var shield: Allocation {
+    var tasks: [TaskAssignment] = []
+    for need in needs {
+      let devices = need.devices.enumerated().compactMap { k, m in
+        m > 0 ? DeviceShare(index: Int32(k), milli: Int32(clamping: m)) : nil
+      }
+      let cpu = max(need.milliCPU, 0, Int64(need.coresFreeNow.count) * 1000)
+      let t = TaskAssignment(node: need.node, milliCPU: cpu, memoryMiB: max(0, need.memoryMiB),
+                             dpuUnits: Int32(clamping: max(0, need.dpuUnits)), devices: devices,
+                             cores: need.coresFreeNow.sorted())
+      if t.milliCPU > 0 || t.memoryMiB > 0 || t.dpuUnits > 0 || !t.devices.isEmpty { tasks.append(t) }
+    }
+    return Allocation(jobID: Self.shieldID, tasks: tasks)
   }
 
   /// Whether the head's reserved placement still fits at `time` on the

@@ -50,19 +50,29 @@ public struct Simulator {
   var preemptionEvents = 0
   var failureRequeues = 0
   var nodeFailures = 0
-  var tenantUse: [String: (cpu: Int64, mem: Int64, dev: Int64)] = [:]
+  /// Tenants by first appearance, each job's tenant index, and what each
+  /// tenant's running jobs hold.
+  let tenantNames: [String]
+  let tenantOf: [Int32]
+  var tenantUse: [(cpu: Int64, mem: Int64, dev: Int64)]
+  /// Per tenant: its quota, if any (indexed like `tenantNames`).
+  let tenantQuota: [TenantQuota?]
   var dirty = true
   var arrived = 0
   /// Bumped whenever the engine's state changes (start, stop, node down/up):
   /// a job that failed to place at the current version is not retried.
   var engineVersion = 0
   var failedAt: [Int]
-  /// Bumped whenever capacity is given back (a stop, a node recovery). A
+  /// Bumped whenever capacity is given back (a stop, a node recovery);
+  /// `classGain[c]` is its value at the last gain on a node of class `c`. A
   /// job whose outcome is monotone in free capacity (see `isMonotone`) that
-  /// failed at the current value still fails: only starts happened since,
-  /// and they only take capacity away.
+  /// failed when the counter stood at g still fails while no class it may use
+  /// gained since: only starts happened there, and they only take capacity.
   var capacityGain = 0
+  var classGain: [Int]
   var failedGainAt: [Int]
+  /// Per job, the node classes it may use (computed at its first failure).
+  var usableClassList: [[Int32]?]
   /// Per job: whether its placement succeeds exactly when every task fits
   /// by the per-node task counts, which only shrink as other jobs start.
   let isMonotone: [Bool]
@@ -70,7 +80,13 @@ public struct Simulator {
   /// again while neither the state (`engineVersion`) nor the reservation
   /// (`reservationEpoch`) changed: the same placement would be refused again.
   var refusedAt: [(version: Int, epoch: Int)]
+  /// For monotone jobs: the gain counter and reservation at the last
+  /// refusal under the shield (the shield is the same for one reservation).
+  var refusedGainAt: [(gain: Int, epoch: Int)]
   var reservationEpoch = 0
+  /// Whether the EASY shield (see `setShield`) is held, and for which reservation.
+  var shieldHeld = false
+  var shieldEpoch = -1
   var preemptFailedAt: [Int]
   /// The last head's reservation and the node classes it may use. Dropped
   /// by every change that can move it: a stop, or a start other than a
@@ -111,9 +127,23 @@ public struct Simulator {
     engine = PlacementEngine(cluster: cluster, profile: config.profile, target: target)
     idle = PlacementEngine(cluster: cluster, profile: .single(.firstFit))
     run = Array(repeating: JobRun(), count: ordered.count)
+    var tenantIDs: [String: Int32] = [:]
+    var names: [String] = []
+    tenantOf = ordered.map { j in
+      if let t = tenantIDs[j.tenant] { return t }
+      tenantIDs[j.tenant] = Int32(names.count)
+      names.append(j.tenant)
+      return Int32(names.count - 1)
+    }
+    tenantNames = names
+    tenantUse = Array(repeating: (0, 0, 0), count: names.count)
+    tenantQuota = names.map { config.queue.quotas[$0] }
     failedAt = Array(repeating: -1, count: ordered.count)
     failedGainAt = Array(repeating: -1, count: ordered.count)
     refusedAt = Array(repeating: (-1, -1), count: ordered.count)
+    refusedGainAt = Array(repeating: (-1, -1), count: ordered.count)
+    usableClassList = Array(repeating: nil, count: ordered.count)
+    classGain = Array(repeating: 0, count: engine.core.classes.count)
     isMonotone = ordered.map(Self.isMonotone)
     preemptFailedAt = Array(repeating: -1, count: ordered.count)
     rng = SeededGenerator(seed: config.seed)
@@ -246,6 +276,7 @@ public struct Simulator {
     engine.setNodeDown(n, false)
     engineVersion += 1
     capacityGain += 1
+    classGain[engine.nodeClass(of: n)] = capacityGain
     cachedReservation = nil
     dirty = true
   }
@@ -272,7 +303,7 @@ public struct Simulator {
     run[i].generation += 1
     running.insert(Int32(i))
     metrics.started(a, job: jobs[i])
-    addUse(jobs[i].tenant, a, sign: 1)
+    addUse(i, a, sign: 1)
     let end = now &+ max(0, jobs[i].actualMicros)
     push(Event(time: end, kind: 0, seq: 0, a: Int32(i), generation: run[i].generation))
   }
@@ -281,6 +312,7 @@ public struct Simulator {
     guard let a = run[i].allocation else { return }
     engineVersion += 1
     capacityGain += 1
+    for t in a.tasks { classGain[engine.nodeClass(of: t.node)] = capacityGain }
     invalidateReservation(touching: a)
     engine.release(jobID: jobs[i].id)
     running.remove(Int32(i))
@@ -288,7 +320,7 @@ public struct Simulator {
       usage.append(UsageRecord(job: jobs[i], task: t, cluster: cluster, startMicros: run[i].runStart, endMicros: now))
     }
     metrics.stopped(a, job: jobs[i], from: run[i].runStart, to: now)
-    addUse(jobs[i].tenant, a, sign: -1)
+    addUse(i, a, sign: -1)
     run[i].allocation = nil
     if finished {
       run[i].phase = .finished
@@ -321,14 +353,13 @@ public struct Simulator {
     queue.append(Int32(i))
   }
 
-  mutating func addUse(_ tenant: String, _ a: Allocation, sign: Int64) {
-    var u = tenantUse[tenant] ?? (0, 0, 0)
-    for t in a.tasks {
-      u.cpu += sign * t.milliCPU
-      u.mem += sign * t.memoryMiB
-      u.dev += sign * t.deviceMilli
+  mutating func addUse(_ job: Int, _ a: Allocation, sign: Int64) {
+    let t = Int(tenantOf[job])
+    for task in a.tasks {
+      tenantUse[t].cpu += sign * task.milliCPU
+      tenantUse[t].mem += sign * task.memoryMiB
+      tenantUse[t].dev += sign * task.deviceMilli
     }
-    tenantUse[tenant] = u
   }
 
   // MARK: Invariant

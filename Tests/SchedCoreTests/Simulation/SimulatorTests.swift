@@ -41,6 +41,27 @@ import Testing
     #expect(a.nodeFailures == b.nodeFailures)
   }
 
+  /// Skipping searches whose outcome is known is exact: with and without
+  /// it, every job starts, ends and runs where it did; only the counters differ.
+  @Test(arguments: [QueueMode.easy, .fcfs])
+  func skippingKnownOutcomesChangesNoDecision(mode: QueueMode) {
+    let cluster = Self.smallCluster()
+    let jobs = Self.jobs(400, seed: 17)
+    var config = SimulationConfig(queue: QueuePolicy(mode: mode, preemption: true), seed: 17,
+                                  failures: FailureModel(mtbfMicros: 3_600_000_000 * 24, mttrMicros: 600_000_000))
+    var a = Simulator.run(cluster: cluster, jobs: jobs, config: config)
+    config.skipKnownOutcomes = false
+    var b = Simulator.run(cluster: cluster, jobs: jobs, config: config)
+    #expect(a.counters.skipped > 0, "the case must exercise the skip rules")
+    #expect(b.counters.skipped == 0)
+    #expect(b.counters.placements > a.counters.placements)
+    a.wallSeconds = 0
+    b.wallSeconds = 0
+    #expect(a.outcomes == b.outcomes)
+    #expect(a.usage == b.usage)
+    #expect(a.preemptions == b.preemptions && a.nodeFailures == b.nodeFailures)
+  }
+
   /// A hand-built case: a 4-node cluster, a long job holding 3 nodes, a head
   /// needing all 4, and two candidates: a short one (ends before the head's
   /// reservation: backfilled) and a long one (would delay the head: refused).
