@@ -141,7 +141,7 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     let (s, out, err) = try schedctl(["simulate", "--cluster", "openb:Tests/Fixtures/openb/openb_node_list_gpu_node.head20.csv",
                                       "--workload", "openb:Tests/Fixtures/openb/openb_pod_list_default.head50.csv", "--policy", "fgd"])
     #expect(s == 0, "\(err)")
-    #expect(out.contains("jobs                              50"))
+    #expect(summaryValue(out, "jobs") == "50", "\(out)")
     let (s2, _, err2) = try schedctl(["simulate", "--workload", "swf:Tests/Fixtures/swf/lublin_256.head200.swf"])
     #expect(s2 == 0, "\(err2)")
     let (s3, _, err3) = try schedctl(["simulate", "--workload", "openb:Tests/Fixtures/openb/openb_node_list_gpu_node.head20.csv"])
@@ -164,7 +164,7 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
   @Test func csvWorkloadRunsAndBadCSVExitsTwo() throws {
     let (s, out, err) = try schedctl(["simulate", "--workload", "Docs/examples/jobs.csv"])
     #expect(s == 0, "\(err)")
-    #expect(out.contains("jobs                              4"), "\(out)")
+    #expect(summaryValue(out, "jobs") == "4", "\(out)")
     let (s1, out1, _) = try schedctl(["simulate", "--workload", "Docs/examples/jobs.jsonl"])
     #expect(s1 == 0 && stable(out1) == stable(out))
     let bad = tmp("bad.csv", "id,cpu_milli,memory_mib,count\na,1000,1024,1\nb,1000,1024,99999999999999999999\n")
@@ -202,4 +202,12 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     }
     #expect(try schedctl(args + ["--export-workload", tmp("x.txt")]).0 == 2)
   }
+}
+
+/// The value of a row of the `simulate` summary table ("label   value").
+func summaryValue(_ out: String, _ label: String) -> String? {
+  for line in out.split(separator: "\n") where line.hasPrefix(label + " ") {
+    return line.dropFirst(label.count).trimmingCharacters(in: .whitespaces)
+  }
+  return nil
 }

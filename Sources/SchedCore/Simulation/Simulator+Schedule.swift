@@ -102,9 +102,19 @@ extension Simulator {
         continue
       }
       if reservation == nil {
-        // A reservation in the past is stale: jobs that overran their
-        // estimate were assumed to end when it was computed.
-        if let c = cachedReservation, c.head == head, c.reservation.time >= now {
+        if var c = cachedReservation, c.head == head {
+          // Overdue: jobs that overran their estimate hold what the head
+          // needs. A fresh replay would assume they end now and find the
+          // head fitting now on the same releases, so the reservation moves
+          // to now (no candidate then ends in time; the shield still applies).
+          if c.reservation.time < now {
+            cachedReservation = nil
+            c.reservation.time = now
+            c.reservation.computedAt = now
+            c.reservation.setReleases(overdueReleasesOnHeadNodes(c.reservation), state: engine.state)
+            cachedReservation = c
+            reservationEpoch += 1
+          }
           reservation = c.reservation
         } else {
           // Computed only once some candidate fits at all.
@@ -203,6 +213,18 @@ extension Simulator {
       shieldHeld = false
     }
     return shieldHeld
+  }
+
+  /// What running jobs past their estimated end hold on the head's nodes:
+  /// the releases a replay at `now` would count by `now`.
+  func overdueReleasesOnHeadNodes(_ r: Reservation) -> [NodeID: [TaskAssignment]] {
+    guard let head = r.head else { return [:] }
+    let nodes = Set(head.tasks.map(\.node))
+    var rel: [NodeID: [TaskAssignment]] = [:]
+    for x in running where run[Int(x)].runStart &+ jobs[Int(x)].estimatedMicros <= now {
+      for t in run[Int(x)].allocation?.tasks ?? [] where nodes.contains(t.node) { rel[t.node, default: []].append(t) }
+    }
+    return rel
   }
 
   /// Whether job `i` is known to fail on the current state: it failed at
@@ -306,7 +328,7 @@ extension Simulator {
       lo = probe
       step *= 2
     }
-    var result = Reservation(time: .max, head: nil, released: [:], state: engine.state)
+    var result = Reservation(time: .max, head: nil, released: [:], state: engine.state, computedAt: now)
     if hi > 0 {
       // Invariant: fails with `lo` batches released (or lo == 0 untested), fits with `hi`.
       while hi - lo > 1 {
@@ -321,7 +343,7 @@ extension Simulator {
         for batch in releasedBatches {
           for a in batch { for t in a.tasks where nodes.contains(t.node) { rel[t.node, default: []].append(t) } }
         }
-        result = Reservation(time: times[hi - 1], head: h, released: rel, state: engine.state)
+        result = Reservation(time: times[hi - 1], head: h, released: rel, state: engine.state, computedAt: now)
       }
     }
     moveTo(0, &self)
@@ -411,9 +433,60 @@ struct Reservation {
     var coresFreeNow: [Int32] = []
   }
 
-  init(time: Int64, head: Allocation?, released: [NodeID: [TaskAssignment]], state: ClusterState) {
+  /// When it was computed: running jobs whose estimated end had passed
+  /// were assumed to end then.
+  var computedAt: Int64 = 0
+  /// What running jobs release on the head's nodes by `time`.
+  var released: [NodeID: [TaskAssignment]] = [:]
+
+  init(time: Int64, head: Allocation?, released: [NodeID: [TaskAssignment]], state: ClusterState,
+       computedAt: Int64) {
     self.time = time
     self.head = head
+    self.released = released
+    self.computedAt = computedAt
+    computeNeeds(state)
+  }
+
+  /// Whether a running job with estimated end `end` was assumed, in the
+  /// replay, to have released everything by `time`.
+  func releasesInTime(estimatedEnd end: Int64) -> Bool {
+    time != .max && max(computedAt, end) <= time
+  }
+
+  /// Takes a job that was to release by `time` but stopped already out of
+  /// the releases: what it held on the head's nodes is free now and must
+  /// stay free.
+  mutating func forgetRelease(of a: Allocation, state: ClusterState) {
+    var changed = false
+    for t in a.tasks {
+      guard var list = released[t.node], let k = list.firstIndex(of: t) else { continue }
+      list.remove(at: k)
+      released[t.node] = list
+      changed = true
+    }
+    if changed { computeNeeds(state) }
+  }
+
+  /// Adds a job that started after the reservation was computed and ends
+  /// by `time` to the releases on the head's nodes.
+  mutating func addRelease(of a: Allocation, state: ClusterState) {
+    guard let head else { return }
+    var changed = false
+    for t in a.tasks where head.tasks.contains(where: { $0.node == t.node }) {
+      released[t.node, default: []].append(t)
+      changed = true
+    }
+    if changed { computeNeeds(state) }
+  }
+
+  mutating func setReleases(_ r: [NodeID: [TaskAssignment]], state: ClusterState) {
+    released = r
+    computeNeeds(state)
+  }
+
+  mutating func computeNeeds(_ state: ClusterState) {
+    needs = []
     guard let head else { return }
     let tasks = head.tasks.sorted { $0.node < $1.node }
     var k = 0
@@ -475,3 +548,4 @@ struct Reservation {
     return true
   }
 }
+

@@ -295,7 +295,7 @@ public struct Simulator {
 
   mutating func start(_ i: Int, _ a: Allocation, backfill: Bool = false) {
     engineVersion += 1
-    if !backfill { invalidateReservation(touching: a) }
+    if !backfill { invalidateReservation(starting: i, a) }
     run[i].phase = .running
     run[i].allocation = a
     run[i].runStart = now
@@ -313,7 +313,7 @@ public struct Simulator {
     engineVersion += 1
     capacityGain += 1
     for t in a.tasks { classGain[engine.nodeClass(of: t.node)] = capacityGain }
-    invalidateReservation(touching: a)
+    invalidateReservation(stopping: i, a)
     engine.release(jobID: jobs[i].id)
     running.remove(Int32(i))
     for t in a.tasks {
@@ -332,6 +332,48 @@ public struct Simulator {
   mutating func invalidateReservation(touching a: Allocation) {
     guard let c = cachedReservation else { return }
     if a.tasks.contains(where: { c.usable[engine.nodeClass(of: $0.node)] }) { cachedReservation = nil }
+  }
+
+  /// As `invalidateReservation(touching:)` for job `i` starting with `a`
+  /// (already committed), but keeps the reservation when the start cannot
+  /// move it: `i` ends (by estimate) by the reservation time — it then joins
+  /// the releases — or the head's needs are still free with `i` running.
+  /// Either way the head still fits at that time with the same placement,
+  /// and a start only takes capacity, so it fits no earlier.
+  mutating func invalidateReservation(starting i: Int, _ a: Allocation) {
+    guard var c = cachedReservation else { return }
+    guard a.tasks.contains(where: { c.usable[engine.nodeClass(of: $0.node)] }) else { return }
+    guard c.reservation.head != nil else {
+      cachedReservation = nil
+      return
+    }
+    if c.reservation.releasesInTime(estimatedEnd: now &+ jobs[i].estimatedMicros) {
+      cachedReservation = nil
+      c.reservation.addRelease(of: a, state: engine.state)
+      cachedReservation = c
+      reservationEpoch += 1
+    } else if !c.reservation.stillFits(engine.state) {
+      cachedReservation = nil
+    }
+  }
+
+  /// As `invalidateReservation(touching:)` for job `i` stopping with `a`,
+  /// but keeps the reservation when the replay had `i` release everything by
+  /// the reservation time anyway: the state at every time from its estimated
+  /// end on is unchanged, and earlier the head failed with `i` already gone
+  /// (the search's monotone premise), so time and placement stand. What `i`
+  /// held on the head's nodes is then free now and joins what must stay free.
+  mutating func invalidateReservation(stopping i: Int, _ a: Allocation) {
+    guard var c = cachedReservation else { return }
+    guard a.tasks.contains(where: { c.usable[engine.nodeClass(of: $0.node)] }) else { return }
+    guard c.reservation.releasesInTime(estimatedEnd: run[i].runStart &+ jobs[i].estimatedMicros) else {
+      cachedReservation = nil
+      return
+    }
+    cachedReservation = nil  // keep the stored reservation uniquely referenced while editing it
+    c.reservation.forgetRelease(of: a, state: engine.state)
+    cachedReservation = c
+    reservationEpoch += 1  // the shield and refusal memos follow the new needs
   }
 
   /// Meters what still runs at the end as if it stopped now (it stays running).
