@@ -21,5 +21,14 @@ let package = Package(
       path: "Benchmarks/PlacementBenchmarks",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
+    .executableTarget(
+      name: "SimulationBenchmarks",
+      dependencies: [
+        .product(name: "SchedCore", package: "SchedCore"),
+        .product(name: "Benchmark", package: "benchmark"),
+      ],
+      path: "Benchmarks/SimulationBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ),
   ]
 )

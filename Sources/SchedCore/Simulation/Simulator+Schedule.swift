@@ -458,26 +458,21 @@ struct Reservation {
   /// the releases: what it held on the head's nodes is free now and must
   /// stay free.
   mutating func forgetRelease(of a: Allocation, state: ClusterState) {
-    var changed = false
     for t in a.tasks {
       guard var list = released[t.node], let k = list.firstIndex(of: t) else { continue }
       list.remove(at: k)
       released[t.node] = list
-      changed = true
+      refreshNeed(of: t.node, state)
     }
-    if changed { computeNeeds(state) }
   }
 
   /// Adds a job that started after the reservation was computed and ends
   /// by `time` to the releases on the head's nodes.
   mutating func addRelease(of a: Allocation, state: ClusterState) {
-    guard let head else { return }
-    var changed = false
-    for t in a.tasks where head.tasks.contains(where: { $0.node == t.node }) {
+    for t in a.tasks where needIndex(t.node) != nil {
       released[t.node, default: []].append(t)
-      changed = true
+      refreshNeed(of: t.node, state)
     }
-    if changed { computeNeeds(state) }
   }
 
   mutating func setReleases(_ r: [NodeID: [TaskAssignment]], state: ClusterState) {
@@ -485,31 +480,49 @@ struct Reservation {
     computeNeeds(state)
   }
 
+  /// The position of node `n` in `needs` (sorted by node), if the head uses it.
+  func needIndex(_ n: NodeID) -> Int? {
+    var lo = 0, hi = needs.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if needs[mid].node < n { lo = mid + 1 } else { hi = mid }
+    }
+    return lo < needs.count && needs[lo].node == n ? lo : nil
+  }
+
+  mutating func refreshNeed(of n: NodeID, _ state: ClusterState) {
+    guard let k = needIndex(n) else { return }
+    needs[k] = need(of: n, state)
+  }
+
   mutating func computeNeeds(_ state: ClusterState) {
     needs = []
     guard let head else { return }
-    let tasks = head.tasks.sorted { $0.node < $1.node }
-    var k = 0
-    while k < tasks.count {
-      let n = tasks[k].node
-      var need = NodeNeed(node: n, devices: Array(repeating: 0, count: state.devices(of: n).count))
-      var cores: [Int32] = []
-      while k < tasks.count && tasks[k].node == n {
-        let h = tasks[k]
-        need.milliCPU += h.milliCPU; need.memoryMiB += h.memoryMiB; need.dpuUnits += Int64(h.dpuUnits)
-        for d in h.devices where Int(d.index) < need.devices.count { need.devices[Int(d.index)] += Int64(d.milli) }
-        cores += h.cores
-        k += 1
-      }
-      var releasedCores = Set<Int32>()
-      for r in released[n] ?? [] {
-        need.milliCPU -= r.milliCPU; need.memoryMiB -= r.memoryMiB; need.dpuUnits -= Int64(r.dpuUnits)
-        for d in r.devices where Int(d.index) < need.devices.count { need.devices[Int(d.index)] -= Int64(d.milli) }
-        releasedCores.formUnion(r.cores)
-      }
-      need.coresFreeNow = cores.filter { !releasedCores.contains($0) }
-      needs.append(need)
+    for n in Set(head.tasks.map(\.node)).sorted() { needs.append(need(of: n, state)) }
+  }
+
+  /// What node `n` must have free now for the head's tasks there at `time`.
+  func need(of n: NodeID, _ state: ClusterState) -> NodeNeed {
+    var need = NodeNeed(node: n, devices: Array(repeating: 0, count: state.devices(of: n).count))
+    var cores: [Int32] = []
+    for h in head?.tasks ?? [] where h.node == n {
+      need.milliCPU += h.milliCPU; need.memoryMiB += h.memoryMiB; need.dpuUnits += Int64(h.dpuUnits)
+      for d in h.devices where Int(d.index) < need.devices.count { need.devices[Int(d.index)] += Int64(d.milli) }
+      cores += h.cores
     }
+    var releasedCores: [Int32] = []
+    for r in released[n] ?? [] {
+      need.milliCPU -= r.milliCPU; need.memoryMiB -= r.memoryMiB; need.dpuUnits -= Int64(r.dpuUnits)
+      for d in r.devices where Int(d.index) < need.devices.count { need.devices[Int(d.index)] -= Int64(d.milli) }
+      releasedCores += r.cores
+    }
+    if releasedCores.isEmpty {
+      need.coresFreeNow = cores
+    } else {
+      let rel = Set(releasedCores)
+      need.coresFreeNow = cores.filter { !rel.contains($0) }
+    }
+    return need
   }
 
   /// The id of the shield allocation (not a valid job id in any input format).
