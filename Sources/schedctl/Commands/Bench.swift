@@ -133,14 +133,18 @@ struct BenchRow: Codable {
   }
 
   static func table(_ rows: [BenchRow]) -> String {
-    var lines = [String(format: "%8@ %-10@ %-9@ %9@ %12@ %9@ %9@ %9@ %8@ %7@",
-                        "nodes", "policy", "impl", "jobs", "placements/s", "p50 µs", "p99 µs", "p999 µs",
-                        "failed", "states")]
+    // %@ takes no width on Linux Foundation: pad by hand.
+    func right(_ v: String, _ w: Int) -> String { v.count >= w ? v : v.padding(toLength: w, withPad: " ", startingAt: 0) }
+    var lines = [["nodes".leftPad(8), right("policy", 10), right("impl", 9), "jobs".leftPad(9),
+                  "placements/s".leftPad(12), "p50 µs".leftPad(9), "p99 µs".leftPad(9), "p999 µs".leftPad(9),
+                  "failed".leftPad(8), "states".leftPad(7)].joined(separator: " ")]
     for r in rows {
-      lines.append(String(format: "%8d %-10@ %-9@ %9d %12.0f %9.2f %9.2f %9.2f %8d %7d",
-                          r.nodes, r.policy, r.implementation, r.placements, r.placementsPerSecond,
-                          Double(r.p50Nanos) / 1000, Double(r.p99Nanos) / 1000, Double(r.p999Nanos) / 1000,
-                          r.failed, r.distinctStates))
+      lines.append([String(r.nodes).leftPad(8), right(r.policy, 10), right(r.implementation, 9),
+                    String(r.placements).leftPad(9), String(format: "%.0f", r.placementsPerSecond).leftPad(12),
+                    String(format: "%.2f", Double(r.p50Nanos) / 1000).leftPad(9),
+                    String(format: "%.2f", Double(r.p99Nanos) / 1000).leftPad(9),
+                    String(format: "%.2f", Double(r.p999Nanos) / 1000).leftPad(9),
+                    String(r.failed).leftPad(8), String(r.distinctStates).leftPad(7)].joined(separator: " "))
     }
     var speedups: [String] = []
     for r in rows where r.implementation == "reference" {
