@@ -341,28 +341,39 @@ struct SVGChart: Sendable {
   func axes(_ xm: AxisMapping, _ ym: AxisMapping, top: Double, left: Double, plotW: Double, xLabelY: Double) -> String {
     var s = "<g class=\"axes\">\n"
     let bottom = top + plotHeight
-    for t in ym.ticks {
-      let py = ym.map(t)
-      s += "<line class=\"grid\" x1=\"\(f(left))\" y1=\"\(f(py))\" x2=\"\(f(left + plotW))\" y2=\"\(f(py))\"/>"
-      s += "<text class=\"tick\" x=\"\(f(left - 6))\" y=\"\(f(py + 4))\" text-anchor=\"end\">\(Markup.escape(ym.label(t)))</text>\n"
-    }
-    // Keep x tick labels apart: drop every other one until they fit.
-    var xt = xm.ticks
-    let widest = xt.map { Double(xm.label($0).count) * Self.charWidth }.max() ?? 0
-    while xt.count > 2, plotW / Double(xt.count - 1) < widest + 10 {
-      xt = xt.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
-    }
-    for t in xt {
-      let px = xm.map(t)
-      s += "<line class=\"grid\" x1=\"\(f(px))\" y1=\"\(f(top))\" x2=\"\(f(px))\" y2=\"\(f(bottom))\"/>"
-      s += "<text class=\"tick\" x=\"\(f(px))\" y=\"\(f(bottom + 16))\" text-anchor=\"middle\">\(Markup.escape(xm.label(t)))</text>\n"
-    }
-    s += "<path class=\"axis-line\" fill=\"none\" d=\"M\(f(left)) \(f(top))V\(f(bottom))H\(f(left + plotW))\"/>\n"
+    s += SVGChart.gridAndTicks(xm, ym, left: left, right: left + plotW, top: top, bottom: bottom,
+                               yLabelGap: 6, xLabelGap: 16)
     s += "<text class=\"axis-label\" x=\"\(f(left + plotW / 2))\" y=\"\(f(xLabelY))\" text-anchor=\"middle\">\(Markup.escape(x.label))</text>\n"
     let cy = top + plotHeight / 2
     s += "<text class=\"axis-label\" x=\"14\" y=\"\(f(cy))\" text-anchor=\"middle\" "
       + "transform=\"rotate(-90 14 \(f(cy)))\">\(Markup.escape(y.label))</text>\n"
     s += "</g>\n"
+    return s
+  }
+
+  /// Grid lines and tick labels of both axes and the axis lines of one plot
+  /// area; x tick labels are thinned (every other one dropped) until they fit.
+  static func gridAndTicks(_ xm: AxisMapping, _ ym: AxisMapping, left: Double, right: Double, top: Double,
+                           bottom: Double, yLabelGap: Double, xLabelGap: Double) -> String {
+    var s = ""
+    for t in ym.ticks {
+      let py = ym.map(t)
+      s += "<line class=\"grid\" x1=\"\(f(left))\" y1=\"\(f(py))\" x2=\"\(f(right))\" y2=\"\(f(py))\"/>"
+      s += "<text class=\"tick\" x=\"\(f(left - yLabelGap))\" y=\"\(f(py + 4))\" text-anchor=\"end\">"
+        + "\(Markup.escape(ym.label(t)))</text>\n"
+    }
+    var xt = xm.ticks
+    let widest = xt.map { Double(xm.label($0).count) * charWidth }.max() ?? 0
+    while xt.count > 2, (right - left) / Double(xt.count - 1) < widest + 10 {
+      xt = xt.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+    }
+    for t in xt {
+      let px = xm.map(t)
+      s += "<line class=\"grid\" x1=\"\(f(px))\" y1=\"\(f(top))\" x2=\"\(f(px))\" y2=\"\(f(bottom))\"/>"
+      s += "<text class=\"tick\" x=\"\(f(px))\" y=\"\(f(bottom + xLabelGap))\" text-anchor=\"middle\">"
+        + "\(Markup.escape(xm.label(t)))</text>\n"
+    }
+    s += "<path class=\"axis-line\" fill=\"none\" d=\"M\(f(left)) \(f(top))V\(f(bottom))H\(f(right))\"/>\n"
     return s
   }
 
@@ -447,22 +458,8 @@ struct SVGSmallMultiples: Sendable {
         s += "<text class=\"panel-note\" x=\"\(f(left))\" y=\"\(f(cy + 28))\">\(Markup.escape(note))</text>"
       }
       s += "\n"
-      for t in ym.ticks {
-        let py = ym.map(t)
-        s += "<line class=\"grid\" x1=\"\(f(left))\" y1=\"\(f(py))\" x2=\"\(f(right))\" y2=\"\(f(py))\"/>"
-        s += "<text class=\"tick\" x=\"\(f(left - 5))\" y=\"\(f(py + 4))\" text-anchor=\"end\">\(Markup.escape(ym.label(t)))</text>\n"
-      }
-      var xt = xm.ticks
-      let widest = xt.map { Double(xm.label($0).count) * SVGChart.charWidth }.max() ?? 0
-      while xt.count > 2, (right - left) / Double(xt.count - 1) < widest + 10 {
-        xt = xt.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
-      }
-      for t in xt {
-        let px = xm.map(t)
-        s += "<line class=\"grid\" x1=\"\(f(px))\" y1=\"\(f(top))\" x2=\"\(f(px))\" y2=\"\(f(bottom))\"/>"
-        s += "<text class=\"tick\" x=\"\(f(px))\" y=\"\(f(bottom + 15))\" text-anchor=\"middle\">\(Markup.escape(xm.label(t)))</text>\n"
-      }
-      s += "<path class=\"axis-line\" fill=\"none\" d=\"M\(f(left)) \(f(top))V\(f(bottom))H\(f(right))\"/>\n"
+      s += SVGChart.gridAndTicks(xm, ym, left: left, right: right, top: top, bottom: bottom,
+                                 yLabelGap: 5, xLabelGap: 15)
       if p.series.points.isEmpty {
         s += "<text class=\"empty-note\" x=\"\(f((left + right) / 2))\" y=\"\(f((top + bottom) / 2))\" "
           + "text-anchor=\"middle\">no data</text>\n"
