@@ -59,6 +59,10 @@ public struct Simulator {
   let tenantQuota: [TenantQuota?]
   var dirty = true
   var arrived = 0
+  /// Index in `jobs` of the next job to arrive.
+  var nextArrival = 0
+  /// Job shapes that fit on the idle cluster (see `arrive`).
+  var fitsIdle: Set<IdleShape> = []
   /// Bumped whenever the engine's state changes (start, stop, node down/up):
   /// a job that failed to place at the current version is not retried.
   var engineVersion = 0
@@ -148,9 +152,6 @@ public struct Simulator {
     preemptFailedAt = Array(repeating: -1, count: ordered.count)
     rng = SeededGenerator(seed: config.seed)
     metrics = MetricsRecorder(cluster: cluster, target: target)
-    for (i, j) in ordered.enumerated() {
-      push(Event(time: max(0, j.submitMicros), kind: 3, seq: 0, a: Int32(i), generation: 0))
-    }
     let first = ordered.first.map { max(0, $0.submitMicros) } ?? 0
     push(Event(time: first, kind: 4, seq: 0, a: 0, generation: 0))
     if let f = config.failures, !cluster.nodes.isEmpty {
@@ -189,15 +190,41 @@ public struct Simulator {
 
   var horizon: Int64 { config.horizonMicros ?? .max }
 
+  /// The next arrival: jobs are sorted by submit time, so arrivals are read
+  /// in order from `jobs` instead of sitting in the event heap (which then
+  /// holds only what runs, samples and failures: O(running), not O(jobs)).
+  var pendingArrival: Event? {
+    guard nextArrival < jobs.count else { return nil }
+    return Event(time: max(0, jobs[nextArrival].submitMicros), kind: 3, seq: 0, a: Int32(nextArrival),
+                 generation: 0)
+  }
+
+  /// The earliest event, arrivals included. Arrivals are the only events of
+  /// kind 3, so (time, kind) orders them against the heap exactly as when
+  /// they were in it.
+  mutating func popEvent() -> Event? {
+    if let a = pendingArrival, events.min.map({ ($0.time, $0.kind) > (a.time, a.kind) }) ?? true {
+      nextArrival += 1
+      return a
+    }
+    return events.popMin()
+  }
+
+  var nextEventTime: Int64? {
+    switch (events.min?.time, pendingArrival?.time) {
+    case let (h?, a?): return min(h, a)
+    case let (h, a): return h ?? a
+    }
+  }
+
   mutating func loop(progress: ((Int, Int64) -> Void)?) {
-    while let e = events.popMin() {
+    while let e = popEvent() {
       if e.time > horizon { break }
       now = e.time
       handle(e)
       eventCount += 1
       // Drain everything else at this instant before one scheduling pass.
-      while let next = events.min, next.time == now {
-        _ = events.popMin()
+      while nextEventTime == now, let next = popEvent() {
         handle(next)
         eventCount += 1
       }
@@ -227,12 +254,41 @@ public struct Simulator {
 
   // MARK: Events
 
+  /// What a job's fit on the idle cluster depends on: its groups (names
+  /// aside), latency rule and price ceiling (anti-affinity names jobs, and
+  /// the idle cluster runs none).
+  struct IdleShape: Hashable {
+    var groups: [TaskGroup]
+    var latency: LatencyConstraint
+    var ceiling: Money?
+
+    init(_ job: Job) {
+      groups = job.groups.map { var g = $0; g.name = ""; return g }
+      latency = job.latency
+      ceiling = job.priceCeiling
+    }
+  }
+
   mutating func arrive(_ i: Int) {
     arrived += 1
-    // Reject what could never run, even on the idle cluster.
-    switch idle.place(jobs[i]) {
+    // Reject what could never run, even on the idle cluster; shapes known
+    // to fit there are not placed again.
+    let shape = IdleShape(jobs[i])
+    let fits: Result<Void, Unschedulable>
+    if fitsIdle.contains(shape) {
+      fits = .success(())
+    } else {
+      switch idle.place(jobs[i]) {
+      case .success:
+        idle.release(jobID: jobs[i].id)
+        fitsIdle.insert(shape)
+        fits = .success(())
+      case .failure(let why):
+        fits = .failure(why)
+      }
+    }
+    switch fits {
     case .success:
-      idle.release(jobID: jobs[i].id)
       run[i].phase = .queued
       run[i].queuedSince = now
       queue.append(Int32(i))
