@@ -384,15 +384,10 @@ public struct Simulator {
     }
   }
 
-  /// Drops the cached reservation if `a` holds a node the head may use.
-  mutating func invalidateReservation(touching a: Allocation) {
-    guard let c = cachedReservation else { return }
-    if a.tasks.contains(where: { c.usable[engine.nodeClass(of: $0.node)] }) { cachedReservation = nil }
-  }
-
-  /// As `invalidateReservation(touching:)` for job `i` starting with `a`
-  /// (already committed), but keeps the reservation when the start cannot
-  /// move it: `i` ends (by estimate) by the reservation time — it then joins
+  /// Job `i` started (not as a checked backfill) with `a`, already
+  /// committed. Changes on nodes of classes the head cannot use leave the
+  /// cached reservation as it is; otherwise it is dropped, unless the start
+  /// cannot move it: `i` ends (by estimate) by the reservation time — it then joins
   /// the releases — or the head's needs are still free with `i` running.
   /// Either way the head still fits at that time with the same placement,
   /// and a start only takes capacity, so it fits no earlier.
@@ -413,8 +408,9 @@ public struct Simulator {
     }
   }
 
-  /// As `invalidateReservation(touching:)` for job `i` stopping with `a`,
-  /// but keeps the reservation when the replay had `i` release everything by
+  /// Job `i` stopped, giving back `a`. Changes on nodes of classes the head
+  /// cannot use leave the cached reservation as it is; otherwise it is
+  /// dropped, unless the replay had `i` release everything by
   /// the reservation time anyway: the state at every time from its estimated
   /// end on is unchanged, and earlier the head failed with `i` already gone
   /// (the search's monotone premise), so time and placement stand. What `i`
