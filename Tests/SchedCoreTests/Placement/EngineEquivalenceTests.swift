@@ -94,4 +94,52 @@ import Testing
       engine._checkInvariants()
     }
   }
+
+  /// Few job shapes over many steps, so the state-group index answers most
+  /// searches from its per-(class, shape) memory brought up to date by the
+  /// change log: decisions must stay the reference scan's.
+  @Test(arguments: 0..<8)
+  func repeatedShapesDecideLikeReference(block: Int) {
+    let profiles = Self.profiles.filter { !$0.isLinear }
+    #expect(!profiles.isEmpty)
+    var placedCount = 0, failedCount = 0
+    for i in 0..<10 {
+      let seed = UInt64(10_000 + block * 10 + i)
+      var g = SeededGenerator(seed: seed)
+      let cluster = RandomClusters.cluster(&g, maxNodes: 200)
+      let profile = profiles[Int(seed % UInt64(profiles.count))]
+      var pool: [Job] = []
+      for j in 0..<4 {
+        var job = RandomClusters.job(&g, id: "t\(j)", placed: [])
+        job.antiAffinity = []
+        pool.append(job)
+      }
+      let target = TargetWorkload.build(from: RandomClusters.samples(pool), coverage: 0.95, catalog: cluster.catalog)
+      var engine = PlacementEngine(cluster: cluster, profile: profile, target: target)
+      var reference = ReferencePlacer(cluster: cluster, profile: profile, target: target)
+      var placed: [String] = []
+      for step in 0..<300 {
+        if g.below(3) == 0, !placed.isEmpty {
+          let victim = placed.remove(at: Int(g.below(UInt64(placed.count))))
+          #expect(engine.release(jobID: victim) == reference.release(jobID: victim), "seed \(seed) step \(step)")
+          continue
+        }
+        var job = pool[Int(g.below(UInt64(pool.count)))]
+        job.id = "r\(seed)-\(step)"
+        switch (engine.place(job), reference.place(job)) {
+        case (.success(let x), .success(let y)):
+          #expect(x == y, "seed \(seed) step \(step) profile \(profile.name): engine \(x.allocation.tasks.map(\.node)) reference \(y.allocation.tasks.map(\.node))")
+          placed.append(job.id)
+          placedCount += 1
+        case (.failure(let x), .failure(let y)):
+          #expect(x == y, "seed \(seed) step \(step): explanations differ")
+          failedCount += 1
+        case (let a, let b):
+          Issue.record("seed \(seed) step \(step) profile \(profile.name): engine \(a) reference \(b)")
+        }
+      }
+      engine._checkInvariants()
+    }
+    #expect(placedCount > 300 && failedCount > 50, "block \(block): \(placedCount) placed, \(failedCount) failed")
+  }
 }

@@ -1,6 +1,10 @@
 extension NodeStateIndex: NodeSearch {
-  /// Visits every distinct (class, free state) group of the feasible classes
-  /// once; the state-dependent score of a group for a shape is cached.
+  /// For each feasible class, the best of its distinct (class, free state)
+  /// groups for the task's shape: remembered per (class, shape) and brought
+  /// up to date from the class's change log (only groups that changed since
+  /// are scored again); the whole class is scanned when the remembered best
+  /// group itself changed or the log no longer reaches back far enough.
+  /// State-dependent score terms are cached per (group, shape).
   mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
     var bestScore = Int64.min
     var bestEntry = UInt64.max
@@ -12,29 +16,76 @@ extension NodeStateIndex: NodeSearch {
       if q.onlySite >= 0 && cls.site != q.onlySite { continue }
       if !q.excludedSites.isEmpty && q.excludedSites[cls.site] != nil { continue }
       let sid = intern(shape)
-      let base = q.classTerm[c]
-      let list = classGroups[c].groups
-      for g in list {
-        let key = groups[Int(g)].key
-        guard key.fits(shape) else { continue }
-        let (term, chosen) = stateTerm(g, sid, cls, key, shape, core)
-        let total = base &+ term
-        if total < bestScore { continue }
-        let entry = minEntry(g)
-        if total == bestScore && entry >= bestEntry { continue }
-        bestScore = total
-        bestEntry = entry
-        bestChosen = chosen
-        found = true
-      }
+      let cb = bestInClass(c, sid, cls, shape, core)
+      guard cb.found else { continue }
+      let total = q.classTerm[c] &+ cb.term
+      if total < bestScore || (total == bestScore && cb.entry >= bestEntry) { continue }
+      bestScore = total
+      bestEntry = cb.entry
+      bestChosen = cb.chosen
+      found = true
     }
     guard found else { return nil }
     return Candidate(node: Self.node(of: bestEntry), score: bestScore, chosenFree: bestChosen)
   }
 
+  /// The best group of class `c` for shape `sid`: highest state term, ties
+  /// to the lowest (rank, node) entry.
+  mutating func bestInClass(_ c: Int, _ sid: Int32, _ cls: NodeClass, _ shape: TaskShape,
+                            _ core: PlacementCore) -> ClassBest {
+    let cacheKey = Int64(c) << 32 | Int64(sid)
+    let now = changeCount[c]
+    if var cb = classBest[cacheKey], now &- cb.seen <= UInt64(Self.changeLogSize) {
+      var stale = false
+      var k = cb.seen
+      while k < now {
+        let change = changeLog[c * Self.changeLogSize + Int(k % UInt64(Self.changeLogSize))]
+        k &+= 1
+        if cb.found && change.group == cb.group {
+          stale = true  // the best group itself changed: it may have got worse
+          break
+        }
+        let g = change.group
+        let grp = groups[Int(g)]
+        guard grp.generation == change.generation, grp.count > 0, grp.cls == Int32(c),
+              grp.key.fits(shape) else { continue }
+        let (term, chosen) = stateTerm(g, sid, cls, grp.key, shape, core)
+        let entry = minEntry(g)
+        if !cb.found || term > cb.term || (term == cb.term && entry < cb.entry) {
+          cb = ClassBest(seen: now, found: true, group: g, generation: grp.generation, term: term,
+                         entry: entry, chosen: chosen)
+        }
+      }
+      if !stale {
+        cb.seen = now
+        classBest[cacheKey] = cb
+        return cb
+      }
+    }
+    var cb = ClassBest(seen: now, found: false, group: -1, generation: 0, term: 0, entry: .max, chosen: -1)
+    for g in classGroups[c].groups {
+      let key = groups[Int(g)].key
+      guard key.fits(shape) else { continue }
+      let (term, chosen) = stateTerm(g, sid, cls, key, shape, core)
+      if cb.found && term < cb.term { continue }
+      let entry = minEntry(g)
+      if cb.found && term == cb.term && entry >= cb.entry { continue }
+      cb = ClassBest(seen: now, found: true, group: g, generation: groups[Int(g)].generation, term: term,
+                     entry: entry, chosen: chosen)
+    }
+    if classBest.count >= 1 << 18 { classBest.removeAll(keepingCapacity: true) }
+    classBest[cacheKey] = cb
+    return cb
+  }
+
   mutating func intern(_ shape: TaskShape) -> Int32 {
     if let id = shapeIDs[shape] { return id }
-    if shapeIDs.count >= 1 << 20 { shapeIDs.removeAll(keepingCapacity: true) }
+    if shapeIDs.count >= 1 << 20 {
+      // Ids are reused from 0: forget everything keyed by them.
+      shapeIDs.removeAll(keepingCapacity: true)
+      classBest.removeAll(keepingCapacity: true)
+      for i in scoreCache.indices { scoreCache[i] = ScoreCacheEntry() }
+    }
     let id = Int32(shapeIDs.count)
     shapeIDs[shape] = id
     return id

@@ -38,9 +38,35 @@ struct NodeStateIndex: Sendable {
   var scoreCache: [ScoreCacheEntry] = Array(repeating: ScoreCacheEntry(), count: 1 << 16)
   /// Interned task shapes for the cache.
   var shapeIDs: [TaskShape: Int32] = [:]
+  /// Per class: how many group changes were logged, and the last
+  /// `changeLogSize` of them (a ring: change k sits at k % changeLogSize).
+  var changeCount: [UInt64]
+  var changeLog: [GroupChange]
+  static let changeLogSize = 32
+  /// Per (class, shape): the best group found at some change count, brought
+  /// up to date from the change log (see `best`).
+  var classBest: [Int64: ClassBest] = [:]
+
+  struct GroupChange: Sendable {
+    var group: Int32 = -1
+    var generation: UInt32 = 0
+  }
+
+  /// The best group of one class for one shape as of change `seen`.
+  struct ClassBest: Sendable {
+    var seen: UInt64
+    var found: Bool
+    var group: Int32
+    var generation: UInt32
+    var term: Int64
+    var entry: UInt64
+    var chosen: Int32
+  }
 
   init(core: PlacementCore) {
     classGroups = Array(repeating: ClassGroups(), count: core.classes.count)
+    changeCount = Array(repeating: 0, count: core.classes.count)
+    changeLog = Array(repeating: GroupChange(), count: core.classes.count * Self.changeLogSize)
     nodeGroup = Array(repeating: -1, count: core.state.nodeCount)
     for n in 0..<core.state.nodeCount {
       let id = NodeID(n)
@@ -86,6 +112,16 @@ struct NodeStateIndex: Sendable {
     groups[Int(g)].count += 1
     groups[Int(g)].heap.insert(Self.entry(core.tieRank[Int(n)], n))
     compactIfNeeded(g)
+    logChange(c, g)
+  }
+
+  /// Records that group `g` of class `c` was created or gained or lost a node.
+  @inline(__always)
+  mutating func logChange(_ c: Int, _ g: Int32) {
+    let k = changeCount[c]
+    changeLog[c * Self.changeLogSize + Int(k % UInt64(Self.changeLogSize))] =
+      GroupChange(group: g, generation: groups[Int(g)].generation)
+    changeCount[c] = k &+ 1
   }
 
   mutating func detach(_ n: NodeID) {
@@ -93,6 +129,7 @@ struct NodeStateIndex: Sendable {
     guard g >= 0 else { return }
     nodeGroup[Int(n)] = -1
     groups[Int(g)].count -= 1
+    logChange(Int(groups[Int(g)].cls), g)
     if groups[Int(g)].count == 0 {
       let c = Int(groups[Int(g)].cls)
       let slot = Int(groups[Int(g)].slot)
