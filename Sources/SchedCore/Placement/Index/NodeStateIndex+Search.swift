@@ -42,8 +42,16 @@ extension NodeStateIndex: NodeSearch {
         let change = changeLog[c * Self.changeLogSize + Int(k % UInt64(Self.changeLogSize))]
         k &+= 1
         if cb.found && change.group == cb.group {
-          stale = true  // the best group itself changed: it may have got worse
-          break
+          // The best group gained or lost a node. Same group, same key, same
+          // term: it stays best if that term is above every other group's;
+          // only its tie-break entry may have moved.
+          let grp = groups[Int(cb.group)]
+          guard grp.generation == cb.generation, grp.count > 0, cb.term > cb.second else {
+            stale = true
+            break
+          }
+          cb.entry = minEntry(cb.group)
+          continue
         }
         let g = change.group
         let grp = groups[Int(g)]
@@ -52,8 +60,11 @@ extension NodeStateIndex: NodeSearch {
         let (term, chosen) = stateTerm(g, sid, cls, grp.key, shape, core)
         let entry = minEntry(g)
         if !cb.found || term > cb.term || (term == cb.term && entry < cb.entry) {
+          let second = cb.found ? max(cb.second, cb.term) : cb.second
           cb = ClassBest(seen: now, found: true, group: g, generation: grp.generation, term: term,
-                         entry: entry, chosen: chosen)
+                         entry: entry, chosen: chosen, second: second)
+        } else if g != cb.group {
+          cb.second = max(cb.second, term)
         }
       }
       if !stale {
@@ -67,11 +78,18 @@ extension NodeStateIndex: NodeSearch {
       let key = groups[Int(g)].key
       guard key.fits(shape) else { continue }
       let (term, chosen) = stateTerm(g, sid, cls, key, shape, core)
-      if cb.found && term < cb.term { continue }
+      if cb.found && term < cb.term {
+        cb.second = max(cb.second, term)
+        continue
+      }
       let entry = minEntry(g)
-      if cb.found && term == cb.term && entry >= cb.entry { continue }
+      if cb.found && term == cb.term && entry >= cb.entry {
+        cb.second = max(cb.second, term)
+        continue
+      }
+      let second = cb.found ? max(cb.second, cb.term) : cb.second
       cb = ClassBest(seen: now, found: true, group: g, generation: groups[Int(g)].generation, term: term,
-                     entry: entry, chosen: chosen)
+                     entry: entry, chosen: chosen, second: second)
     }
     if classBest.count >= 1 << 18 { classBest.removeAll(keepingCapacity: true) }
     classBest[cacheKey] = cb

@@ -61,6 +61,10 @@ struct NodeStateIndex: Sendable {
     var term: Int64
     var entry: UInt64
     var chosen: Int32
+    /// At least the best term of every other fitting group of the class
+    /// (`Int64.min` if none): while the best group's term stays above it,
+    /// the best group stays best whatever happens to its tie-break entry.
+    var second: Int64 = .min
   }
 
   init(core: PlacementCore) {
