@@ -115,8 +115,14 @@ public struct Simulator {
 
   init(cluster: Cluster, jobs: [Job], config: SimulationConfig) {
     self.cluster = cluster
-    let ordered = jobs.enumerated().sorted { ($0.element.submitMicros, $0.offset) < ($1.element.submitMicros, $1.offset) }
-      .map(\.element)
+    // Stable order by submit time. Already sorted input (the generator's,
+    // most trace files) is shared, not copied.
+    let ordered: [Job]
+    if zip(jobs, jobs.dropFirst()).allSatisfy({ $0.submitMicros <= $1.submitMicros }) {
+      ordered = jobs
+    } else {
+      ordered = jobs.indices.sorted { (jobs[$0].submitMicros, $0) < (jobs[$1].submitMicros, $1) }.map { jobs[$0] }
+    }
     self.jobs = ordered
     self.config = config
     var target = config.target
