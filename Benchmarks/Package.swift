@@ -30,5 +30,14 @@ let package = Package(
       path: "Benchmarks/SimulationBenchmarks",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
+    .executableTarget(
+      name: "OpenbBenchmarks",
+      dependencies: [
+        .product(name: "SchedCore", package: "SchedCore"),
+        .product(name: "Benchmark", package: "benchmark"),
+      ],
+      path: "Benchmarks/OpenbBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ),
   ]
 )
