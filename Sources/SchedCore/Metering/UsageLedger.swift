@@ -35,6 +35,7 @@ public struct UsageLedger: Sendable {
   public init(cluster: Cluster, records: [UsageRecord]) {
     var siteIndex: [String: Site] = [:]
     for s in cluster.sites { siteIndex[s.id] = s }
+    lines.reserveCapacity(records.count * 3)  // CPU, memory and usually one device line each
     for r in records {
       guard let site = siteIndex[r.site] else { continue }
       let d = r.durationMicros

@@ -158,6 +158,8 @@ public struct Simulator {
     preemptFailedAt = Array(repeating: -1, count: ordered.count)
     rng = SeededGenerator(seed: config.seed)
     metrics = MetricsRecorder(cluster: cluster, target: target)
+    // One usage record per task run: reserve once instead of regrowing.
+    usage.reserveCapacity(ordered.reduce(0) { $0 + $1.taskCount })
     let first = ordered.first.map { max(0, $0.submitMicros) } ?? 0
     push(Event(time: first, kind: 4, seq: 0, a: 0, generation: 0))
     if let f = config.failures, !cluster.nodes.isEmpty {
