@@ -26,6 +26,25 @@ import Testing
     }
   }
 
+  /// EASY under heavy load (many blocked heads, reservations kept and
+  /// moved, shielded backfills), with node failures: the job-state invariant
+  /// after every event, and in debug builds the internal checks (a shielded
+  /// backfill must leave the head's reservation intact).
+  @Test(arguments: [11, 12, 13, 14, 15, 16] as [UInt64])
+  func easyUnderLoadKeepsInvariants(seed: UInt64) {
+    let cluster = Self.smallCluster()
+    let jobs = SyntheticWorkload(jobs: 400, durationMicros: 2 * 3_600_000_000, seed: seed, cluster: cluster).generate()
+    var config = SimulationConfig(profile: seed % 2 == 0 ? .default : .single(.fgd),
+                                  queue: QueuePolicy(mode: .easy, preemption: seed % 3 != 0), seed: seed,
+                                  failures: FailureModel(mtbfMicros: 3_600_000_000 * 48, mttrMicros: 900_000_000),
+                                  checkInvariants: true)
+    config.sampleStepMicros = 900_000_000
+    let r = Simulator.run(cluster: cluster, jobs: jobs, config: config)
+    #expect(r.finished + r.running + r.queued + r.rejected == r.jobs, "seed \(seed)")
+    #expect(r.counters.reservations > 0 && r.counters.backfillStarts > 0,
+            "seed \(seed): the load must exercise reservations and backfill: \(r.counters)")
+  }
+
   @Test func sameSeedSameResult() {
     let cluster = Self.smallCluster()
     let jobs = Self.jobs(300, seed: 9)
