@@ -380,24 +380,51 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     nodeChanged(n, core)
   }
 
+  /// Counts, per node, the first reason it cannot take the task. Class and
+  /// site reasons are counted per class; node reasons are read from the leaf
+  /// slots (which hold each live node's free CPU, memory, DPUs and k-th
+  /// largest free device), in `ResourceShortage.first`'s order.
+  ///
+  /// - Complexity: O(nodes), a few array reads each
   func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation {
     var counts = ReasonCounts()
-    for tc in 0..<trees.count {
-      let t = trees[tc]
-      for m in treeClasses[tc] {
-        if let r = core.classReason(q, Int(m)) { counts.add(r, core.classes[Int(m)].nodeCount) }
+    // Per class: whether its nodes are judged one by one, and its device reason.
+    var eligible = [Bool](repeating: false, count: core.classes.count)
+    var deviceReason = [NodeReason](repeating: .otherDevice, count: core.classes.count)
+    for (c, cls) in core.classes.enumerated() {
+      if let r = core.classReason(q, c) {
+        counts.add(r, cls.nodeCount)
+      } else {
+        eligible[c] = q.shapes[c] != nil
+        deviceReason[c] = .device(cls.acceleratorModel >= 0
+          ? core.state.cluster.catalog[cls.acceleratorModel].kind : nil)
       }
-      for p in 0..<t.size {
-        let n = nodeAt[t.leafBase + p]
-        if n < 0 { continue }
-        let c = Int(core.nodeClass[Int(n)])
-        guard core.classReason(q, c) == nil, let shape = q.shapes[c] else { continue }
-        if core.state.isDown(n) {
-          counts.add(.nodeDown)
-        } else if excluded.contains(n) {
-          counts.add(.antiAffinity)
-        } else if let r = ResourceShortage.first(core.state, n, shape) {
-          counts.add(r)
+    }
+    slots.withUnsafeBufferPointer { slotBuffer in
+      dev.withUnsafeBufferPointer { devBuffer in
+        for tc in 0..<trees.count {
+          let t = trees[tc]
+          for p in 0..<t.size {
+            let n = nodeAt[t.leafBase + p]
+            if n < 0 { continue }
+            let c = Int(core.nodeClass[Int(n)])
+            guard eligible[c], let shape = q.shapes[c] else { continue }
+            let leaf = slotBuffer[t.base + t.size + p]
+            if leaf.cpu < 0 {  // a dead leaf: down or excluded
+              counts.add(core.state.isDown(n) ? .nodeDown : .antiAffinity)
+            } else if shape.milliCPU > leaf.cpu {
+              counts.add(.cpu)
+            } else if shape.memoryMiB > leaf.mem {
+              counts.add(.memory)
+            } else if shape.dpuUnits > leaf.dpu {
+              counts.add(.dpu)
+            } else if shape.deviceCount > 0
+                        && (Int(shape.deviceCount) > t.devs
+                            || Int32(devBuffer[t.devBase + (t.size + p) * t.devs + Int(shape.deviceCount) - 1])
+                              < shape.milliPerDevice) {
+              counts.add(deviceReason[c])
+            }
+          }
         }
       }
     }
