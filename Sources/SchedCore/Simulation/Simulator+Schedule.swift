@@ -365,8 +365,11 @@ extension Simulator {
       candidates.append((a.tasks.count, elapsed * size, r))
     }
     guard !candidates.isEmpty else { return false }
-    // Necessary condition before any copying: free plus all victims' CPU and
-    // device milli must cover the job.
+    candidates.sort { ($0.tasks, $0.lost, $0.r) < ($1.tasks, $1.lost, $1.r) }
+    // At most 16 victims, taken in that order.
+    let pool = candidates.prefix(16).map(\.r)
+    // Necessary condition before any search: free capacity plus everything
+    // the victims hold must cover the job's CPU and device milli.
     var needCPU: Int64 = 0, needDev: Int64 = 0
     for g in j.groups {
       needCPU += Int64(g.count) * g.milliCPU
@@ -374,32 +377,50 @@ extension Simulator {
     }
     var haveCPU = metrics.capacityCPUInt - metrics.allocatedCPU
     var haveDev = metrics.capacityDeviceInt - metrics.allocatedDevice
-    for c in candidates.prefix(16) {
-      for t in run[Int(c.r)].allocation?.tasks ?? [] {
+    for v in pool {
+      for t in run[Int(v)].allocation?.tasks ?? [] {
         haveCPU += t.milliCPU
         haveDev += t.deviceMilli
       }
     }
     guard haveCPU >= needCPU && haveDev >= needDev else { return false }
-    candidates.sort { ($0.tasks, $0.lost, $0.r) < ($1.tasks, $1.lost, $1.r) }
-    // Grow a victim set in that order until the job fits (at most 16 victims).
-    var e = engine
+    // What-if searches on the engine itself (releases deferred, then
+    // restored exactly), not on a copy of it.
+    func fitsWithout(_ victims: [Int32], _ s: inout Simulator) -> Bool {
+      var released: [Allocation] = []
+      for v in victims {
+        if let a = s.engine.releaseDeferringIndex(jobID: s.jobs[Int(v)].id) { released.append(a) }
+      }
+      var fits = false
+      if case .success = s.engine.place(j, explain: false) {
+        s.engine.releaseDeferringIndex(jobID: j.id)
+        fits = true
+      }
+      for a in released.reversed() {
+        do { try s.engine.commitDeferringIndex(a) } catch { preconditionFailure("could not restore \(a.jobID): \(error)") }
+      }
+      return fits
+    }
+    // Grow the victim set in order until the job fits.
     var chosen: [Int32] = []
     var fits = false
-    for c in candidates.prefix(16) {
-      e.release(jobID: jobs[Int(c.r)].id)
-      chosen.append(c.r)
-      if case .success = e.place(j, explain: false) { fits = true; break }
+    for v in pool {
+      chosen.append(v)
+      if fitsWithout(chosen, &self) { fits = true; break }
     }
-    guard fits else { return false }
+    guard fits else {
+      engine.flushIndex()
+      return false
+    }
     // Drop victims that turn out unnecessary, largest first.
     var k = chosen.count - 1
     while k >= 0 && chosen.count > 1 {
-      var trial = engine
-      for (n, v) in chosen.enumerated() where n != k { trial.release(jobID: jobs[Int(v)].id) }
-      if case .success = trial.place(j, explain: false) { chosen.remove(at: k) }
+      var trial = chosen
+      trial.remove(at: k)
+      if fitsWithout(trial, &self) { chosen.remove(at: k) }
       k -= 1
     }
+    engine.flushIndex()
     for v in chosen {
       stop(Int(v), finished: false)
       run[Int(v)].preemptions += 1
