@@ -186,7 +186,9 @@ public struct PlacementEngine: Sendable {
   public var distinctStates: Int { groups.map { $0.groups.count - $0.freeGroupIDs.count } ?? 0 }
 
   /// Checks the index against the state: every attached node sits in the
-  /// group of its current key, group counts match, and no node is in two places.
+  /// group of its current key (or, for trees, at its leaf or in its tree's
+  /// recent list with current values), group counts match, and no node is
+  /// in two places.
   public func _checkInvariants() {
     precondition(pendingNodes.isEmpty, "index updates still pending")
     core.state._checkInvariants()
@@ -197,8 +199,27 @@ public struct PlacementEngine: Sendable {
         let slot = tree.base + tree.size + Int(t.position[n])
         let live = !core.state.isDown(NodeID(n)) && !t.excluded.contains(NodeID(n))
         precondition(t.nodeAt[tree.leafBase + Int(t.position[n])] == NodeID(n), "node \(n) at the wrong leaf")
-        precondition(t.slots[slot].cpu == (live ? core.state.freeMilliCPU(NodeID(n)) : -1),
-                     "tree leaf of node \(n) is stale")
+        let r = Int(t.recentIndex[n])
+        if r >= 0 {  // a recent node: dead leaf, current values in its recent entry
+          precondition(live, "down or excluded node \(n) in a recent list")
+          precondition(r < tree.recentCount && t.recentNode[tree.recentBase + r] == NodeID(n),
+                       "node \(n) at the wrong recent entry")
+          precondition(t.slots[slot].cpu == -1, "recent node \(n) has a live leaf")
+          let e = t.recentSlot[tree.recentBase + r]
+          precondition(e.cpu == core.state.freeMilliCPU(NodeID(n)) && e.mem == core.state.freeMemoryMiB(NodeID(n))
+                         && e.dpu == core.state.freeDPUs(NodeID(n)), "recent entry of node \(n) is stale")
+        } else {
+          precondition(t.slots[slot].cpu == (live ? core.state.freeMilliCPU(NodeID(n)) : -1),
+                       "tree leaf of node \(n) is stale")
+        }
+      }
+      for (c, tree) in t.trees.enumerated() {
+        precondition(tree.recentCount <= tree.recentCap, "tree \(c) recent list over capacity")
+        for r in 0..<tree.recentCount {
+          let n = t.recentNode[tree.recentBase + r]
+          precondition(Int(t.recentIndex[Int(n)]) == r && Int(t.treeOf[Int(core.nodeClass[Int(n)])]) == c,
+                       "recent entry \(r) of tree \(c) is stale")
+        }
       }
       return
     }

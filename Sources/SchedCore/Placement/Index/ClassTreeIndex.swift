@@ -9,10 +9,18 @@
 /// best found; classes are then compared by their exact fixed-point totals.
 ///
 /// Correctness never depends on the leaf order; speed does: for best- and
-/// worst-fit the leaves are kept roughly sorted by U (re-sorted after as many
-/// updates as the class has leaves), so the fullest nodes share subtrees and
-/// their small maxima prune them whole; for first-fit/random they stay in
-/// rank order. All trees live in a few flat arrays (no per-class objects).
+/// worst-fit the leaves are kept sorted by (U, rank), so the fullest nodes
+/// share subtrees and their small maxima prune them whole; for
+/// first-fit/random they stay in rank order and a change rewrites its leaf
+/// in place. To keep the order (and so every subtree's U range) tight under
+/// best- and worst-fit, a node whose state changes leaves the sorted leaves
+/// instead: its leaf is written dead and the node joins its tree's short
+/// *recent* list, which holds its current free amounts and U and is scanned
+/// linearly next to the tree descent (slot 0 of each tree, unused by the
+/// tree, bounds the list). When the list is full (max(64, 2·√leaves)
+/// nodes) it is merged back into the sorted leaves (O(class nodes)). Down and excluded nodes are in neither:
+/// their leaves are dead. All trees and lists live in a few flat arrays (no
+/// per-class objects).
 struct ClassTreeIndex: NodeSearch, Sendable {
   struct Tree: Sendable {
     /// Leaves (a power of two ≥ the class's node count).
@@ -25,7 +33,14 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var devBase: Int
     /// Offset of this tree's `size` leaves in `nodeAt`.
     var leafBase: Int
-    var updatesSinceSort: Int
+    /// Offset of this tree's recent list in `recentNode`/`recentSlot`, and
+    /// of its `recentCap · devs` device entries in `recentDev`.
+    var recentBase: Int
+    var recentDevBase: Int
+    /// Capacity of the recent list (0 when leaves stay in rank order).
+    var recentCap: Int
+    /// Number of nodes in the recent list.
+    var recentCount: Int
   }
 
   /// Per tree slot: maxima of CPU, memory and DPUs, extremes of U, and the
@@ -55,6 +70,18 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   var nodeAt: [NodeID]
   /// Each node's leaf position within its class tree.
   var position: [Int32]
+  /// Recent lists (see the type's comment): node, its current values as a
+  /// leaf slot (U in `uMax` and `uMin`), and its k-th largest free devices.
+  var recentNode: [NodeID]
+  var recentSlot: [Slot]
+  var recentDev: [Int16]
+  /// Each node's index in its tree's recent list, or -1.
+  var recentIndex: [Int32]
+  /// Scratch for `mergeRecent`.
+  var mergeOrder: [Int32] = []
+  var mergeSlots: [Slot] = []
+  var mergeDev: [Int16] = []
+  var mergeNodes: [NodeID] = []
   var excluded: Set<NodeID> = []
   /// Scratch for `best`: trees that may hold the answer, with their bounds.
   var candidates: [TreeCandidate] = []
@@ -98,29 +125,6 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     self.classBit = classBit
     var members = Array(repeating: [NodeID](), count: treeClasses.count)
     for n in 0..<core.state.nodeCount { members[Int(treeOf[Int(core.nodeClass[n])])].append(NodeID(n)) }
-    var trees: [Tree] = []
-    var slots = 0, devSlots = 0, leaves = 0
-    for (c, list) in members.enumerated() {
-      var p = 1
-      while p < max(list.count, 1) { p <<= 1 }
-      let d = Int(core.classes[Int(treeClasses[c][0])].deviceCount)
-      trees.append(Tree(size: p, devs: d, base: slots, devBase: devSlots, leafBase: leaves, updatesSinceSort: 0))
-      slots += 2 * p
-      devSlots += 2 * p * d
-      leaves += p
-    }
-    self.trees = trees
-    self.slots = Array(repeating: Slot(), count: slots)
-    dev = Array(repeating: -1, count: devSlots)
-    nodeAt = Array(repeating: -1, count: leaves)
-    position = Array(repeating: -1, count: core.state.nodeCount)
-    for (c, list) in members.enumerated() {
-      let ordered = list.sorted { core.tieRank[Int($0)] < core.tieRank[Int($1)] }
-      for (i, n) in ordered.enumerated() {
-        nodeAt[trees[c].leafBase + i] = n
-        position[Int(n)] = Int32(i)
-      }
-    }
     var bf: Int64 = 0, wf: Int64 = 0
     for w in core.profile.scorers {
       if w.kind == .bestFit { bf += ScoreScale.weight(w.weight) }
@@ -128,6 +132,37 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     }
     slope = bf - wf
     worstConstant = wf * ScoreScale.unit
+    var trees: [Tree] = []
+    var slots = 0, devSlots = 0, leaves = 0, recents = 0, recentDevs = 0
+    for (c, list) in members.enumerated() {
+      var p = 1
+      while p < max(list.count, 1) { p <<= 1 }
+      let d = Int(core.classes[Int(treeClasses[c][0])].deviceCount)
+      let cap = slope != 0 ? max(64, 2 * Int(Double(p).squareRoot())) : 0
+      trees.append(Tree(size: p, devs: d, base: slots, devBase: devSlots, leafBase: leaves,
+                        recentBase: recents, recentDevBase: recentDevs, recentCap: cap, recentCount: 0))
+      slots += 2 * p
+      devSlots += 2 * p * d
+      leaves += p
+      recents += cap
+      recentDevs += cap * d
+    }
+    self.trees = trees
+    self.slots = Array(repeating: Slot(), count: slots)
+    dev = Array(repeating: -1, count: devSlots)
+    nodeAt = Array(repeating: -1, count: leaves)
+    position = Array(repeating: -1, count: core.state.nodeCount)
+    recentNode = Array(repeating: -1, count: recents)
+    recentSlot = Array(repeating: Slot(), count: recents)
+    recentDev = Array(repeating: -1, count: recentDevs)
+    recentIndex = Array(repeating: -1, count: core.state.nodeCount)
+    for (c, list) in members.enumerated() {
+      let ordered = list.sorted { core.tieRank[Int($0)] < core.tieRank[Int($1)] }
+      for (i, n) in ordered.enumerated() {
+        nodeAt[trees[c].leafBase + i] = n
+        position[Int(n)] = Int32(i)
+      }
+    }
     for c in 0..<trees.count { relayLeaves(c, core, sortByU: slope != 0) }
   }
 
@@ -163,7 +198,8 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   }
 
   /// Writes every leaf of class `c` from the state (after sorting them by
-  /// U then rank when `sortByU`) and rebuilds its inner slots.
+  /// U then rank when `sortByU`), rebuilds its inner slots and empties its
+  /// recent list.
   ///
   /// - Complexity: O(n log n + n · devices) for the class's n nodes
   mutating func relayLeaves(_ c: Int, _ core: PlacementCore, sortByU: Bool) {
@@ -193,7 +229,143 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       pull(c, i)
       i -= 1
     }
-    trees[c].updatesSinceSort = 0
+    for j in 0..<t.recentCount { recentIndex[Int(recentNode[t.recentBase + j])] = -1 }
+    clearRecent(c)
+  }
+
+  // MARK: Recent lists
+
+  /// Recomputes every inner slot of class `c` from the leaves (`pull` over
+  /// raw buffers: a merge's main cost).
+  mutating func rebuildInner(_ c: Int) {
+    let t = trees[c]
+    let devs = t.devs
+    slots.withUnsafeMutableBufferPointer { allSlots in
+      dev.withUnsafeMutableBufferPointer { allDev in
+        let S = UnsafeMutableBufferPointer(rebasing: allSlots[t.base..<(t.base + 2 * t.size)])
+        let D = UnsafeMutableBufferPointer(rebasing: allDev[t.devBase..<(t.devBase + 2 * t.size * devs)])
+        var i = t.size - 1
+        while i >= 1 {
+          let sl = S[2 &* i], sr = S[2 &* i &+ 1]
+          S[i] = Slot(cpu: max(sl.cpu, sr.cpu), mem: max(sl.mem, sr.mem), uMax: max(sl.uMax, sr.uMax),
+                      uMin: min(sl.uMin, sr.uMin), minRank: min(sl.minRank, sr.minRank),
+                      dpu: max(sl.dpu, sr.dpu), classes: sl.classes | sr.classes)
+          let da = i &* devs, dl = 2 &* i &* devs, dr = dl &+ devs
+          for k in 0..<devs { D[da &+ k] = max(D[dl &+ k], D[dr &+ k]) }
+          i &-= 1
+        }
+      }
+    }
+  }
+
+  /// Empties the recent list of class `c` (its nodes must be placed already).
+  @inline(__always)
+  mutating func clearRecent(_ c: Int) {
+    let t = trees[c]
+    trees[c].recentCount = 0
+    slots[t.base] = Slot()
+    for k in 0..<t.devs { dev[t.devBase + k] = -1 }
+  }
+
+  /// Writes entry `r` of class `c`'s recent list (node `n` in state `s`)
+  /// and widens the list's bound in slot 0 (which may stay loose until the
+  /// list empties: it must only never be tighter than the entries).
+  @inline(__always)
+  mutating func writeRecent(_ c: Int, _ r: Int, _ n: NodeID, _ s: NodeStateKey, u: Int64, rank: UInt32,
+                            bit: UInt64) {
+    let t = trees[c]
+    let e = Slot(cpu: s.milliCPU, mem: s.memoryMiB, uMax: u, uMin: u, minRank: rank, dpu: s.dpuUnits, classes: bit)
+    recentNode[t.recentBase + r] = n
+    recentSlot[t.recentBase + r] = e
+    recentIndex[Int(n)] = Int32(r)
+    let b = slots[t.base]
+    slots[t.base] = Slot(cpu: max(b.cpu, e.cpu), mem: max(b.mem, e.mem), uMax: max(b.uMax, u), uMin: min(b.uMin, u),
+                         minRank: min(b.minRank, rank), dpu: max(b.dpu, e.dpu), classes: b.classes | bit)
+    let di = t.recentDevBase + r * t.devs
+    for k in 0..<t.devs {
+      let v = Int16(truncatingIfNeeded: s.device(k))
+      recentDev[di + k] = v
+      dev[t.devBase + k] = max(dev[t.devBase + k], v)
+    }
+  }
+
+  /// Removes entry `r` from class `c`'s recent list (the last entry takes its place).
+  mutating func removeRecent(_ c: Int, _ r: Int) {
+    let t = trees[c]
+    let last = t.recentCount - 1
+    recentIndex[Int(recentNode[t.recentBase + r])] = -1
+    if r != last {
+      let m = recentNode[t.recentBase + last]
+      recentNode[t.recentBase + r] = m
+      recentSlot[t.recentBase + r] = recentSlot[t.recentBase + last]
+      recentIndex[Int(m)] = Int32(r)
+      for k in 0..<t.devs { recentDev[t.recentDevBase + r * t.devs + k] = recentDev[t.recentDevBase + last * t.devs + k] }
+    }
+    if last == 0 { clearRecent(c) } else { trees[c].recentCount = last }
+  }
+
+  /// Merges class `c`'s recent list back into its sorted leaves: the live
+  /// leaves keep their (U, rank) order, the recent nodes (sorted the same
+  /// way) are inserted among them, the recent nodes' dead leaves are
+  /// dropped, and the inner slots are rebuilt.
+  ///
+  /// - Complexity: O(n · devices + r log r) for the class's n nodes and r recent nodes
+  mutating func mergeRecent(_ c: Int) {
+    let t = trees[c]
+    let count = t.recentCount
+    guard count > 0 else { return }
+    mergeOrder.removeAll(keepingCapacity: true)
+    for j in 0..<count { mergeOrder.append(Int32(j)) }
+    let rb = t.recentBase
+    recentSlot.withUnsafeBufferPointer { e in
+      mergeOrder.sort { a, b in
+        let x = e[rb + Int(a)], y = e[rb + Int(b)]
+        return x.uMax != y.uMax ? x.uMax < y.uMax : x.minRank < y.minRank
+      }
+    }
+    let leaf0 = t.base + t.size
+    mergeSlots.removeAll(keepingCapacity: true)
+    mergeSlots.append(contentsOf: slots[leaf0..<(leaf0 + t.size)])
+    mergeDev.removeAll(keepingCapacity: true)
+    mergeDev.append(contentsOf: dev[(t.devBase + t.size * t.devs)..<(t.devBase + 2 * t.size * t.devs)])
+    mergeNodes.removeAll(keepingCapacity: true)
+    mergeNodes.append(contentsOf: nodeAt[t.leafBase..<(t.leafBase + t.size)])
+    var out = 0, j = 0
+    @inline(__always) func emitRecent(_ r: Int) {
+      let n = recentNode[rb + r]
+      nodeAt[t.leafBase + out] = n
+      position[Int(n)] = Int32(out)
+      slots[leaf0 + out] = recentSlot[rb + r]
+      let src = t.recentDevBase + r * t.devs, dst = t.devBase + (t.size + out) * t.devs
+      for k in 0..<t.devs { dev[dst + k] = recentDev[src + k] }
+      out += 1
+    }
+    for p in 0..<t.size {
+      let n = mergeNodes[p]
+      if n < 0 || recentIndex[Int(n)] >= 0 { continue }  // padding, or a recent node's dead leaf
+      let sl = mergeSlots[p]
+      if sl.cpu >= 0 {  // live: recent nodes that sort before it go first
+        while j < count {
+          let e = recentSlot[rb + Int(mergeOrder[j])]
+          if e.uMax > sl.uMax || (e.uMax == sl.uMax && e.minRank > sl.minRank) { break }
+          emitRecent(Int(mergeOrder[j]))
+          j += 1
+        }
+      }
+      nodeAt[t.leafBase + out] = n
+      position[Int(n)] = Int32(out)
+      slots[leaf0 + out] = sl
+      let src = p * t.devs, dst = t.devBase + (t.size + out) * t.devs
+      for k in 0..<t.devs { dev[dst + k] = mergeDev[src + k] }
+      out += 1
+    }
+    while j < count {
+      emitRecent(Int(mergeOrder[j]))
+      j += 1
+    }
+    rebuildInner(c)
+    for r in 0..<count { recentIndex[Int(recentNode[rb + r])] = -1 }
+    clearRecent(c)
   }
 
   /// Whether slot `i` (tree-local) of class `c` may hold a node that fits `s`.
@@ -209,21 +381,53 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     return true
   }
 
-  /// The feasible leaf of class `c` that is best by U in `direction` (+1:
-  /// largest U, −1: smallest, 0: ignored), ties to the smallest rank.
-  /// `uFeasible` bounds U from above for every node the task fits (U is
-  /// monotone in free capacity), so subtrees whose smallest U exceeds it
-  /// hold only nodes that are too full.
+  /// The feasible node of class `c` (a leaf or a recent node) that is best
+  /// by U in `direction` (+1: largest U, −1: smallest, 0: ignored), ties to
+  /// the smallest rank. `uFeasible` bounds U from above for every node the
+  /// task fits (U is monotone in free capacity), so subtrees whose smallest
+  /// U exceeds it hold only nodes that are too full. The recent list is
+  /// scanned first so that its best prunes the descent.
   func bestLeaf(_ c: Int, _ s: TaskShape, direction: Int, uFeasible: Int64,
-                allowed: UInt64) -> (pos: Int, u: Int64, rank: UInt32)? {
+                allowed: UInt64) -> (node: NodeID, u: Int64, rank: UInt32)? {
     let t = trees[c]
-    if !mayFit(t, 1, s, allowed) { return nil }
     let devs = t.devs
     let devK = Int(s.deviceCount) - 1  // which k-th largest device to test, -1: none
     if devK >= devs { return nil }
     let cpu = s.milliCPU, mem = s.memoryMiB, dpu = s.dpuUnits, milli = s.milliPerDevice
+    var bestNode: NodeID = -1
+    var bestU: Int64 = 0
+    var bestRank = UInt32.max
+    if t.recentCount > 0 && mayFit(t, 0, s, allowed) {
+      recentSlot.withUnsafeBufferPointer { allEntries in
+        recentDev.withUnsafeBufferPointer { allDev in
+          let E = UnsafeBufferPointer(rebasing: allEntries[t.recentBase..<(t.recentBase + t.recentCount)])
+          for j in 0..<E.count {
+            let e = E[j]
+            if e.classes & allowed == 0 || e.cpu < cpu || e.mem < mem || e.dpu < dpu || e.uMax > uFeasible {
+              continue
+            }
+            if devK >= 0 && Int32(allDev[t.recentDevBase &+ j &* devs &+ devK]) < milli { continue }
+            let u = e.uMax, r = e.minRank
+            let better: Bool
+            switch direction {
+            case 1: better = bestNode < 0 || u > bestU || (u == bestU && r < bestRank)
+            case -1: better = bestNode < 0 || u < bestU || (u == bestU && r < bestRank)
+            default: better = bestNode < 0 || r < bestRank
+            }
+            if better {
+              bestNode = recentNode[t.recentBase + j]
+              bestU = u
+              bestRank = r
+            }
+          }
+        }
+      }
+    }
+    if !mayFit(t, 1, s, allowed) {
+      return bestNode < 0 ? nil : (bestNode, bestU, bestRank)
+    }
     // Raw buffers: this loop is the engine's hottest code.
-    return slots.withUnsafeBufferPointer { allSlots in
+    let found: (pos: Int, u: Int64, rank: UInt32)? = slots.withUnsafeBufferPointer { allSlots in
       dev.withUnsafeBufferPointer { allDev in
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * Int.bitWidth + 4) { stack in
           let S = UnsafeBufferPointer(rebasing: allSlots[t.base..<(t.base + 2 * t.size)])
@@ -232,9 +436,11 @@ struct ClassTreeIndex: NodeSearch, Sendable {
             if sl.classes & allowed == 0 || sl.cpu < cpu || sl.mem < mem || sl.dpu < dpu { return false }
             return devK < 0 || Int32(D[i &* devs &+ devK]) >= milli
           }
+          // The best so far (a recent node's when `have` and `bestPos` < 0).
+          var have = bestNode >= 0
           var bestPos = -1
-          var bestU: Int64 = 0
-          var bestRank = UInt32.max
+          var bestU = bestU
+          var bestRank = bestRank
           stack[0] = 1
           var top = 1
           while top > 0 {
@@ -242,7 +448,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
             let i = stack[top]
             let sl = S[i]
             if sl.uMin > uFeasible || !fits(i, sl) { continue }
-            if bestPos >= 0 {
+            if have {
               switch direction {
               case 1:
                 let bound = min(sl.uMax, uFeasible)
@@ -257,11 +463,12 @@ struct ClassTreeIndex: NodeSearch, Sendable {
               let u = sl.uMax, r = sl.minRank
               let better: Bool
               switch direction {
-              case 1: better = bestPos < 0 || u > bestU || (u == bestU && r < bestRank)
-              case -1: better = bestPos < 0 || u < bestU || (u == bestU && r < bestRank)
-              default: better = bestPos < 0 || r < bestRank
+              case 1: better = !have || u > bestU || (u == bestU && r < bestRank)
+              case -1: better = !have || u < bestU || (u == bestU && r < bestRank)
+              default: better = !have || r < bestRank
               }
               if better {
+                have = true
                 bestPos = i &- t.size
                 bestU = u
                 bestRank = r
@@ -289,6 +496,8 @@ struct ClassTreeIndex: NodeSearch, Sendable {
         }
       }
     }
+    if let found { return (nodeAt[t.leafBase + found.pos], found.u, found.rank) }
+    return bestNode < 0 ? nil : (bestNode, bestU, bestRank)
   }
 
   // MARK: NodeSearch
@@ -317,12 +526,20 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       guard c >= 0, let shape = q.shapes[c] else { continue }
       let cls = core.classes[c]
       let t = trees[tc]
-      guard mayFit(t, 1, shape, allowed) else { continue }
+      let treeFits = mayFit(t, 1, shape, allowed)
+      let recentFits = t.recentCount > 0 && mayFit(t, 0, shape, allowed)
+      guard treeFits || recentFits else { continue }
       let (a, b) = BestFitScorer.form(cls, core.ctx)
       let base = q.classTerm[c] &+ worstConstant &+ slope &* a
       let k = slope &* b
-      // Bound: the best total this class could reach.
-      let root = slots[t.base + 1]
+      // Bound: the best total this class could reach (over the tree and its recent list).
+      var root = treeFits ? slots[t.base + 1] : Slot()
+      if recentFits {
+        let r = slots[t.base]
+        root.uMax = max(root.uMax, r.uMax)
+        root.uMin = min(root.uMin, r.uMin)
+        root.minRank = min(root.minRank, r.minRank)
+      }
       let uFeasible = q.uFeasible[c]
       let bound: Int64
       switch direction {
@@ -338,15 +555,14 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       if cand.bound < bestScore || (cand.bound == bestScore && cand.minRank >= bestRank) { break }
       let tc = Int(cand.tree), c = Int(cand.cls)
       guard let shape = q.shapes[c] else { continue }
-      let t = trees[tc]
-      guard let (pos, u, rank) = bestLeaf(tc, shape, direction: direction, uFeasible: q.uFeasible[c],
-                                          allowed: cand.allowed) else { continue }
+      guard let (node, u, rank) = bestLeaf(tc, shape, direction: direction, uFeasible: q.uFeasible[c],
+                                           allowed: cand.allowed) else { continue }
       let (a, b) = BestFitScorer.form(core.classes[c], core.ctx)
       let total = q.classTerm[c] &+ worstConstant &+ slope &* a &+ slope &* b &* (u &+ q.requestTerm[c])
       if total > bestScore || (total == bestScore && rank < bestRank) {
         bestScore = total
         bestRank = rank
-        bestNode = nodeAt[t.leafBase + pos]
+        bestNode = node
       }
     }
     return bestNode < 0 ? nil : Candidate(node: bestNode, score: bestScore, chosenFree: -1)
@@ -357,21 +573,50 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     let c = Int(treeOf[nc])
     let pos = Int(position[Int(n)])
     let rank = core.tieRank[Int(n)]
-    if core.state.isDown(n) || excluded.contains(n) {
-      writeLeaf(c, pos, nil, u: 0, rank: rank, bit: 0)
-    } else {
-      let key = core.key(of: n)
-      writeLeaf(c, pos, key, u: BestFitScorer.stateTerm(core.classes[nc], key, core.ctx), rank: rank,
-                bit: classBit[nc])
+    let live = !core.state.isDown(n) && !excluded.contains(n)
+    if slope == 0 {  // rank order: rewrite the leaf in place
+      if live {
+        let key = core.key(of: n)
+        writeLeaf(c, pos, key, u: BestFitScorer.stateTerm(core.classes[nc], key, core.ctx), rank: rank,
+                  bit: classBit[nc])
+      } else {
+        writeLeaf(c, pos, nil, u: 0, rank: rank, bit: 0)
+      }
+      pullPath(c, pos)
+      return
     }
+    let r = Int(recentIndex[Int(n)])
+    if r >= 0 {  // already recent (its leaf is dead)
+      if live {
+        let key = core.key(of: n)
+        writeRecent(c, r, n, key, u: BestFitScorer.stateTerm(core.classes[nc], key, core.ctx), rank: rank,
+                    bit: classBit[nc])
+      } else {
+        removeRecent(c, r)
+      }
+      return
+    }
+    let t = trees[c]
+    if slots[t.base + t.size + pos].cpu >= 0 {  // a live sorted leaf: kill it
+      writeLeaf(c, pos, nil, u: 0, rank: rank, bit: 0)
+      pullPath(c, pos)
+    }
+    guard live else { return }
+    if t.recentCount >= t.recentCap { mergeRecent(c) }
+    let key = core.key(of: n)
+    let j = trees[c].recentCount
+    trees[c].recentCount = j + 1
+    writeRecent(c, j, n, key, u: BestFitScorer.stateTerm(core.classes[nc], key, core.ctx), rank: rank,
+                bit: classBit[nc])
+  }
+
+  /// Recomputes the ancestors of leaf `pos` of class `c`.
+  @inline(__always)
+  mutating func pullPath(_ c: Int, _ pos: Int) {
     var i = (trees[c].size + pos) >> 1
     while i >= 1 {
       pull(c, i)
       i >>= 1
-    }
-    trees[c].updatesSinceSort += 1
-    if slope != 0 && trees[c].updatesSinceSort > max(64, trees[c].size) {
-      relayLeaves(c, core, sortByU: true)
     }
   }
 
@@ -382,8 +627,9 @@ struct ClassTreeIndex: NodeSearch, Sendable {
 
   /// Counts, per node, the first reason it cannot take the task. Class and
   /// site reasons are counted per class; node reasons are read from the leaf
-  /// slots (which hold each live node's free CPU, memory, DPUs and k-th
-  /// largest free device), in `ResourceShortage.first`'s order.
+  /// slots or, for recent nodes, their recent entries (which hold each live
+  /// node's free CPU, memory, DPUs and k-th largest free device), in
+  /// `ResourceShortage.first`'s order.
   ///
   /// - Complexity: O(nodes), a few array reads each
   func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation {
@@ -409,7 +655,9 @@ struct ClassTreeIndex: NodeSearch, Sendable {
             if n < 0 { continue }
             let c = Int(core.nodeClass[Int(n)])
             guard eligible[c], let shape = q.shapes[c] else { continue }
-            let leaf = slotBuffer[t.base + t.size + p]
+            let r = Int(recentIndex[Int(n)])
+            // A recent node's values are in its recent entry (its leaf is dead).
+            let leaf = r >= 0 ? recentSlot[t.recentBase + r] : slotBuffer[t.base + t.size + p]
             if leaf.cpu < 0 {  // a dead leaf: down or excluded
               counts.add(core.state.isDown(n) ? .nodeDown : .antiAffinity)
             } else if shape.milliCPU > leaf.cpu {
@@ -420,7 +668,9 @@ struct ClassTreeIndex: NodeSearch, Sendable {
               counts.add(.dpu)
             } else if shape.deviceCount > 0
                         && (Int(shape.deviceCount) > t.devs
-                            || Int32(devBuffer[t.devBase + (t.size + p) * t.devs + Int(shape.deviceCount) - 1])
+                            || Int32(r >= 0
+                                     ? recentDev[t.recentDevBase + r * t.devs + Int(shape.deviceCount) - 1]
+                                     : devBuffer[t.devBase + (t.size + p) * t.devs + Int(shape.deviceCount) - 1])
                               < shape.milliPerDevice) {
               counts.add(deviceReason[c])
             }
