@@ -21,9 +21,15 @@ public struct PlacementEngine: Sendable {
   /// - Complexity: O(nodes + devices)
   public init(cluster: Cluster, profile: Profile = .default, target: TargetWorkload = .empty,
               openbCompat: Bool = false) {
+    self.init(cluster: cluster, profile: profile, target: target, openbCompat: openbCompat, treeRecentCapacity: nil)
+  }
+
+  /// As the public initializer; `treeRecentCapacity` overrides the size of
+  /// the class trees' recent lists (tests use tiny ones so merges happen often).
+  init(cluster: Cluster, profile: Profile, target: TargetWorkload, openbCompat: Bool, treeRecentCapacity: Int?) {
     core = PlacementCore(cluster: cluster, profile: profile, target: target, openbCompat: openbCompat)
     if profile.isLinear {
-      trees = ClassTreeIndex(core: core)
+      trees = ClassTreeIndex(core: core, recentCapacity: treeRecentCapacity)
     } else {
       groups = NodeStateIndex(core: core)
     }

@@ -95,6 +95,60 @@ import Testing
     }
   }
 
+  /// Linear profiles with the class trees' recent lists cut to 1–3 nodes, so
+  /// changed nodes are merged back into the sorted leaves all the time: the
+  /// decisions, explanations and index invariants must still be the scan's.
+  @Test(arguments: 0..<8)
+  func treeMergesDecideLikeReference(block: Int) {
+    let profiles = Self.profiles.filter(\.isLinear)
+    var placedCount = 0, failedCount = 0
+    for i in 0..<12 {
+      let seed = UInt64(20_000 + block * 12 + i)
+      var g = SeededGenerator(seed: seed)
+      let cluster = RandomClusters.cluster(&g, maxNodes: 150)
+      let profile = profiles[Int(seed % UInt64(profiles.count))]
+      var engine = PlacementEngine(cluster: cluster, profile: profile, target: .empty, openbCompat: false,
+                                   treeRecentCapacity: 1 + Int(seed % 3))
+      var reference = ReferencePlacer(cluster: cluster, profile: profile, target: .empty)
+      var placed: [String] = []
+      for step in 0..<150 {
+        let action = g.below(10)
+        if action < 3, !placed.isEmpty {
+          let victim = placed.remove(at: Int(g.below(UInt64(placed.count))))
+          #expect(engine.release(jobID: victim) == reference.release(jobID: victim), "seed \(seed) step \(step)")
+        } else if action == 3, cluster.nodes.count > 1 {
+          let n = NodeID(g.below(UInt64(cluster.nodes.count)))
+          let down = !engine.state.isDown(n)
+          if down {
+            for j in engine.jobs(on: n) {
+              engine.release(jobID: j)
+              reference.release(jobID: j)
+              placed.removeAll { $0 == j }
+            }
+          }
+          engine.setNodeDown(n, down)
+          reference.setNodeDown(n, down)
+        } else {
+          var job = RandomClusters.job(&g, id: "m\(step)", placed: placed)
+          job.id = "m\(seed)-\(step)"
+          switch (engine.place(job), reference.place(job)) {
+          case (.success(let x), .success(let y)):
+            #expect(x == y, "seed \(seed) step \(step) profile \(profile.name)")
+            placed.append(job.id)
+            placedCount += 1
+          case (.failure(let x), .failure(let y)):
+            #expect(x == y, "seed \(seed) step \(step): explanations differ")
+            failedCount += 1
+          case (let a, let b):
+            Issue.record("seed \(seed) step \(step) profile \(profile.name): engine \(a) reference \(b)")
+          }
+        }
+        engine._checkInvariants()
+      }
+    }
+    #expect(placedCount > 300 && failedCount > 50, "block \(block): \(placedCount) placed, \(failedCount) failed")
+  }
+
   /// Few job shapes over many steps, so the state-group index answers most
   /// searches from its per-(class, shape) memory brought up to date by the
   /// change log: decisions must stay the reference scan's.

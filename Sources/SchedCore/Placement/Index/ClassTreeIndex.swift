@@ -97,7 +97,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// W_worst-fit · unit, the constant worst-fit adds.
   let worstConstant: Int64
 
-  init(core: PlacementCore) {
+  init(core: PlacementCore, recentCapacity: Int? = nil) {
     let siteFree = core.profile.scorers.allSatisfy {
       ![.energy, .price, .latency].contains($0.kind) || ScoreScale.weight($0.weight) == 0
     }
@@ -138,7 +138,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       var p = 1
       while p < max(list.count, 1) { p <<= 1 }
       let d = Int(core.classes[Int(treeClasses[c][0])].deviceCount)
-      let cap = slope != 0 ? max(64, 2 * Int(Double(p).squareRoot())) : 0
+      let cap = slope != 0 ? max(1, recentCapacity ?? max(64, 2 * Int(Double(p).squareRoot()))) : 0
       trees.append(Tree(size: p, devs: d, base: slots, devBase: devSlots, leafBase: leaves,
                         recentBase: recents, recentDevBase: recentDevs, recentCap: cap, recentCount: 0))
       slots += 2 * p
