@@ -54,30 +54,20 @@ public struct PlacementEngine: Sendable {
                                     explanation: Explanation(totalNodes: core.state.nodeCount, counts: [:])))
     }
     flushIndex()
-    if var t = trees {
-      trees = nil
-      defer { trees = t }
-      return core.place(job, search: &t, explain: explain)
-    }
-    guard var g = groups else { preconditionFailure("engine without a search") }
-    groups = nil
-    defer { groups = g }
-    return core.place(job, search: &g, explain: explain)
+    // The search is mutated in place (`&trees!` projects into the optional;
+    // moving it out and back would copy and retain every one of its arrays).
+    if trees != nil { return core.place(job, search: &trees!, explain: explain) }
+    if groups != nil { return core.place(job, search: &groups!, explain: explain) }
+    preconditionFailure("engine without a search")
   }
 
   /// Releases everything job `id` holds; returns what it held.
   @discardableResult
   public mutating func release(jobID id: String) -> Allocation? {
     flushIndex()
-    if var t = trees {
-      trees = nil
-      defer { trees = t }
-      return core.release(jobID: id, search: &t)
-    }
-    guard var g = groups else { preconditionFailure("engine without a search") }
-    groups = nil
-    defer { groups = g }
-    return core.release(jobID: id, search: &g)
+    if trees != nil { return core.release(jobID: id, search: &trees!) }
+    if groups != nil { return core.release(jobID: id, search: &groups!) }
+    preconditionFailure("engine without a search")
   }
 
   /// Commits exactly `allocation` (its nodes, devices and cores), as a
