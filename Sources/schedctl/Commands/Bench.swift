@@ -10,9 +10,9 @@ extension Schedctl {
     static let configuration = CommandConfiguration(
       abstract: "Measure placements/s and decision latency (engine vs. reference scan).",
       discussion: """
-        Shaped like Kubernetes' scheduler_perf: a generated heterogeneous cluster, initial
-        jobs placed first (not measured), then measured jobs; after each measured placement
-        the oldest running job is released, so the cluster stays in steady churn. One thread.
+        Shaped like Kubernetes' scheduler_perf: a generated heterogeneous cluster, initial \
+        jobs placed first (not measured), then measured jobs; after each measured placement \
+        the oldest running job is released, so the cluster stays in steady churn. One thread. \
         Build with -c release for figures you report.
 
         Examples:

@@ -14,7 +14,7 @@ extension Schedctl {
       static let configuration = CommandConfiguration(
         abstract: "Show a cluster by site and device kind (default: the embedded reference).",
         discussion: """
-          Per site: tier, PUE, green share, rings, nodes, and per device kind the devices,
+          Per site: tier, PUE, green share, rings, nodes, and per device kind the devices, \
           peak PFLOPS FP16 and FP64 and the domestic share; then totals.
 
           Examples:

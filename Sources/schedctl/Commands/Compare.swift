@@ -8,10 +8,10 @@ extension Schedctl {
     static let configuration = CommandConfiguration(
       abstract: "Compare two simulate/experiment/bench JSON results; exit 1 when a metric got worse.",
       discussion: """
-        Every numeric field is compared (arrays longer than 64 items — time series, per-job
-        lists — are skipped). The direction is known per metric name: waits, slowdowns,
-        latencies (…Nanos), makespan, failures, rejections, preemptions, energy and
-        fragmentation should go down; placements/s, allocation, utilization, domestic share
+        Every numeric field is compared (arrays longer than 64 items — time series, per-job \
+        lists — are skipped). The direction is known per metric name: waits, slowdowns, \
+        latencies (…Nanos), makespan, failures, rejections, preemptions, energy and \
+        fragmentation should go down; placements/s, allocation, utilization, domestic share \
         and finished/placed counts should go up. Unknown metrics are shown but never fail.
 
         Examples:

@@ -9,7 +9,7 @@ extension Schedctl {
     static let configuration = CommandConfiguration(
       abstract: "Discover a machine's topology with hwloc (live, XML or synthetic).",
       discussion: """
-        Formats: tree (indented, like lstopo), json and yaml (the Topology value), node (a
+        Formats: tree (indented, like lstopo), json and yaml (the Topology value), node (a \
         SchedCore node entry ready to paste under `nodes:` in a cluster file).
 
         Examples:
@@ -107,7 +107,7 @@ extension Schedctl {
     static let configuration = CommandConfiguration(
       abstract: "Run a command bound to the given cores (and NUMA memory node).",
       discussion: """
-        Binds itself with hwloc (CPU) and libnuma (memory), then execs the command, which
+        Binds itself with hwloc (CPU) and libnuma (memory), then execs the command, which \
         inherits the binding. Cores are logical core indices of the live machine.
 
         Examples:

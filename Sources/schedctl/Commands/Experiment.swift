@@ -14,8 +14,8 @@ extension Schedctl {
       static let configuration = CommandConfiguration(
         abstract: "Reproduce the FGD paper's experiment on the Alibaba openb trace.",
         discussion: """
-          Pods arrive one at a time in a seeded order (sorted by name, shuffled, then clones
-          up to --tune × GPU capacity) and never leave; a pod that fits nowhere fails.
+          Pods arrive one at a time in a seeded order (sorted by name, shuffled, then clones \
+          up to --tune × GPU capacity) and never leave; a pod that fits nowhere fails. \
           Prints the GPU allocation ratio at 50..130 % arrived load. See Docs/Experiments.md.
 
           Examples:
@@ -145,8 +145,8 @@ extension Schedctl.Experiment {
       commandName: "swf",
       abstract: "Replay an SWF log on N processors and compare FCFS with EASY backfilling.",
       discussion: """
-        Each job is a gang of single-core tasks on a machine of N single-core nodes; the
-        estimate is the requested time (the run time when missing). Reports average wait,
+        Each job is a gang of single-core tasks on a machine of N single-core nodes; the \
+        estimate is the requested time (the run time when missing). Reports average wait, \
         average bounded slowdown (10 s threshold) and utilization.
 
         Examples:

@@ -8,7 +8,7 @@ extension Schedctl {
     static let configuration = CommandConfiguration(
       abstract: "Place one job on an idle cluster and show where, or why not.",
       discussion: """
-        Shows each task's node, devices (index:milli), exclusive cores and the score breakdown
+        Shows each task's node, devices (index:milli), exclusive cores and the score breakdown \
         per scorer; or, when nothing fits, the reasons with node counts.
 
         Examples:

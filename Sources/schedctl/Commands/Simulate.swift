@@ -9,8 +9,8 @@ extension Schedctl {
     static let configuration = CommandConfiguration(
       abstract: "Simulate a workload on a cluster and report waits, utilization, energy and billing.",
       discussion: """
-        With no arguments: the embedded Jing-Jin-Ji reference cluster, one simulated day of the
-        built-in synthetic workload (seed 42), EASY backfilling with preemption, default profile,
+        With no arguments: the embedded Jing-Jin-Ji reference cluster, one simulated day of the \
+        built-in synthetic workload (seed 42), EASY backfilling with preemption, default profile, \
         and the built-in illustrative compute vouchers.
 
         Examples:

@@ -7,7 +7,7 @@ extension Schedctl {
     static let configuration = CommandConfiguration(
       abstract: "Check a cluster file; print OK or every error with file:line:column and field.",
       discussion: """
-        FILE is a cluster YAML file, openb:PATH (Alibaba openb node list), pai:PATH (PAI
+        FILE is a cluster YAML file, openb:PATH (Alibaba openb node list), pai:PATH (PAI \
         machine list) or `reference` (the embedded Jing-Jin-Ji cluster). Exit status 2 on errors.
 
         Examples:
