@@ -11,33 +11,16 @@ let package = Package(
     .package(name: "SchedCore", path: ".."),
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.29.0", traits: ["MallocInterposer"]),
   ],
-  targets: [
+  // One executable per benchmark suite, each in Benchmarks/<name>/.
+  targets: ["PlacementBenchmarks", "SimulationBenchmarks", "OpenbBenchmarks"].map { name in
     .executableTarget(
-      name: "PlacementBenchmarks",
+      name: name,
       dependencies: [
         .product(name: "SchedCore", package: "SchedCore"),
         .product(name: "Benchmark", package: "benchmark"),
       ],
-      path: "Benchmarks/PlacementBenchmarks",
+      path: "Benchmarks/\(name)",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-    ),
-    .executableTarget(
-      name: "SimulationBenchmarks",
-      dependencies: [
-        .product(name: "SchedCore", package: "SchedCore"),
-        .product(name: "Benchmark", package: "benchmark"),
-      ],
-      path: "Benchmarks/SimulationBenchmarks",
-      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-    ),
-    .executableTarget(
-      name: "OpenbBenchmarks",
-      dependencies: [
-        .product(name: "SchedCore", package: "SchedCore"),
-        .product(name: "Benchmark", package: "benchmark"),
-      ],
-      path: "Benchmarks/OpenbBenchmarks",
-      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-    ),
-  ]
+    )
+  }
 )

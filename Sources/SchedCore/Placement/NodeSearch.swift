@@ -89,6 +89,14 @@ extension PlacementCore {
           explanation: Explanation(totalNodes: state.nodeCount, counts: [
             "spread over \(group.spreadSites) sites needs at least as many tasks (has \(group.count))": state.nodeCount])))
       }
+      // Without explanations, a many-task group that cannot fit even by the
+      // summed free capacity of the classes it may use fails before any search
+      // (the same outcome; explanations need the per-node counts).
+      if !explain && group.count > 1 && !fitsByTotals(q, count: group.count) {
+        rollback(&self, &search)
+        return .failure(Unschedulable(jobID: job.id, group: group.name, task: 0,
+                                      explanation: Explanation(totalNodes: state.nodeCount, counts: [:])))
+      }
       var sitesUsed: [SiteID] = []
       for t in 0..<Int(max(group.count, 0)) {
         q.onlySite = group.sameSite ? (sitesUsed.first ?? -1) : -1

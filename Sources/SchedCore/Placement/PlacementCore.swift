@@ -213,7 +213,7 @@ public struct PlacementCore: Sendable {
 }
 
 /// Free capacity summed over the nodes of one class: a cheap necessary
-/// condition for a many-task job to fit (see `PlacementCore.mayFitByTotals`).
+/// condition for a many-task job to fit (see `PlacementCore.fitsByTotals`).
 struct ClassFree: Sendable {
   var milliCPU: Int64 = 0
   var memoryMiB: Int64 = 0
@@ -247,21 +247,18 @@ struct ClassFree: Sendable {
 }
 
 extension PlacementCore {
-  /// False when some task group of `job` cannot fit even by the summed free
-  /// capacity of the classes it may use (a necessary condition: tasks that
-  /// fit on nodes fit in their class totals). O(groups × classes).
-  mutating func mayFitByTotals(_ job: Job) -> Bool {
-    ctx.bind(job: job)  // the memoized query's score terms depend on the binding
-    for g in job.groups where g.count > 1 {
-      let q = query(for: g, of: job)
-      var room: Int64 = 0
-      for (c, shape) in q.shapes.enumerated() {
-        guard let shape, q.siteReason(classes[c].site) == nil else { continue }
-        room = room &+ min(classFree[c].capacity(for: shape), Int64(g.count))
-        if room >= Int64(g.count) { break }
-      }
-      if room < Int64(g.count) { return false }
+  /// False when `count` tasks of query `q` cannot fit even by the summed
+  /// free capacity of the classes they may use (a necessary condition: tasks
+  /// that fit on nodes fit in their class totals).
+  ///
+  /// - Complexity: O(classes)
+  func fitsByTotals(_ q: TaskQuery, count: Int32) -> Bool {
+    var room: Int64 = 0
+    for (c, shape) in q.shapes.enumerated() {
+      guard let shape, q.siteReason(classes[c].site) == nil else { continue }
+      room = room &+ min(classFree[c].capacity(for: shape), Int64(count))
+      if room >= Int64(count) { return true }
     }
-    return true
+    return false
   }
 }

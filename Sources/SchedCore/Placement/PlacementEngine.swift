@@ -47,12 +47,6 @@ public struct PlacementEngine: Sendable {
   /// Places every task of `job`, or none; with `explain: false` a failure
   /// carries no reasons (cheaper, for schedulers that retry often).
   public mutating func place(_ job: Job, explain: Bool) -> Result<PlacementDecision, Unschedulable> {
-    // Without explanations, a many-task job that cannot fit by the summed free
-    // capacity of the classes it may use fails at once (same outcome, no search).
-    if !explain && job.taskCount > 1 && !core.mayFitByTotals(job) {
-      return .failure(Unschedulable(jobID: job.id, group: "", task: 0,
-                                    explanation: Explanation(totalNodes: core.state.nodeCount, counts: [:])))
-    }
     flushIndex()
     // The search is mutated in place (`&trees!` projects into the optional;
     // moving it out and back would copy and retain every one of its arrays).

@@ -9,6 +9,42 @@ import Testing
     + [Profile(name: "mixed", scorers: [WeightedScorer(.fgd, weight: 1), WeightedScorer(.bestFit, weight: 0.5),
                                         WeightedScorer(.latency, weight: 0.3)])]
 
+  enum Outcome {
+    case placed(Allocation), failed, disagreed
+  }
+
+  /// Expects the engine's and the scan's answers to be equal: the same
+  /// decision (nodes, devices, cores, scores) or the same explanation.
+  static func compare(_ a: Result<PlacementDecision, Unschedulable>, _ b: Result<PlacementDecision, Unschedulable>,
+                      _ context: String) -> Outcome {
+    switch (a, b) {
+    case (.success(let x), .success(let y)):
+      #expect(x == y, "\(context): engine \(x.allocation.tasks.map(\.node)) reference \(y.allocation.tasks.map(\.node))")
+      return .placed(x.allocation)
+    case (.failure(let x), .failure(let y)):
+      #expect(x == y, "\(context): explanations differ\n\(x)\n\(y)")
+      return .failed
+    default:
+      Issue.record("\(context): engine \(a) reference \(b)")
+      return .disagreed
+    }
+  }
+
+  /// Takes node `n` down (releasing what runs there on both) or brings it up.
+  static func toggleNode(_ n: NodeID, _ engine: inout PlacementEngine, _ reference: inout ReferencePlacer,
+                         _ placed: inout [String]) {
+    let down = !engine.state.isDown(n)
+    if down {
+      for j in engine.jobs(on: n) {
+        engine.release(jobID: j)
+        reference.release(jobID: j)
+        placed.removeAll { $0 == j }
+      }
+    }
+    engine.setNodeDown(n, down)
+    reference.setNodeDown(n, down)
+  }
+
   @Test(arguments: 0..<40)
   func engineDecidesLikeReference(block: Int) {
     var placedCount = 0, failedCount = 0, multiTask = 0
@@ -40,17 +76,7 @@ import Testing
           let b = reference.release(jobID: victim)
           #expect(a == b, "seed \(seed) step \(step): release differs")
         } else if action == 3, cluster.nodes.count > 1 {
-          let n = NodeID(g.below(UInt64(cluster.nodes.count)))
-          let down = !engine.state.isDown(n)
-          if down {
-            for j in engine.jobs(on: n) {
-              engine.release(jobID: j)
-              reference.release(jobID: j)
-              placedIDs.removeAll { $0 == j }
-            }
-          }
-          engine.setNodeDown(n, down)
-          reference.setNodeDown(n, down)
+          Self.toggleNode(NodeID(g.below(UInt64(cluster.nodes.count))), &engine, &reference, &placedIDs)
         } else {
           var job = RandomClusters.job(&g, id: "s\(step)", placed: placedIDs)
           job.id = "s\(seed)-\(step)"
@@ -65,17 +91,13 @@ import Testing
           case (.failure, .failure): break
           default: Issue.record("seed \(seed) step \(step): explain:false gives \(q), explain:true \(a)")
           }
-          switch (a, b) {
-          case (.success(let x), .success(let y)):
-            #expect(x == y, "seed \(seed) step \(step) profile \(profile.name): engine \(x.allocation.tasks.map(\.node)) reference \(y.allocation.tasks.map(\.node))")
+          switch Self.compare(a, b, "seed \(seed) step \(step) profile \(profile.name)") {
+          case .placed(let x):
             placedIDs.append(job.id)
             placedCount += 1
-            if x.allocation.tasks.count > 1 { multiTask += 1 }
-          case (.failure(let x), .failure(let y)):
-            failedCount += 1
-            #expect(x == y, "seed \(seed) step \(step): explanations differ\n\(x)\n\(y)")
-          default:
-            Issue.record("seed \(seed) step \(step) profile \(profile.name): engine \(a) reference \(b)")
+            if x.tasks.count > 1 { multiTask += 1 }
+          case .failed: failedCount += 1
+          case .disagreed: break
           }
         }
         if engine.pendingNodes.isEmpty { engine._checkInvariants() }
@@ -117,30 +139,16 @@ import Testing
           let victim = placed.remove(at: Int(g.below(UInt64(placed.count))))
           #expect(engine.release(jobID: victim) == reference.release(jobID: victim), "seed \(seed) step \(step)")
         } else if action == 3, cluster.nodes.count > 1 {
-          let n = NodeID(g.below(UInt64(cluster.nodes.count)))
-          let down = !engine.state.isDown(n)
-          if down {
-            for j in engine.jobs(on: n) {
-              engine.release(jobID: j)
-              reference.release(jobID: j)
-              placed.removeAll { $0 == j }
-            }
-          }
-          engine.setNodeDown(n, down)
-          reference.setNodeDown(n, down)
+          Self.toggleNode(NodeID(g.below(UInt64(cluster.nodes.count))), &engine, &reference, &placed)
         } else {
           var job = RandomClusters.job(&g, id: "m\(step)", placed: placed)
           job.id = "m\(seed)-\(step)"
-          switch (engine.place(job), reference.place(job)) {
-          case (.success(let x), .success(let y)):
-            #expect(x == y, "seed \(seed) step \(step) profile \(profile.name)")
+          switch Self.compare(engine.place(job), reference.place(job), "seed \(seed) step \(step) profile \(profile.name)") {
+          case .placed:
             placed.append(job.id)
             placedCount += 1
-          case (.failure(let x), .failure(let y)):
-            #expect(x == y, "seed \(seed) step \(step): explanations differ")
-            failedCount += 1
-          case (let a, let b):
-            Issue.record("seed \(seed) step \(step) profile \(profile.name): engine \(a) reference \(b)")
+          case .failed: failedCount += 1
+          case .disagreed: break
           }
         }
         engine._checkInvariants()
@@ -180,16 +188,12 @@ import Testing
         }
         var job = pool[Int(g.below(UInt64(pool.count)))]
         job.id = "r\(seed)-\(step)"
-        switch (engine.place(job), reference.place(job)) {
-        case (.success(let x), .success(let y)):
-          #expect(x == y, "seed \(seed) step \(step) profile \(profile.name): engine \(x.allocation.tasks.map(\.node)) reference \(y.allocation.tasks.map(\.node))")
+        switch Self.compare(engine.place(job), reference.place(job), "seed \(seed) step \(step) profile \(profile.name)") {
+        case .placed:
           placed.append(job.id)
           placedCount += 1
-        case (.failure(let x), .failure(let y)):
-          #expect(x == y, "seed \(seed) step \(step): explanations differ")
-          failedCount += 1
-        case (let a, let b):
-          Issue.record("seed \(seed) step \(step) profile \(profile.name): engine \(a) reference \(b)")
+        case .failed: failedCount += 1
+        case .disagreed: break
         }
       }
       engine._checkInvariants()
