@@ -51,7 +51,13 @@ public struct QueuePolicy: Sendable, Hashable {
   /// The effective rank of a job of class `p` that has waited `waited` µs.
   @inlinable
   public func effectiveRank(_ p: PriorityClass, waited: Int64) -> Int {
-    max(0, p.rank - Int(min(waited / agingStepMicros, 8)))
+    effectiveRank(classRank: p.rank, waited: waited)
+  }
+
+  /// The effective rank of a job whose class has rank `classRank`.
+  @inlinable
+  public func effectiveRank(classRank: Int, waited: Int64) -> Int {
+    max(0, classRank - Int(min(waited / agingStepMicros, 8)))
   }
 
   /// The longest a job can wait behind a continuous stream of higher-priority

@@ -25,23 +25,19 @@ extension Simulator {
     }
   }
 
-  /// The queue in scheduling order, as a heap to pop from: a pass often
-  /// stops after a few jobs (FCFS at the first that does not fit, EASY after
-  /// the backfill depth), so only what is looked at is ordered.
+  /// A walk through the queue in scheduling order (see `JobQueue`): DRF
+  /// shares and ages as of the start of the pass.
   ///
-  /// - Complexity: O(queue) to build, O(log queue) per job taken.
-  func ordered() -> Heap<QueueKey> {
+  /// - Complexity: O(buckets) to start, O(log buckets) per job taken.
+  func ordered() -> JobQueue.Walk {
     let q = config.queue
     var shares = tenantUse.indices.map { dominantShare($0) }
     if shares.isEmpty { shares = [0] }
-    var keys: [QueueKey] = []
-    keys.reserveCapacity(queue.count)
-    for i in queue {
-      let j = Int(i)
-      keys.append(QueueKey(rank: q.effectiveRank(jobs[j].priority, waited: now - jobs[j].submitMicros),
-                           share: shares[Int(tenantOf[j])], submit: jobs[j].submitMicros, i: i))
+    let now = self.now
+    return queue.walk { rank, tenant, submit, job in
+      QueueKey(rank: q.effectiveRank(classRank: rank, waited: now - submit), share: shares[Int(tenant)],
+               submit: submit, i: job)
     }
-    return Heap(keys)
   }
 
   /// Whether starting job `i` keeps its tenant within quota (or may borrow:
@@ -56,7 +52,8 @@ extension Simulator {
       dev += Int64(g.count) * Int64(g.device?.count ?? 0) * Int64(g.device?.milliPerDevice ?? 0)
     }
     if u.cpu + cpu <= quota.maxMilliCPU && u.dev + dev <= quota.maxDeviceMilli { return true }
-    return quota.borrowIdle && !queue.contains { tenantOf[Int($0)] != tenantOf[i] }
+    return quota.borrowIdle && !queue.hasQueued(otherThan: tenantOf[i])
+      && !requeuedInPass.contains { tenantOf[Int($0)] != tenantOf[i] }
   }
 
   /// One scheduling pass over the queue.
@@ -65,12 +62,17 @@ extension Simulator {
     guard !queue.isEmpty else { return }
     counters.passes += 1
     var order = ordered()
-    var startedSet = Set<Int32>()
+    inPass = true
+    defer {
+      inPass = false
+      for i in requeuedInPass { enqueue(Int(i)) }
+      requeuedInPass.removeAll()
+      queue.compact()
+    }
     var head: Int = -1
     var reservation: Reservation?
     var depth = 0
-    while let key = order.popMin() {
-      let i32 = key.i
+    while let i32 = queue.next(&order) {
       let i = Int(i32)
       guard withinQuota(i) else { continue }
       if head < 0 {
@@ -78,14 +80,12 @@ extension Simulator {
           counters.skipped += 1
         } else if case .success(let d) = placeCounted(i) {
           start(i, d.allocation)
-          startedSet.insert(i32)
           continue
         }
         noteFailure(i)
         // A failed preemption search is retried after a minute of simulated time.
         if config.queue.preemption, preemptFailedAt[i] < 0 || now - Int64(preemptFailedAt[i]) >= 60_000_000 {
           if preempt(for: i) {
-            startedSet.insert(i32)
             continue
           }
           preemptFailedAt[i] = Int(now)
@@ -139,7 +139,6 @@ extension Simulator {
           continue
         }
         startBackfill(i, d.allocation)
-        startedSet.insert(i32)
         continue
       }
       // Runs past the reservation: it may not take what the head needs then.
@@ -158,7 +157,6 @@ extension Simulator {
           precondition(r.stillFits(engine.state), "a shielded backfill delays the head")
           #endif
           startBackfill(i, d.allocation)
-          startedSet.insert(i32)
         } else {
           refusedAt[i] = (engineVersion, reservationEpoch)
           if isMonotone[i] {
@@ -176,7 +174,6 @@ extension Simulator {
       }
       if r.stillFits(engine.state) {
         startBackfill(i, d.allocation)
-        startedSet.insert(i32)
       } else {
         engine.release(jobID: jobs[i].id)
         refusedAt[i] = (engineVersion, reservationEpoch)
@@ -184,7 +181,6 @@ extension Simulator {
       }
     }
     setShield(nil)
-    if !startedSet.isEmpty { queue.removeAll { startedSet.contains($0) } }
   }
 
   mutating func startBackfill(_ i: Int, _ a: Allocation) {

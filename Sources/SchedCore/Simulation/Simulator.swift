@@ -39,7 +39,11 @@ public struct Simulator {
   var events = Heap<Event>()
   var seq: Int64 = 0
   var run: [JobRun]
-  var queue: [Int32] = []
+  var queue: JobQueue
+  /// Jobs requeued during a scheduling pass (preemption victims): they
+  /// join the queue after the pass, which looks only at jobs queued when it began.
+  var requeuedInPass: [Int32] = []
+  var inPass = false
   var running: Set<Int32> = []
   var now: Int64 = 0
   var rng: SeededGenerator
@@ -148,6 +152,7 @@ public struct Simulator {
     tenantNames = names
     tenantUse = Array(repeating: (0, 0, 0), count: names.count)
     tenantQuota = names.map { config.queue.quotas[$0] }
+    queue = JobQueue(jobs: ordered.count, tenants: names.count)
     failedAt = Array(repeating: -1, count: ordered.count)
     failedGainAt = Array(repeating: -1, count: ordered.count)
     refusedAt = Array(repeating: (-1, -1), count: ordered.count)
@@ -239,7 +244,7 @@ public struct Simulator {
       if dirty { schedule() }
       if config.checkInvariants { checkInvariants() }
       if let progress, eventCount % 4096 == 0 { progress(eventCount, now) }
-      let remaining = arrived < jobs.count || !queue.isEmpty || !running.isEmpty
+      let remaining = arrived < jobs.count || queuedCount > 0 || !running.isEmpty
       if !remaining && events.min.map({ $0.kind == 4 || $0.kind == 2 || $0.kind == 1 }) ?? true {
         metrics.sample(at: now, queueLength: 0, engine: engine)
         break
@@ -255,7 +260,7 @@ public struct Simulator {
     case 2: fail()
     case 3: arrive(Int(e.a))
     default:
-      metrics.sample(at: now, queueLength: queue.count, engine: engine)
+      metrics.sample(at: now, queueLength: queuedCount, engine: engine)
       push(Event(time: now + config.sampleStepMicros, kind: 4, seq: 0, a: 0, generation: 0))
     }
   }
@@ -299,7 +304,7 @@ public struct Simulator {
     case .success:
       run[i].phase = .queued
       run[i].queuedSince = now
-      queue.append(Int32(i))
+      enqueue(i)
       dirty = true
     case .failure(let why):
       run[i].phase = .rejected
@@ -365,6 +370,7 @@ public struct Simulator {
     run[i].runStart = now
     if run[i].firstStart < 0 { run[i].firstStart = now }
     run[i].generation += 1
+    if queue.contains(Int32(i)) { queue.remove(Int32(i)) }
     running.insert(Int32(i))
     metrics.started(a, job: jobs[i])
     addUse(i, a, sign: 1)
@@ -452,8 +458,15 @@ public struct Simulator {
   mutating func requeue(_ i: Int) {
     run[i].phase = .queued
     run[i].queuedSince = now
-    queue.append(Int32(i))
+    if inPass { requeuedInPass.append(Int32(i)) } else { enqueue(i) }
   }
+
+  mutating func enqueue(_ i: Int) {
+    queue.push(Int32(i), priorityRank: jobs[i].priority.rank, tenant: tenantOf[i], submit: jobs[i].submitMicros)
+  }
+
+  /// Jobs waiting: the queue and any requeued during the current pass.
+  var queuedCount: Int { queue.count + requeuedInPass.count }
 
   mutating func addUse(_ job: Int, _ a: Allocation, sign: Int64) {
     let t = Int(tenantOf[job])
@@ -469,7 +482,7 @@ public struct Simulator {
   /// Every job is in exactly one phase, and the engine holds exactly the
   /// running jobs.
   func checkInvariants() {
-    var runningCount = 0
+    var runningCount = 0, queuedJobs = 0
     for (i, r) in run.enumerated() {
       switch r.phase {
       case .running:
@@ -478,6 +491,7 @@ public struct Simulator {
         precondition(running.contains(Int32(i)), "running job \(jobs[i].id) not in the running set")
       case .queued:
         precondition(queue.contains(Int32(i)), "queued job \(jobs[i].id) not in the queue")
+        queuedJobs += 1
         precondition(engine.allocations[jobs[i].id] == nil, "queued job \(jobs[i].id) holds resources")
       case .rejected:
         precondition(r.rejectReason != nil, "rejected job \(jobs[i].id) without a reason")
@@ -487,7 +501,8 @@ public struct Simulator {
     }
     precondition(runningCount == running.count && running.count == engine.allocations.count,
                  "running set and engine disagree")
-    precondition(Set(queue).count == queue.count, "a job is queued twice")
+    precondition(queuedJobs == queue.count && requeuedInPass.isEmpty, "queued jobs and the queue disagree")
+    queue._checkInvariants()
     engine._checkInvariants()
   }
 }

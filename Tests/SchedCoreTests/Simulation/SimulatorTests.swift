@@ -131,6 +131,33 @@ import Testing
     #expect(o["single"]?.phase == .finished)
   }
 
+  /// A job started earlier in a pass (an aged batch job, ranked first) and
+  /// preempted later in the same pass (by a production job) is requeued and
+  /// runs again. (The queue used to drop every job started in a pass at its
+  /// end, and so lost this one: queued forever, in no queue.)
+  @Test(arguments: [QueueMode.fcfs, .easy])
+  func jobPreemptedInTheSamePassItStartedRunsAgain(mode: QueueMode) {
+    let cluster = SyntheticClusterTiny.cpuOnly(nodes: 1, cores: 8)
+    let h = Int64(3_600_000_000)
+    let jobs = [
+      Job(id: "blocker", priority: .batch, submitMicros: 0, estimatedMicros: 4 * h,
+          groups: [TaskGroup(milliCPU: 8000, memoryMiB: 1)]),
+      Job(id: "aged", priority: .batch, submitMicros: 1, estimatedMicros: h,
+          groups: [TaskGroup(milliCPU: 8000, memoryMiB: 1)]),
+      Job(id: "prod", priority: .production, submitMicros: 4 * h - 60_000_000, estimatedMicros: h,
+          groups: [TaskGroup(milliCPU: 8000, memoryMiB: 1)]),
+    ]
+    let r = Simulator.run(cluster: cluster, jobs: jobs,
+                          config: SimulationConfig(profile: .single(.firstFit),
+                                                   queue: QueuePolicy(mode: mode, agingStepMicros: h, preemption: true),
+                                                   checkInvariants: true))
+    let o = Dictionary(uniqueKeysWithValues: r.outcomes.map { ($0.id, $0) })
+    #expect(o["aged"]?.preemptions == 1, "\(mode): the aged job must start first, then be preempted")
+    #expect(o["prod"]?.startSeconds == 14_400.0)
+    #expect(r.finished == 3 && r.queued == 0, "\(mode): \(r.finished) finished, \(r.queued) queued")
+    #expect(o["aged"]?.endSeconds == 21_600.0)
+  }
+
   @Test func agingBoundsLowPriorityWait() {
     // One node; a best-effort job behind a continuous stream of online jobs.
     let cluster = SyntheticClusterTiny.cpuOnly(nodes: 1, cores: 8)
