@@ -350,20 +350,34 @@ extension Simulator {
   /// Evicts the smallest set of lower-priority jobs (fewest tasks, then least
   /// lost work) that lets job `i` fit, never splitting a job (gangs stay
   /// whole), and starts `i`. Only system, online and production jobs preempt.
+  /// Victims are chosen among the jobs that can make room: those holding a
+  /// node of a class `i` may use, or named in its anti-affinity (evicting
+  /// any other frees nothing `i` could take).
   mutating func preempt(for i: Int) -> Bool {
     let j = jobs[i]
     guard j.priority.rank <= PriorityClass.production.rank else { return false }
-    var candidates: [(tasks: Int, lost: Double, r: Int32)] = []
+    let usable = engine.usableClasses(for: j)
+    let anti = Set(j.antiAffinity)
+    // The 16 best victims by (tasks, lost work, index), kept sorted; a full
+    // sort of every running job is not needed for them.
+    typealias Victim = (tasks: Int, lost: Double, r: Int32)
+    var best: [Victim] = []
+    best.reserveCapacity(17)
     for r in running where jobs[Int(r)].priority.rank > j.priority.rank {
       guard let a = run[Int(r)].allocation else { continue }
-      let elapsed = Double(now - run[Int(r)].runStart)
-      let size = a.tasks.reduce(0.0) { $0 + Double($1.milliCPU) / 1000 + Double($1.deviceMilli) / 100 }
-      candidates.append((a.tasks.count, elapsed * size, r))
+      let v: Victim = (a.tasks.count, Double(now - run[Int(r)].runStart)
+                        * a.tasks.reduce(0.0) { $0 + Double($1.milliCPU) / 1000 + Double($1.deviceMilli) / 100 }, r)
+      if best.count == 16, let last = best.last, (last.tasks, last.lost, last.r) < (v.tasks, v.lost, v.r) { continue }
+      guard a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) || anti.contains(a.jobID) else {
+        continue
+      }
+      var k = best.count
+      while k > 0 && (v.tasks, v.lost, v.r) < (best[k - 1].tasks, best[k - 1].lost, best[k - 1].r) { k -= 1 }
+      best.insert(v, at: k)
+      if best.count > 16 { best.removeLast() }
     }
-    guard !candidates.isEmpty else { return false }
-    candidates.sort { ($0.tasks, $0.lost, $0.r) < ($1.tasks, $1.lost, $1.r) }
-    // At most 16 victims, taken in that order.
-    let pool = candidates.prefix(16).map(\.r)
+    guard !best.isEmpty else { return false }
+    let pool = best.map(\.r)
     // Necessary condition before any search: free capacity plus everything
     // the victims hold must cover the job's CPU and device milli.
     var needCPU: Int64 = 0, needDev: Int64 = 0
@@ -397,12 +411,27 @@ extension Simulator {
       }
       return fits
     }
-    // Grow the victim set in order until the job fits.
+    // Grow the victim set in order until the job fits: the shortest prefix
+    // of the pool that lets it fit.
     var chosen: [Int32] = []
     var fits = false
-    for v in pool {
-      chosen.append(v)
-      if fitsWithout(chosen, &self) { fits = true; break }
+    if isMonotone[i] {
+      // Fitting only grows as victims are added: test the whole pool once,
+      // then bisect (prefix 0 fails: the job just failed to place).
+      if fitsWithout(pool, &self) {
+        var lo = 0, hi = pool.count
+        while hi - lo > 1 {
+          let mid = (lo + hi) / 2
+          if fitsWithout(Array(pool[..<mid]), &self) { hi = mid } else { lo = mid }
+        }
+        chosen = Array(pool[..<hi])
+        fits = true
+      }
+    } else {
+      for v in pool {
+        chosen.append(v)
+        if fitsWithout(chosen, &self) { fits = true; break }
+      }
     }
     guard fits else {
       engine.flushIndex()
