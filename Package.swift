@@ -40,6 +40,7 @@ let package = Package(
         "CHwloc",
         "CNuma",
         .product(name: "Collections", package: "swift-collections"),
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
       ],

@@ -5,8 +5,9 @@ import HeapModule
 /// order without sorting the whole queue.
 ///
 /// The order (see `QueuePolicy`) is: effective (aged) priority rank, the
-/// tenant's dominant share, submit time, job index. Jobs are kept in one
-/// bucket per (priority class, tenant), each sorted by (submit, job). Inside
+/// tenant's dominant share, submit time, sequence number (submit order).
+/// Jobs are kept in one bucket per (priority class, tenant), each sorted by
+/// (submit, sequence number). Inside
 /// a bucket the share is the same and the effective rank can only grow with
 /// the submit time (a later job has waited less, so has aged less), so each
 /// bucket is already in queue order, and the whole queue is the k-way merge
@@ -17,8 +18,10 @@ import HeapModule
 /// dropped from a bucket's front, and a bucket is compacted when more than
 /// half of it is stale.
 struct JobQueue {
+  /// A job is named by its simulator slot; `seq` orders jobs submitted at the same time.
   struct Entry {
     var submit: Int64
+    var seq: Int64
     var job: Int32
     /// Which of the job's enqueues this entry is (see `tickets`).
     var ticket: UInt32
@@ -33,21 +36,27 @@ struct JobQueue {
 
   private(set) var buckets: [Bucket] = []
   private var bucketOf: [Int: Int] = [:]
-  /// Per job: how often it was enqueued (its live entry carries the latest
-  /// value), whether it is queued now, and its bucket.
-  private var tickets: [UInt32]
-  private var isQueued: [Bool]
-  private var jobBucket: [Int32]
+  /// Per slot: how often it was enqueued (its live entry carries the
+  /// latest value; the count goes on across the slot's jobs, so a former
+  /// job's entries stay stale), whether its job is queued now, and its bucket.
+  private var tickets: [UInt32] = []
+  private var isQueued: [Bool] = []
+  private var jobBucket: [Int32] = []
   /// Queued jobs, in all and per tenant.
   private(set) var count = 0
-  private var perTenant: [Int]
+  private var perTenant: [Int] = []
 
-  init(jobs: Int, tenants: Int) {
-    tickets = Array(repeating: 0, count: jobs)
-    isQueued = Array(repeating: false, count: jobs)
-    jobBucket = Array(repeating: -1, count: jobs)
-    perTenant = Array(repeating: 0, count: tenants)
+  init() {}
+
+  /// Makes room for one more slot (numbered after the existing ones).
+  mutating func addSlot() {
+    tickets.append(0)
+    isQueued.append(false)
+    jobBucket.append(-1)
   }
+
+  /// Makes room for one more tenant.
+  mutating func addTenant() { perTenant.append(0) }
 
   var isEmpty: Bool { count == 0 }
 
@@ -62,7 +71,7 @@ struct JobQueue {
   ///
   /// - Complexity: O(1) for a job submitted no earlier than its bucket's
   ///   last; O(bucket) for one re-entering (requeued after preemption or a failure).
-  mutating func push(_ job: Int32, priorityRank: Int, tenant: Int32, submit: Int64) {
+  mutating func push(_ job: Int32, priorityRank: Int, tenant: Int32, submit: Int64, seq: Int64) {
     let j = Int(job)
     precondition(!isQueued[j], "job \(job) is queued twice")
     let key = priorityRank &* 1_000_003 &+ Int(tenant)
@@ -79,14 +88,14 @@ struct JobQueue {
     jobBucket[j] = Int32(b)
     count += 1
     perTenant[Int(tenant)] += 1
-    let e = Entry(submit: submit, job: job, ticket: tickets[j])
-    if let last = buckets[b].entries.last, (last.submit, last.job) > (submit, job) {
-      // Re-entering behind newer jobs: insert at its place by (submit, job).
+    let e = Entry(submit: submit, seq: seq, job: job, ticket: tickets[j])
+    if let last = buckets[b].entries.last, (last.submit, last.seq) > (submit, seq) {
+      // Re-entering behind newer jobs: insert at its place by (submit, seq).
       var lo = 0, hi = buckets[b].entries.count
       while lo < hi {
         let mid = (lo + hi) / 2
         let m = buckets[b].entries[mid]
-        if (m.submit, m.job) < (submit, job) { lo = mid + 1 } else { hi = mid }
+        if (m.submit, m.seq) < (submit, seq) { lo = mid + 1 } else { hi = mid }
       }
       buckets[b].entries.insert(e, at: lo)
     } else {
@@ -141,14 +150,14 @@ struct JobQueue {
       static func == (a: Head, b: Head) -> Bool { a.key == b.key }
     }
     var heads: Heap<Head>
-    let key: (_ priorityRank: Int, _ tenant: Int32, _ submit: Int64, _ job: Int32) -> Simulator.QueueKey
+    let key: (_ priorityRank: Int, _ tenant: Int32, _ submit: Int64, _ seq: Int64) -> Simulator.QueueKey
   }
 
   /// Starts a walk in the order given by `key`, which must grow with the
   /// submit time inside a bucket (it does for the aged-priority order).
   /// The queue may change during the walk only by `remove` of jobs the walk
   /// already returned.
-  func walk(key: @escaping (_ priorityRank: Int, _ tenant: Int32, _ submit: Int64, _ job: Int32)
+  func walk(key: @escaping (_ priorityRank: Int, _ tenant: Int32, _ submit: Int64, _ seq: Int64)
             -> Simulator.QueueKey) -> Walk {
     var heads: [Walk.Head] = []
     heads.reserveCapacity(buckets.count)
@@ -164,7 +173,7 @@ struct JobQueue {
     while p < bucket.entries.count {
       let e = bucket.entries[p]
       if isLive(e) {
-        return Walk.Head(key: key(bucket.priorityRank, bucket.tenant, e.submit, e.job), bucket: Int32(b),
+        return Walk.Head(key: key(bucket.priorityRank, bucket.tenant, e.submit, e.seq), bucket: Int32(b),
                          position: Int32(p))
       }
       p += 1
@@ -196,7 +205,7 @@ struct JobQueue {
         if k > 0 {
           let p = b.entries[k - 1]
           // Equal only for a requeued job's stale and live entries.
-          precondition((p.submit, p.job) <= (e.submit, e.job), "queue bucket out of order")
+          precondition((p.submit, p.seq) <= (e.submit, e.seq), "queue bucket out of order")
         }
         if isLive(e) {
           live += 1
@@ -213,5 +222,5 @@ struct JobQueue {
 }
 
 extension JobQueue.Walk {
-  typealias Key = (_ priorityRank: Int, _ tenant: Int32, _ submit: Int64, _ job: Int32) -> Simulator.QueueKey
+  typealias Key = (_ priorityRank: Int, _ tenant: Int32, _ submit: Int64, _ seq: Int64) -> Simulator.QueueKey
 }

@@ -35,6 +35,16 @@ public struct Distribution: Sendable, Hashable, Codable {
   public var p99: Double
   public var max: Double
 
+  public init(count: Int, mean: Double, p50: Double, p95: Double, p99: Double, max: Double) {
+    self.count = count
+    self.mean = mean
+    self.p50 = p50
+    self.p95 = p95
+    self.p99 = p99
+    self.max = max
+  }
+
+  /// Exact statistics of `values` (percentile p: the value at index ⌈p·(n−1)⌉ of the sorted values).
   public init(_ values: [Double]) {
     let v = values.sorted()
     count = v.count
@@ -67,6 +77,9 @@ public struct SchedulerCounters: Sendable, Hashable, Codable {
   /// Head reservations computed, and placement probes they made.
   public var reservations = 0
   public var reservationProbes = 0
+  /// The most jobs in flight (queued or running, or just arrived) at once:
+  /// the per-job state the simulator held at its peak.
+  public var peakJobsInFlight = 0
 
   public init() {}
 }

@@ -1,69 +1,181 @@
-extension Simulator {
-  func result(wallSeconds: Double) -> SimulationResult {
-    var outcomes: [JobOutcome] = []
-    outcomes.reserveCapacity(jobs.count)
-    var waits: [Double] = []
-    var slowdowns: [Double] = []
-    var firstSubmit = Int64.max, lastEnd = Int64.min
-    var latencyJobs = 0, latencyStarted = 0, latencyRejected = 0
-    for (i, j) in jobs.enumerated() {
-      let r = run[i]
-      firstSubmit = min(firstSubmit, j.submitMicros)
-      var wait: Double?
-      var runS: Double?
-      var slow: Double?
-      if r.firstStart >= 0 {
-        wait = Double(r.firstStart - j.submitMicros) / 1e6
-        if let w = wait { waits.append(w) }
-      }
-      if r.phase == .finished {
-        lastEnd = max(lastEnd, r.end)
-        let runMicros = r.end - r.runStart
-        runS = Double(runMicros) / 1e6
-        let total = Double(r.end - j.submitMicros) / 1e6
-        let s = max(total / max(Double(runMicros) / 1e6, 10), 1)
-        slow = s
-        slowdowns.append(s)
-      }
-      let bounded: Bool
-      if case .none = j.latency { bounded = false } else { bounded = true }
-      if bounded {
-        latencyJobs += 1
-        if r.firstStart >= 0 { latencyStarted += 1 }
-        if r.phase == .rejected { latencyRejected += 1 }
-      }
-      let sites = Array(Set((r.allocation?.tasks ?? []).map { cluster.sites[Int(cluster.nodes[Int($0.node)].site)].id })).sorted()
-      outcomes.append(JobOutcome(
-        id: j.id, tenant: j.tenant, priority: j.priority, phase: r.phase,
-        submitSeconds: Double(j.submitMicros) / 1e6,
-        startSeconds: r.firstStart >= 0 ? Double(r.firstStart) / 1e6 : nil,
-        endSeconds: r.end >= 0 ? Double(r.end) / 1e6 : nil,
-        waitSeconds: wait, runSeconds: runS, boundedSlowdown: slow, preemptions: r.preemptions,
-        requeues: r.requeues, sites: sites, latencyBound: bounded, rejectReason: r.rejectReason))
+import Histogram
+
+/// One record a simulation hands out as soon as it is final: a job's
+/// outcome (when it finishes or is rejected, or at the end for jobs still in
+/// flight or never submitted) or one task run's usage (when it stops).
+public enum SimulationRecord: Sendable {
+  case outcome(JobOutcome)
+  case usage(UsageRecord)
+}
+
+/// Collects what the simulator reports per job: either keeps every outcome
+/// and usage record (for `SimulationResult.outcomes` and `usage`, in submit
+/// order) or passes them on and keeps only running statistics.
+struct RecordKeeper {
+  let keep: Bool
+  let sink: ((SimulationRecord) -> Void)?
+  var outcomes: [(seq: Int64, outcome: JobOutcome)] = []
+  var usage: [UsageRecord] = []
+  /// Jobs whose outcome is recorded (they hold no slot any more).
+  var retired = 0
+  var finished = 0, running = 0, queued = 0, rejected = 0, pending = 0
+  var preemptedJobs = 0
+  var latencyJobs = 0, latencyStarted = 0, latencyRejected = 0
+  var firstSubmit = Int64.max, lastEnd = Int64.min
+  var waits: SampleStatistics
+  var slowdowns: SampleStatistics
+
+  init(keep: Bool, sink: ((SimulationRecord) -> Void)?) {
+    self.keep = keep
+    self.sink = sink
+    // Waits in milliseconds, slowdowns in thousandths.
+    waits = SampleStatistics(exact: keep, scale: 1000)
+    slowdowns = SampleStatistics(exact: keep, scale: 1000)
+  }
+
+  mutating func add(_ u: UsageRecord) {
+    if keep { usage.append(u) }
+    sink?(.usage(u))
+  }
+
+  /// Records the outcome of job `j` (sequence number `seq`) in state `r`.
+  mutating func add(_ j: Job, seq: Int64, _ r: Simulator.JobRun, sites: [String]) {
+    firstSubmit = min(firstSubmit, j.submitMicros)
+    var wait: Double?
+    var runS: Double?
+    var slow: Double?
+    if r.firstStart >= 0 {
+      let w = Double(r.firstStart - j.submitMicros) / 1e6
+      wait = w
+      waits.add(w)
     }
+    switch r.phase {
+    case .finished: finished += 1
+    case .running: running += 1
+    case .queued: queued += 1
+    case .rejected: rejected += 1
+    case .pending: pending += 1
+    }
+    if r.phase == .finished {
+      lastEnd = max(lastEnd, r.end)
+      let runMicros = r.end - r.runStart
+      runS = Double(runMicros) / 1e6
+      let total = Double(r.end - j.submitMicros) / 1e6
+      let s = max(total / max(Double(runMicros) / 1e6, 10), 1)
+      slow = s
+      slowdowns.add(s)
+    }
+    if r.preemptions > 0 { preemptedJobs += 1 }
+    let bounded: Bool
+    if case .none = j.latency { bounded = false } else { bounded = true }
+    if bounded {
+      latencyJobs += 1
+      if r.firstStart >= 0 { latencyStarted += 1 }
+      if r.phase == .rejected { latencyRejected += 1 }
+    }
+    guard keep || sink != nil else { return }
+    let o = JobOutcome(
+      id: j.id, tenant: j.tenant, priority: j.priority, phase: r.phase,
+      submitSeconds: Double(j.submitMicros) / 1e6,
+      startSeconds: r.firstStart >= 0 ? Double(r.firstStart) / 1e6 : nil,
+      endSeconds: r.end >= 0 ? Double(r.end) / 1e6 : nil,
+      waitSeconds: wait, runSeconds: runS, boundedSlowdown: slow, preemptions: r.preemptions,
+      requeues: r.requeues, sites: sites, latencyBound: bounded, rejectReason: r.rejectReason)
+    if keep { outcomes.append((seq, o)) }
+    sink?(.outcome(o))
+  }
+}
+
+/// Count, mean and max of a sample, with its percentiles either exact
+/// (every value kept) or from an HDR histogram of the values × `scale`
+/// rounded (three significant digits; memory independent of the count).
+struct SampleStatistics {
+  let exact: Bool
+  let scale: Double
+  var values: [Double] = []
+  var histogram: Histogram<UInt64>
+  var count = 0
+  var sum = 0.0
+  var max = 0.0
+
+  init(exact: Bool, scale: Double) {
+    self.exact = exact
+    self.scale = scale
+    histogram = Histogram(highestTrackableValue: 1 << 20, numberOfSignificantValueDigits: .three)
+    histogram.autoResize = true
+  }
+
+  mutating func add(_ v: Double) {
+    if exact {
+      values.append(v)
+      return
+    }
+    count += 1
+    sum += v
+    max = Swift.max(max, v)
+    let x = (v * scale).rounded()
+    _ = histogram.record(x.isFinite && x > 0 ? UInt64(Swift.min(x, 1e15)) : 0)
+  }
+
+  var distribution: Distribution {
+    if exact { return Distribution(values) }
+    func q(_ p: Double) -> Double { count == 0 ? 0 : Swift.min(Double(histogram.valueAtPercentile(p)) / scale, max) }
+    return Distribution(count: count, mean: count == 0 ? 0 : sum / Double(count), p50: q(50), p95: q(95),
+                        p99: q(99), max: max)
+  }
+}
+
+extension Simulator {
+  /// Job `i` finished or was rejected: its outcome is recorded and its slot freed.
+  mutating func retire(_ i: Int) {
+    records.add(jobs[i], seq: seqOf[i], run[i], sites: sites(of: i))
+    records.retired += 1
+    freeSlot(i)
+  }
+
+  /// The sites of job `i`'s current allocation, sorted.
+  func sites(of i: Int) -> [String] {
+    guard let a = run[i].allocation, records.keep || records.sink != nil else { return [] }
+    return Array(Set(a.tasks.map { cluster.sites[Int(cluster.nodes[Int($0.node)].site)].id })).sorted()
+  }
+
+  /// At the end: records the jobs still in flight (in submit order) and
+  /// those never submitted (the rest of the source, read without being kept).
+  mutating func finishRecords() {
+    let inFlight = inUse.indices.filter { inUse[$0] }.sorted { seqOf[$0] < seqOf[$1] }
+    for i in inFlight { records.add(jobs[i], seq: seqOf[i], run[i], sites: sites(of: i)) }
+    while let j = nextJob {
+      records.add(j, seq: submitted, JobRun(), sites: [])
+      submitted += 1
+      nextJob = source.next()
+    }
+    if records.keep { records.outcomes.sort { $0.seq < $1.seq } }
+  }
+
+  func result(wallSeconds: Double) -> SimulationResult {
     func mean(_ s: [TimePoint]) -> Double { s.isEmpty ? 0 : s.reduce(0) { $0 + $1.value } / Double(s.count) }
     var byKind: [String: [TimePoint]] = [:]
     for (k, v) in metrics.utilKind { byKind[k.rawValue] = v }
     var bySite: [String: [TimePoint]] = [:]
     for (s, v) in metrics.utilSite.enumerated() where !v.isEmpty { bySite[cluster.sites[s].id] = v }
+    let r = records
+    var counters = counters
+    counters.peakJobsInFlight = jobs.count  // slots only grow when none is free
     return SimulationResult(
       cluster: cluster.name, policy: config.profile.name, queueMode: config.queue.mode, seed: config.seed,
-      jobs: jobs.count,
-      finished: run.filter { $0.phase == .finished }.count,
-      running: run.filter { $0.phase == .running }.count,
-      queued: run.filter { $0.phase == .queued }.count,
-      rejected: run.filter { $0.phase == .rejected }.count,
-      preemptions: preemptionEvents, preemptedJobs: run.filter { $0.preemptions > 0 }.count,
+      jobs: Int(submitted),
+      finished: r.finished, running: r.running, queued: r.queued, rejected: r.rejected,
+      preemptions: preemptionEvents, preemptedJobs: r.preemptedJobs,
       failureRequeues: failureRequeues, nodeFailures: nodeFailures,
-      wait: Distribution(waits), boundedSlowdown: Distribution(slowdowns),
-      makespanSeconds: lastEnd > firstSubmit ? Double(lastEnd - firstSubmit) / 1e6 : 0,
+      wait: r.waits.distribution, boundedSlowdown: r.slowdowns.distribution,
+      makespanSeconds: r.lastEnd > r.firstSubmit ? Double(r.lastEnd - r.firstSubmit) / 1e6 : 0,
       meanUtilizationByKind: byKind.mapValues(mean), meanUtilizationBySite: bySite.mapValues(mean),
       utilizationByKind: byKind, utilizationBySite: bySite, queueLength: metrics.queueLength,
       fragmentation: metrics.fragmentation,
-      latencyBoundJobs: latencyJobs, latencyBoundStarted: latencyStarted, latencyBoundRejected: latencyRejected,
+      latencyBoundJobs: r.latencyJobs, latencyBoundStarted: r.latencyStarted, latencyBoundRejected: r.latencyRejected,
       domesticShare: metrics.allTFLOPSHours > 0 ? metrics.domesticTFLOPSHours / metrics.allTFLOPSHours : 0,
       energyKWh: metrics.energyWattHours / 1000, events: eventCount, counters: counters,
       wallSeconds: wallSeconds,
-      outcomes: outcomes, usage: usage)
+      outcomes: r.outcomes.map(\.outcome), usage: r.usage)
   }
 }

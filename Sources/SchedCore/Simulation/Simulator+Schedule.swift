@@ -15,7 +15,8 @@ extension Simulator {
     var rank: Int
     var share: Double
     var submit: Int64
-    var i: Int32
+    /// Sequence number (submit order).
+    var i: Int64
 
     static func < (a: QueueKey, b: QueueKey) -> Bool {
       if a.rank != b.rank { return a.rank < b.rank }
@@ -34,9 +35,9 @@ extension Simulator {
     var shares = tenantUse.indices.map { dominantShare($0) }
     if shares.isEmpty { shares = [0] }
     let now = self.now
-    return queue.walk { rank, tenant, submit, job in
+    return queue.walk { rank, tenant, submit, seq in
       QueueKey(rank: q.effectiveRank(classRank: rank, waited: now - submit), share: shares[Int(tenant)],
-               submit: submit, i: job)
+               submit: submit, i: seq)
     }
   }
 
@@ -102,7 +103,7 @@ extension Simulator {
         continue
       }
       if reservation == nil {
-        if var c = cachedReservation, c.head == head {
+        if var c = cachedReservation, c.head == seqOf[head] {
           // Overdue: jobs that overran their estimate hold what the head
           // needs. A fresh replay would assume they end now and find the
           // head fitting now on the same releases, so the reservation moves
@@ -124,7 +125,7 @@ extension Simulator {
           }
           engine.release(jobID: jobs[i].id)
           let (r, usable) = reserve(head)
-          cachedReservation = (head, usable, r)
+          cachedReservation = (seqOf[head], usable, r)
           reservationEpoch += 1
           reservation = r
         }
@@ -271,19 +272,19 @@ extension Simulator {
     counters.reservations += 1
     let usable = engine.usableClasses(for: jobs[head])
     let anti = Set(jobs[head].antiAffinity)
-    var ends: [(Int64, Int32)] = []
+    var ends: [(Int64, Int64, Int32)] = []
     for r in running {
       guard let a = run[Int(r)].allocation else { continue }
       guard anti.contains(a.jobID) || a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) else {
         continue
       }
-      ends.append((max(now, run[Int(r)].runStart &+ jobs[Int(r)].estimatedMicros), r))
+      ends.append((max(now, run[Int(r)].runStart &+ jobs[Int(r)].estimatedMicros), seqOf[Int(r)], r))
     }
-    ends.sort { $0 < $1 }
+    ends.sort { ($0.0, $0.1) < ($1.0, $1.1) }
     // Distinct end times and the running jobs ending at each.
     var times: [Int64] = []
     var batches: [[Int32]] = []
-    for (t, r) in ends {
+    for (t, _, r) in ends {
       if times.last == t { batches[batches.count - 1].append(r) } else { times.append(t); batches.append([r]) }
     }
     var releasedBatches: [[Allocation]] = []
@@ -360,19 +361,20 @@ extension Simulator {
     let anti = Set(j.antiAffinity)
     // The 16 best victims by (tasks, lost work, index), kept sorted; a full
     // sort of every running job is not needed for them.
-    typealias Victim = (tasks: Int, lost: Double, r: Int32)
+    typealias Victim = (tasks: Int, lost: Double, seq: Int64, r: Int32)
     var best: [Victim] = []
     best.reserveCapacity(17)
     for r in running where jobs[Int(r)].priority.rank > j.priority.rank {
       guard let a = run[Int(r)].allocation else { continue }
       let v: Victim = (a.tasks.count, Double(now - run[Int(r)].runStart)
-                        * a.tasks.reduce(0.0) { $0 + Double($1.milliCPU) / 1000 + Double($1.deviceMilli) / 100 }, r)
-      if best.count == 16, let last = best.last, (last.tasks, last.lost, last.r) < (v.tasks, v.lost, v.r) { continue }
+                        * a.tasks.reduce(0.0) { $0 + Double($1.milliCPU) / 1000 + Double($1.deviceMilli) / 100 },
+                       seqOf[Int(r)], r)
+      if best.count == 16, let last = best.last, (last.tasks, last.lost, last.seq) < (v.tasks, v.lost, v.seq) { continue }
       guard a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) || anti.contains(a.jobID) else {
         continue
       }
       var k = best.count
-      while k > 0 && (v.tasks, v.lost, v.r) < (best[k - 1].tasks, best[k - 1].lost, best[k - 1].r) { k -= 1 }
+      while k > 0 && (v.tasks, v.lost, v.seq) < (best[k - 1].tasks, best[k - 1].lost, best[k - 1].seq) { k -= 1 }
       best.insert(v, at: k)
       if best.count > 16 { best.removeLast() }
     }

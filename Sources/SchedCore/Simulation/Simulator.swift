@@ -32,13 +32,30 @@ public struct Simulator {
   }
 
   let cluster: Cluster
-  let jobs: [Job]
   let config: SimulationConfig
+  /// The jobs not read yet, in submit order, and the next one to arrive.
+  var source: AnyIterator<Job>
+  var nextJob: Job?
+  /// Jobs read from the source so far (the next job's sequence number).
+  var submitted: Int64 = 0
+  /// When the last job arrived (a job out of submit order arrives no earlier).
+  var lastArrival: Int64 = 0
   var engine: PlacementEngine
   var idle: PlacementEngine
   var events = Heap<Event>()
   var seq: Int64 = 0
-  var run: [JobRun]
+  // Per-job state lives in *slots*: a job takes a slot when it arrives and
+  // gives it back when it finishes or is rejected, so memory follows the
+  // jobs in flight, not every job submitted. Every array below is indexed by
+  // slot; `i` in this type's methods is a slot.
+  var jobs: [Job] = []
+  /// Each slot's job's sequence number (submit order): the tie-break
+  /// wherever job order matters, so slots never change a decision.
+  var seqOf: [Int64] = []
+  var run: [JobRun] = []
+  var tenantOf: [Int32] = []
+  var freeSlots: [Int32] = []
+  var inUse: [Bool] = []
   var queue: JobQueue
   /// Jobs requeued during a scheduling pass (preemption victims): they
   /// join the queue after the pass, which looks only at jobs queued when it began.
@@ -47,30 +64,30 @@ public struct Simulator {
   var running: Set<Int32> = []
   var now: Int64 = 0
   var rng: SeededGenerator
-  var usage: [UsageRecord] = []
   var metrics: MetricsRecorder
+  /// Finished, rejected and (at the end) remaining jobs' outcomes, usage
+  /// records, and the statistics over them.
+  var records: RecordKeeper
   var eventCount = 0
   var counters = SchedulerCounters()
   var preemptionEvents = 0
   var failureRequeues = 0
   var nodeFailures = 0
-  /// Tenants by first appearance, each job's tenant index, and what each
-  /// tenant's running jobs hold.
-  let tenantNames: [String]
-  let tenantOf: [Int32]
-  var tenantUse: [(cpu: Int64, mem: Int64, dev: Int64)]
+  /// Tenants by first appearance, and what each tenant's running jobs hold.
+  var tenantNames: [String] = []
+  var tenantIDs: [String: Int32] = [:]
+  var tenantUse: [(cpu: Int64, mem: Int64, dev: Int64)] = []
   /// Per tenant: its quota, if any (indexed like `tenantNames`).
-  let tenantQuota: [TenantQuota?]
+  var tenantQuota: [TenantQuota?] = []
   var dirty = true
-  var arrived = 0
-  /// Index in `jobs` of the next job to arrive.
-  var nextArrival = 0
+  /// Slots of running jobs by id (kept only with node failures, which name jobs by id).
+  var runningByID: [String: Int32] = [:]
   /// Job shapes that fit on the idle cluster (see `arrive`).
   var fitsIdle: Set<IdleShape> = []
   /// Bumped whenever the engine's state changes (start, stop, node down/up):
   /// a job that failed to place at the current version is not retried.
   var engineVersion = 0
-  var failedAt: [Int]
+  var failedAt: [Int] = []
   /// Bumped whenever capacity is given back (a stop, a node recovery);
   /// `classGain[c]` is its value at the last gain on a node of class `c`. A
   /// job whose outcome is monotone in free capacity (see `isMonotone`) that
@@ -78,47 +95,39 @@ public struct Simulator {
   /// gained since: only starts happened there, and they only take capacity.
   var capacityGain = 0
   var classGain: [Int]
-  var failedGainAt: [Int]
+  var failedGainAt: [Int] = []
   /// Per job, the node classes it may use (computed at its first failure).
-  var usableClassList: [[Int32]?]
+  var usableClassList: [[Int32]?] = []
   /// Per job: whether its placement succeeds exactly when every task fits
   /// by the per-node task counts, which only shrink as other jobs start.
-  let isMonotone: [Bool]
+  var isMonotone: [Bool] = []
   /// A backfill candidate refused by the head's reservation is not tried
   /// again while neither the state (`engineVersion`) nor the reservation
   /// (`reservationEpoch`) changed: the same placement would be refused again.
-  var refusedAt: [(version: Int, epoch: Int)]
+  var refusedAt: [(version: Int, epoch: Int)] = []
   /// For monotone jobs: the gain counter and reservation at the last
   /// refusal under the shield (the shield is the same for one reservation).
-  var refusedGainAt: [(gain: Int, epoch: Int)]
+  var refusedGainAt: [(gain: Int, epoch: Int)] = []
   var reservationEpoch = 0
   /// Whether the EASY shield (see `setShield`) is held, and for which reservation.
   var shieldHeld = false
   var shieldEpoch = -1
-  var preemptFailedAt: [Int]
-  /// The last head's reservation and the node classes it may use. Dropped
+  var preemptFailedAt: [Int] = []
+  /// The last head's reservation (the head by sequence number) and the
+  /// node classes it may use. Dropped
   /// by every change that can move it: a stop, or a start other than a
   /// backfill (backfills are checked not to), on a node of a usable class;
   /// any node failure or recovery. Changes elsewhere leave the head's
   /// placement, and so its reservation, exactly as they were.
-  var cachedReservation: (head: Int, usable: [Bool], reservation: Reservation)?
+  var cachedReservation: (head: Int64, usable: [Bool], reservation: Reservation)?
 
-  /// Runs `jobs` on `cluster` and returns every metric.
+  /// Runs `jobs` on `cluster` and returns every metric, with every job's
+  /// outcome and every usage record (see `run(cluster:stream:config:progress:records:)`
+  /// to keep only the jobs in flight).
   ///
   /// - Complexity: roughly O(events × (placement + queue scan)); see Docs/Simulation.md.
   public static func run(cluster: Cluster, jobs: [Job], config: SimulationConfig,
                          progress: ((_ events: Int, _ now: Int64) -> Void)? = nil) -> SimulationResult {
-    let clock = ContinuousClock()
-    let start = clock.now
-    var s = Simulator(cluster: cluster, jobs: jobs, config: config)
-    s.loop(progress: progress)
-    s.closeOpenIntervals()
-    let wall = clock.now - start
-    return s.result(wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
-  }
-
-  init(cluster: Cluster, jobs: [Job], config: SimulationConfig) {
-    self.cluster = cluster
     // Stable order by submit time. Already sorted input (the generator's,
     // most trace files) is shared, not copied.
     let ordered: [Job]
@@ -127,11 +136,48 @@ public struct Simulator {
     } else {
       ordered = jobs.indices.sorted { (jobs[$0].submitMicros, $0) < (jobs[$1].submitMicros, $1) }.map { jobs[$0] }
     }
-    self.jobs = ordered
+    return simulate(cluster: cluster, stream: ordered, config: config, keep: true, progress: progress, sink: nil)
+  }
+
+  /// Runs the jobs of `stream`, read one at a time as they arrive, and
+  /// keeps only the jobs in flight (queued or running): each outcome and
+  /// usage record goes to `records` as it is final and is not kept, and the
+  /// result's wait and slowdown statistics come from histograms (three
+  /// significant digits) instead of every value; `outcomes` and `usage` in
+  /// the result are empty. Jobs must come in submit order; one submitted
+  /// before its predecessor arrives when read (its wait still counts from
+  /// its submit time). When `config.target` is empty the FGD target is built
+  /// from the first 20,000 jobs of a second pass over `stream`, so it must
+  /// be a multi-pass sequence then (arrays and `SyntheticWorkload` are).
+  ///
+  /// - Complexity: as `run(cluster:jobs:config:progress:)`; memory O(nodes + jobs in flight).
+  public static func run<S: Sequence>(cluster: Cluster, stream: S, config: SimulationConfig,
+                                      progress: ((_ events: Int, _ now: Int64) -> Void)? = nil,
+                                      records: ((SimulationRecord) -> Void)? = nil) -> SimulationResult
+  where S.Element == Job {
+    simulate(cluster: cluster, stream: stream, config: config, keep: false, progress: progress, sink: records)
+  }
+
+  static func simulate<S: Sequence>(cluster: Cluster, stream: S, config: SimulationConfig, keep: Bool,
+                                    progress: ((Int, Int64) -> Void)?,
+                                    sink: ((SimulationRecord) -> Void)?) -> SimulationResult where S.Element == Job {
+    let clock = ContinuousClock()
+    let start = clock.now
+    var s = Simulator(cluster: cluster, stream: stream, config: config, keep: keep, sink: sink)
+    s.loop(progress: progress)
+    s.closeOpenIntervals()
+    s.finishRecords()
+    let wall = clock.now - start
+    return s.result(wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
+  }
+
+  init<S: Sequence>(cluster: Cluster, stream: S, config: SimulationConfig, keep: Bool,
+                    sink: ((SimulationRecord) -> Void)?) where S.Element == Job {
+    self.cluster = cluster
     self.config = config
     var target = config.target
     if target.types.isEmpty {
-      target = TargetWorkload.build(from: ordered.prefix(20_000).flatMap { j in
+      target = TargetWorkload.build(from: stream.prefix(20_000).flatMap { j in
         j.groups.map {
           TargetWorkload.Sample(milliCPU: $0.milliCPU, deviceCount: $0.device?.count ?? 0,
                                 milliPerDevice: $0.device?.milliPerDevice ?? 0, models: $0.device?.models ?? [])
@@ -140,32 +186,14 @@ public struct Simulator {
     }
     engine = PlacementEngine(cluster: cluster, profile: config.profile, target: target)
     idle = PlacementEngine(cluster: cluster, profile: .single(.firstFit))
-    run = Array(repeating: JobRun(), count: ordered.count)
-    var tenantIDs: [String: Int32] = [:]
-    var names: [String] = []
-    tenantOf = ordered.map { j in
-      if let t = tenantIDs[j.tenant] { return t }
-      tenantIDs[j.tenant] = Int32(names.count)
-      names.append(j.tenant)
-      return Int32(names.count - 1)
-    }
-    tenantNames = names
-    tenantUse = Array(repeating: (0, 0, 0), count: names.count)
-    tenantQuota = names.map { config.queue.quotas[$0] }
-    queue = JobQueue(jobs: ordered.count, tenants: names.count)
-    failedAt = Array(repeating: -1, count: ordered.count)
-    failedGainAt = Array(repeating: -1, count: ordered.count)
-    refusedAt = Array(repeating: (-1, -1), count: ordered.count)
-    refusedGainAt = Array(repeating: (-1, -1), count: ordered.count)
-    usableClassList = Array(repeating: nil, count: ordered.count)
+    source = AnyIterator(stream.makeIterator())
+    nextJob = source.next()
+    queue = JobQueue()
     classGain = Array(repeating: 0, count: engine.core.classes.count)
-    isMonotone = ordered.map(Self.isMonotone)
-    preemptFailedAt = Array(repeating: -1, count: ordered.count)
     rng = SeededGenerator(seed: config.seed)
     metrics = MetricsRecorder(cluster: cluster, target: target)
-    // One usage record per task run: reserve once instead of regrowing.
-    usage.reserveCapacity(ordered.reduce(0) { $0 + $1.taskCount })
-    let first = ordered.first.map { max(0, $0.submitMicros) } ?? 0
+    records = RecordKeeper(keep: keep, sink: sink)
+    let first = nextJob.map { max(0, $0.submitMicros) } ?? 0
     push(Event(time: first, kind: 4, seq: 0, a: 0, generation: 0))
     if let f = config.failures, !cluster.nodes.isEmpty {
       // Cluster-wide failure process: rate = nodes / MTBF.
@@ -173,6 +201,70 @@ public struct Simulator {
       push(Event(time: first + exponential(mean), kind: 2, seq: 0, a: -1, generation: 0))
     }
   }
+
+  /// The tenant index of `name`, added on first sight.
+  mutating func tenant(_ name: String) -> Int32 {
+    if let t = tenantIDs[name] { return t }
+    let t = Int32(tenantNames.count)
+    tenantIDs[name] = t
+    tenantNames.append(name)
+    tenantUse.append((0, 0, 0))
+    tenantQuota.append(config.queue.quotas[name])
+    queue.addTenant()
+    return t
+  }
+
+  /// Gives `job` (sequence number `seqNo`) a slot: a free one, else a new one.
+  mutating func takeSlot(_ job: Job, seqNo: Int64) -> Int {
+    let t = tenant(job.tenant)
+    let i: Int
+    if let f = freeSlots.popLast() {
+      i = Int(f)
+      jobs[i] = job
+      seqOf[i] = seqNo
+      // The generation keeps counting, so a stale completion event of the
+      // slot's previous job never matches.
+      run[i] = JobRun(generation: run[i].generation)
+      tenantOf[i] = t
+      failedAt[i] = -1
+      failedGainAt[i] = -1
+      refusedAt[i] = (-1, -1)
+      refusedGainAt[i] = (-1, -1)
+      usableClassList[i] = nil
+      isMonotone[i] = Self.isMonotone(job)
+      preemptFailedAt[i] = -1
+      inUse[i] = true
+    } else {
+      i = jobs.count
+      jobs.append(job)
+      seqOf.append(seqNo)
+      run.append(JobRun())
+      tenantOf.append(t)
+      failedAt.append(-1)
+      failedGainAt.append(-1)
+      refusedAt.append((-1, -1))
+      refusedGainAt.append((-1, -1))
+      usableClassList.append(nil)
+      isMonotone.append(Self.isMonotone(job))
+      preemptFailedAt.append(-1)
+      inUse.append(true)
+      queue.addSlot()
+    }
+    return i
+  }
+
+  /// Gives slot `i` back (its job finished or was rejected, and its outcome is recorded).
+  mutating func freeSlot(_ i: Int) {
+    inUse[i] = false
+    jobs[i] = Self.vacant
+    run[i].allocation = nil
+    run[i].rejectReason = nil
+    usableClassList[i] = nil
+    freeSlots.append(Int32(i))
+  }
+
+  /// What a free slot holds (so a finished job's strings and arrays are freed).
+  static let vacant = Job(id: "", groups: [])
 
   /// Whether `job`'s placement is monotone in free capacity: one task
   /// group of identical tasks with no same-site, spread or anti-affinity
@@ -203,13 +295,12 @@ public struct Simulator {
 
   var horizon: Int64 { config.horizonMicros ?? .max }
 
-  /// The next arrival: jobs are sorted by submit time, so arrivals are read
-  /// in order from `jobs` instead of sitting in the event heap (which then
-  /// holds only what runs, samples and failures: O(running), not O(jobs)).
+  /// The next arrival: jobs come in submit order, so arrivals are read
+  /// one at a time from the source instead of sitting in the event heap
+  /// (which then holds only what runs, samples and failures: O(running), not O(jobs)).
   var pendingArrival: Event? {
-    guard nextArrival < jobs.count else { return nil }
-    return Event(time: max(0, jobs[nextArrival].submitMicros), kind: 3, seq: 0, a: Int32(nextArrival),
-                 generation: 0)
+    guard let j = nextJob else { return nil }
+    return Event(time: max(0, j.submitMicros, lastArrival), kind: 3, seq: 0, a: -1, generation: 0)
   }
 
   /// The earliest event, arrivals included. Arrivals are the only events of
@@ -217,7 +308,7 @@ public struct Simulator {
   /// they were in it.
   mutating func popEvent() -> Event? {
     if let a = pendingArrival, events.min.map({ ($0.time, $0.kind) > (a.time, a.kind) }) ?? true {
-      nextArrival += 1
+      lastArrival = a.time
       return a
     }
     return events.popMin()
@@ -244,7 +335,7 @@ public struct Simulator {
       if dirty { schedule() }
       if config.checkInvariants { checkInvariants() }
       if let progress, eventCount % 4096 == 0 { progress(eventCount, now) }
-      let remaining = arrived < jobs.count || queuedCount > 0 || !running.isEmpty
+      let remaining = nextJob != nil || queuedCount > 0 || !running.isEmpty
       if !remaining && events.min.map({ $0.kind == 4 || $0.kind == 2 || $0.kind == 1 }) ?? true {
         metrics.sample(at: now, queueLength: 0, engine: engine)
         break
@@ -258,7 +349,7 @@ public struct Simulator {
     case 0: complete(Int(e.a), generation: e.generation)
     case 1: recover(NodeID(e.a))
     case 2: fail()
-    case 3: arrive(Int(e.a))
+    case 3: arrive()
     default:
       metrics.sample(at: now, queueLength: queuedCount, engine: engine)
       push(Event(time: now + config.sampleStepMicros, kind: 4, seq: 0, a: 0, generation: 0))
@@ -282,39 +373,41 @@ public struct Simulator {
     }
   }
 
-  mutating func arrive(_ i: Int) {
-    arrived += 1
+  mutating func arrive() {
+    guard let job = nextJob else { return }
+    nextJob = source.next()
+    let seqNo = submitted
+    submitted += 1
     // Reject what could never run, even on the idle cluster; shapes known
     // to fit there are not placed again.
-    let shape = IdleShape(jobs[i])
-    let fits: Result<Void, Unschedulable>
-    if fitsIdle.contains(shape) {
-      fits = .success(())
-    } else {
-      switch idle.place(jobs[i]) {
+    let shape = IdleShape(job)
+    var why: Unschedulable?
+    if !fitsIdle.contains(shape) {
+      switch idle.place(job) {
       case .success:
-        idle.release(jobID: jobs[i].id)
+        idle.release(jobID: job.id)
         fitsIdle.insert(shape)
-        fits = .success(())
-      case .failure(let why):
-        fits = .failure(why)
+      case .failure(let w):
+        why = w
       }
     }
-    switch fits {
-    case .success:
-      run[i].phase = .queued
-      run[i].queuedSince = now
-      enqueue(i)
-      dirty = true
-    case .failure(let why):
+    let i = takeSlot(job, seqNo: seqNo)
+    if let why {
       run[i].phase = .rejected
       run[i].rejectReason = why.explanation.description
+      retire(i)
+      return
     }
+    run[i].phase = .queued
+    run[i].queuedSince = now
+    enqueue(i)
+    dirty = true
   }
 
   mutating func complete(_ i: Int, generation: Int32) {
-    guard run[i].phase == .running, run[i].generation == generation else { return }
+    guard inUse[i], run[i].phase == .running, run[i].generation == generation else { return }
     stop(i, finished: true)
+    retire(i)
     dirty = true
   }
 
@@ -326,7 +419,8 @@ public struct Simulator {
       guard !engine.state.isDown(n) else { return }
       nodeFailures += 1
       for id in engine.jobs(on: n) {
-        if let i = jobIndex[id] {
+        if let r = runningByID[id] {
+          let i = Int(r)
           stop(i, finished: false)
           run[i].requeues += 1
           failureRequeues += 1
@@ -350,16 +444,6 @@ public struct Simulator {
     dirty = true
   }
 
-  var jobIndex: [String: Int] {
-    mutating get {
-      if _jobIndex.isEmpty {
-        for (i, j) in jobs.enumerated() where _jobIndex[j.id] == nil { _jobIndex[j.id] = i }
-      }
-      return _jobIndex
-    }
-  }
-  var _jobIndex: [String: Int] = [:]
-
   // MARK: Starting and stopping
 
   mutating func start(_ i: Int, _ a: Allocation, backfill: Bool = false) {
@@ -372,6 +456,7 @@ public struct Simulator {
     run[i].generation += 1
     if queue.contains(Int32(i)) { queue.remove(Int32(i)) }
     running.insert(Int32(i))
+    if config.failures != nil { runningByID[jobs[i].id] = Int32(i) }
     metrics.started(a, job: jobs[i])
     addUse(i, a, sign: 1)
     let end = now &+ max(0, jobs[i].actualMicros)
@@ -386,8 +471,9 @@ public struct Simulator {
     invalidateReservation(stopping: i, a)
     engine.release(jobID: jobs[i].id)
     running.remove(Int32(i))
+    if config.failures != nil { runningByID[jobs[i].id] = nil }
     for t in a.tasks {
-      usage.append(UsageRecord(job: jobs[i], task: t, cluster: cluster, startMicros: run[i].runStart, endMicros: now))
+      records.add(UsageRecord(job: jobs[i], task: t, cluster: cluster, startMicros: run[i].runStart, endMicros: now))
     }
     metrics.stopped(a, job: jobs[i], from: run[i].runStart, to: now)
     addUse(i, a, sign: -1)
@@ -444,11 +530,11 @@ public struct Simulator {
 
   /// Meters what still runs at the end as if it stopped now (it stays running).
   mutating func closeOpenIntervals() {
-    for r in running.sorted() {
+    for r in running.sorted(by: { seqOf[Int($0)] < seqOf[Int($1)] }) {
       let i = Int(r)
       guard let a = run[i].allocation else { continue }
       for t in a.tasks {
-        usage.append(UsageRecord(job: jobs[i], task: t, cluster: cluster, startMicros: run[i].runStart, endMicros: now))
+        records.add(UsageRecord(job: jobs[i], task: t, cluster: cluster, startMicros: run[i].runStart, endMicros: now))
       }
       metrics.stopped(a, job: jobs[i], from: run[i].runStart, to: now)
       metrics.account(a, sign: 1)
@@ -462,7 +548,8 @@ public struct Simulator {
   }
 
   mutating func enqueue(_ i: Int) {
-    queue.push(Int32(i), priorityRank: jobs[i].priority.rank, tenant: tenantOf[i], submit: jobs[i].submitMicros)
+    queue.push(Int32(i), priorityRank: jobs[i].priority.rank, tenant: tenantOf[i], submit: jobs[i].submitMicros,
+               seq: seqOf[i])
   }
 
   /// Jobs waiting: the queue and any requeued during the current pass.
@@ -483,7 +570,7 @@ public struct Simulator {
   /// running jobs.
   func checkInvariants() {
     var runningCount = 0, queuedJobs = 0
-    for (i, r) in run.enumerated() {
+    for (i, r) in run.enumerated() where inUse[i] {
       switch r.phase {
       case .running:
         runningCount += 1
@@ -493,15 +580,16 @@ public struct Simulator {
         precondition(queue.contains(Int32(i)), "queued job \(jobs[i].id) not in the queue")
         queuedJobs += 1
         precondition(engine.allocations[jobs[i].id] == nil, "queued job \(jobs[i].id) holds resources")
-      case .rejected:
-        precondition(r.rejectReason != nil, "rejected job \(jobs[i].id) without a reason")
-      case .pending, .finished:
-        precondition(engine.allocations[jobs[i].id] == nil, "job \(jobs[i].id) holds resources while \(r.phase)")
+      case .pending, .finished, .rejected:
+        preconditionFailure("job \(jobs[i].id) holds a slot while \(r.phase)")
       }
     }
     precondition(runningCount == running.count && running.count == engine.allocations.count,
                  "running set and engine disagree")
     precondition(queuedJobs == queue.count && requeuedInPass.isEmpty, "queued jobs and the queue disagree")
+    precondition(inUse.lazy.filter { !$0 }.count == freeSlots.count, "free slots are off")
+    precondition(Int64(records.retired + runningCount + queuedJobs) == submitted,
+                 "a submitted job is neither in flight nor recorded")
     queue._checkInvariants()
     engine._checkInvariants()
   }

@@ -24,8 +24,8 @@ public struct SyntheticWorkload: Sendable {
   public var tenants: [String]
 
   public init(jobs: Int, durationMicros: Int64 = 86_400_000_000, seed: UInt64 = 42, cluster: Cluster? = nil) {
-    self.jobs = max(0, jobs)
-    self.durationMicros = max(1_000_000, durationMicros)
+    self.jobs = Swift.max(0, jobs)
+    self.durationMicros = Swift.max(1_000_000, durationMicros)
     self.seed = seed
     let access = cluster?.network.locations.filter { $0.kind == .accessPoint }.map(\.id) ?? []
     let vehicle = access.first { $0.contains("xiqing") || $0.contains("vehicle") }
@@ -42,21 +42,22 @@ public struct SyntheticWorkload: Sendable {
 
   /// The jobs, in submit order.
   public func generate() -> [Job] {
-    var g = SeededGenerator(seed: seed)
     var out: [Job] = []
     out.reserveCapacity(jobs)
-    guard jobs > 0 else { return out }
+    out.append(contentsOf: self)
+    return out
+  }
+
+  /// Draws the next job: exponential gaps at the peak rate, thinned by the
+  /// diurnal curve.
+  func next(_ n: Int, _ t: inout Double, _ g: inout SeededGenerator) -> Job {
     let meanGap = Double(durationMicros) / Double(jobs) * 0.625  // thinning keeps ~62.5 % on average
-    var t = 0.0
-    var n = 0
-    while n < jobs {
-      t += -meanGap * _log(max(g.unit(), 1e-12))
+    while true {
+      t += -meanGap * _log(Swift.max(g.unit(), 1e-12))
       let h = (t / 3.6e9).truncatingRemainder(dividingBy: 24)
       if g.unit() > Self.diurnal(h) { continue }
-      out.append(job(n, submit: Int64(min(t, 9e15)), &g))
-      n += 1
+      return job(n, submit: Int64(Swift.min(t, 9e15)), &g)
     }
-    return out
   }
 
   func pick<T>(_ a: [T], _ g: inout SeededGenerator) -> T { a[Int(g.below(UInt64(a.count)))] }
@@ -130,6 +131,26 @@ public struct SyntheticWorkload: Sendable {
     var actual = Int64(Double(estimate) * (0.3 + 0.7 * g.unit()))
     if g.below(10) == 0 { actual = Int64(Double(estimate) * (1 + 0.3 * g.unit())) }
     return Job(id: "\(kind)-\(n)", tenant: tenant, priority: priority, submitMicros: submit,
-               estimatedMicros: estimate, actualMicros: max(1_000_000, actual), groups: groups, latency: latency)
+               estimatedMicros: estimate, actualMicros: Swift.max(1_000_000, actual), groups: groups, latency: latency)
   }
+}
+
+extension SyntheticWorkload: Sequence {
+  /// Generates the jobs one at a time, in submit order, without holding
+  /// them: a simulation reading this stream keeps only the jobs in flight.
+  public struct Iterator: IteratorProtocol {
+    let workload: SyntheticWorkload
+    var g: SeededGenerator
+    var t = 0.0
+    var n = 0
+
+    public mutating func next() -> Job? {
+      guard n < workload.jobs else { return nil }
+      defer { n += 1 }
+      return workload.next(n, &t, &g)
+    }
+  }
+
+  public func makeIterator() -> Iterator { Iterator(workload: self, g: SeededGenerator(seed: seed)) }
+  public var underestimatedCount: Int { jobs }
 }

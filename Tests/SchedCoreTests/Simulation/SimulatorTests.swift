@@ -208,3 +208,47 @@ enum SyntheticClusterTiny {
     return Cluster(name: "tiny", catalog: .builtin, sites: [site], network: net, nodes: ns)
   }
 }
+
+/// The streaming run (jobs read as they arrive, records handed out and not
+/// kept) decides exactly as the run that keeps everything.
+@Suite struct StreamingSimulationTests {
+  @Test(arguments: [(QueueMode.easy, 21 as UInt64), (.fcfs, 22), (.easy, 23)])
+  func streamingAgreesWithKeepingEverything(mode: QueueMode, seed: UInt64) {
+    let cluster = SimulatorTests.smallCluster()
+    let workload = SyntheticWorkload(jobs: 600, durationMicros: 3 * 3_600_000_000, seed: seed, cluster: cluster)
+    var config = SimulationConfig(profile: seed % 2 == 0 ? .default : .single(.fgd),
+                                  queue: QueuePolicy(mode: mode, preemption: true), seed: seed,
+                                  failures: seed == 23 ? FailureModel(mtbfMicros: 3_600_000_000 * 24,
+                                                                      mttrMicros: 600_000_000) : nil,
+                                  checkInvariants: true)
+    config.sampleStepMicros = 600_000_000
+    config.horizonMicros = seed == 22 ? 2 * 3_600_000_000 : nil  // some jobs never arrive
+    let kept = Simulator.run(cluster: cluster, jobs: workload.generate(), config: config)
+    var outcomes: [JobOutcome] = []
+    var usage: [UsageRecord] = []
+    let streamed = Simulator.run(cluster: cluster, stream: workload, config: config, records: { record in
+      switch record {
+      case .outcome(let o): outcomes.append(o)
+      case .usage(let u): usage.append(u)
+      }
+    })
+    #expect(streamed.outcomes.isEmpty && streamed.usage.isEmpty, "seed \(seed): the streaming result keeps no records")
+    #expect(outcomes.sorted { $0.id < $1.id } == kept.outcomes.sorted { $0.id < $1.id }, "seed \(seed)")
+    #expect(usage == kept.usage, "seed \(seed)")
+    #expect((streamed.jobs, streamed.finished, streamed.running, streamed.queued, streamed.rejected)
+            == (kept.jobs, kept.finished, kept.running, kept.queued, kept.rejected), "seed \(seed)")
+    #expect(streamed.counters == kept.counters && streamed.events == kept.events, "seed \(seed)")
+    #expect(streamed.utilizationByKind == kept.utilizationByKind && streamed.queueLength == kept.queueLength)
+    #expect(streamed.energyKWh == kept.energyKWh && streamed.makespanSeconds == kept.makespanSeconds)
+    // Histogram statistics: count and max exact, mean to rounding, percentiles to 3 significant digits.
+    #expect(streamed.wait.count == kept.wait.count && streamed.wait.max == kept.wait.max)
+    #expect(abs(streamed.wait.mean - kept.wait.mean) <= 1e-9 * Swift.max(1.0, kept.wait.mean))
+    for (a, b) in [(streamed.wait.p50, kept.wait.p50), (streamed.wait.p99, kept.wait.p99),
+                   (streamed.boundedSlowdown.p95, kept.boundedSlowdown.p95)] {
+      #expect(abs(a - b) <= 0.002 * b + 0.001, "seed \(seed): \(a) vs \(b)")
+    }
+    // Slots are reused: per-job state follows the jobs in flight.
+    #expect(kept.counters.peakJobsInFlight < kept.jobs / 2,
+            "seed \(seed): \(kept.counters.peakJobsInFlight) of \(kept.jobs) jobs held at once")
+  }
+}
