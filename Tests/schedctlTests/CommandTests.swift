@@ -40,7 +40,8 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
                     ["exec", "--cores", "0", "--numa", "99", "--", "true"], ["exec", "--cores", "0"],
                     ["discover", "--synthetic", "pack:x"], ["discover", "--xml", "/nonexistent.xml"],
                     ["validate", "/nonexistent.yaml"], ["bench", "--nodes", "abc"], ["simulate", "--policy", "nope"],
-                    ["simulate", "--jobs", "0"], ["experiment", "openb", "--seeds", "9..1"], ["cluster", "show", "--format", "xml"]])
+                    ["simulate", "--jobs", "0"], ["simulate", "--stream", "--json", "/tmp/x.json"],
+                    ["experiment", "openb", "--seeds", "9..1"], ["cluster", "show", "--format", "xml"]])
   func badArgumentsExitTwo(_ args: [String]) throws {
     let (s, _, err) = try schedctl(args)
     #expect(s == 2, "\(args): status \(s) \(err)")
@@ -70,6 +71,18 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     let (s, out, err) = try schedctl(["simulate", "--jobs", "200", "--duration", "2"])
     #expect(s == 0, "\(err)")
     #expect(out.contains("wait p50") && out.contains("billing") && out.contains("total"))
+  }
+
+  /// `--stream` (jobs generated as they arrive, settlement as usage is
+  /// recorded) prints the same report as the run that keeps every record.
+  @Test func streamingSimulationPrintsTheSameReport() throws {
+    let args = ["simulate", "--jobs", "400", "--duration", "3", "--queue", "easy"]
+    let (s1, kept, e1) = try schedctl(args)
+    let (s2, streamed, e2) = try schedctl(args + ["--stream"])
+    #expect(s1 == 0 && s2 == 0, "\(e1) \(e2)")
+    func body(_ s: String) -> [Substring] { s.split(separator: "\n").filter { !$0.contains("s wall") } }
+    #expect(body(kept) == body(streamed))
+    #expect(kept.contains("billing") && kept.contains("jobs in flight"))
   }
 
   @Test func benchJSONIsStable() throws {

@@ -33,35 +33,59 @@ public struct UsageLedger: Sendable {
   ///
   /// - Complexity: O(records)
   public init(cluster: Cluster, records: [UsageRecord]) {
-    var siteIndex: [String: Site] = [:]
-    for s in cluster.sites { siteIndex[s.id] = s }
+    let pricing = Pricing(cluster: cluster)
     lines.reserveCapacity(records.count * 3)  // CPU, memory and usually one device line each
-    for r in records {
-      guard let site = siteIndex[r.site] else { continue }
-      let d = r.durationMicros
-      let h = Double(d) / 3.6e9
-      func add(_ resource: String, _ kind: DeviceKind, _ qty: Double, _ money: Money?) {
-        guard let money else { overflowed += 1; return }
-        lines.append(ChargeLine(jobID: r.jobID, tenant: r.tenant, site: r.site, resource: resource, kind: kind,
-                                quantityHours: qty, amount: money, endMicros: r.endMicros))
-        hours[r.tenant, default: [:]][resource, default: 0] += qty
-      }
-      add("cpu", .cpu, Double(r.milliCPU) / 1000 * h, site.prices.cpuCoreHour.charge(units: r.milliCPU, per: 1000, micros: d))
-      add("memory", .cpu, Double(r.memoryMiB) / 1024 * h,
-          site.prices.memoryGiBHour.charge(units: r.memoryMiB, per: 1024, micros: d))
-      if r.deviceMilli > 0, let name = r.deviceModel, let model = cluster.catalog.model(named: name) {
-        add(model.name, model.kind, Double(r.deviceMilli) / 1000 * h,
-            site.prices.devicePrice(for: model).charge(units: r.deviceMilli, per: 1000, micros: d))
-        let devHours = Double(r.deviceMilli) / 1000 * h
-        pflopsHoursFP16[r.tenant, default: 0] += devHours * (model.fp16TFLOPS ?? 0) / 1000
-        if model.classes.contains(.supercomputing) {
-          pflopsHoursFP64[r.tenant, default: 0] += devHours * (model.fp64TFLOPS ?? 0) / 1000
-        }
-      }
-      if r.dpuUnits > 0 {
-        add("dpu", .dpu, Double(r.dpuUnits) * h,
-            (site.prices.deviceHour[.dpu] ?? .zero).charge(units: Int64(r.dpuUnits), per: 1, micros: d))
-      }
+    for r in records { add(r, pricing) }
+  }
+
+  /// Site prices and device models by name, for pricing records one at a time.
+  struct Pricing {
+    let cluster: Cluster
+    var sites: [String: Site] = [:]
+    init(cluster: Cluster) {
+      self.cluster = cluster
+      for s in cluster.sites { sites[s.id] = s }
+    }
+  }
+
+  /// Prices record `r` and adds its lines.
+  mutating func add(_ r: UsageRecord, _ pricing: Pricing) {
+    Self.price(r, pricing, overflowed: &overflowed) { line in
+      lines.append(line)
+    } hours: { resource, qty in
+      hours[r.tenant, default: [:]][resource, default: 0] += qty
+    } compute: { fp16, fp64 in
+      pflopsHoursFP16[r.tenant, default: 0] += fp16
+      if let fp64 { pflopsHoursFP64[r.tenant, default: 0] += fp64 }
+    }
+  }
+
+  /// The charge lines of record `r` (CPU, memory, device, DPU), its
+  /// resource-hours and normalized compute, each handed to a closure.
+  static func price(_ r: UsageRecord, _ pricing: Pricing, overflowed: inout Int, line: (ChargeLine) -> Void,
+                    hours: (String, Double) -> Void, compute: (Double, Double?) -> Void) {
+    guard let site = pricing.sites[r.site] else { return }
+    let d = r.durationMicros
+    let h = Double(d) / 3.6e9
+    func add(_ resource: String, _ kind: DeviceKind, _ qty: Double, _ money: Money?) {
+      guard let money else { overflowed += 1; return }
+      line(ChargeLine(jobID: r.jobID, tenant: r.tenant, site: r.site, resource: resource, kind: kind,
+                      quantityHours: qty, amount: money, endMicros: r.endMicros))
+      hours(resource, qty)
+    }
+    add("cpu", .cpu, Double(r.milliCPU) / 1000 * h, site.prices.cpuCoreHour.charge(units: r.milliCPU, per: 1000, micros: d))
+    add("memory", .cpu, Double(r.memoryMiB) / 1024 * h,
+        site.prices.memoryGiBHour.charge(units: r.memoryMiB, per: 1024, micros: d))
+    if r.deviceMilli > 0, let name = r.deviceModel, let model = pricing.cluster.catalog.model(named: name) {
+      add(model.name, model.kind, Double(r.deviceMilli) / 1000 * h,
+          site.prices.devicePrice(for: model).charge(units: r.deviceMilli, per: 1000, micros: d))
+      let devHours = Double(r.deviceMilli) / 1000 * h
+      compute(devHours * (model.fp16TFLOPS ?? 0) / 1000,
+              model.classes.contains(.supercomputing) ? devHours * (model.fp64TFLOPS ?? 0) / 1000 : nil)
+    }
+    if r.dpuUnits > 0 {
+      add("dpu", .dpu, Double(r.dpuUnits) * h,
+          (site.prices.deviceHour[.dpu] ?? .zero).charge(units: Int64(r.dpuUnits), per: 1, micros: d))
     }
   }
 

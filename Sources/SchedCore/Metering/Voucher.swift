@@ -20,6 +20,61 @@ public struct Voucher: Sendable, Hashable, Codable {
   func applies(to line: ChargeLine) -> Bool { kinds.isEmpty || kinds.contains(line.kind) }
 }
 
+/// One tenant's running bill: its charge lines applied one at a time, in
+/// chronological order, with its vouchers (see `Settlement`).
+struct TenantAccount {
+  let tenant: String
+  let mine: [Voucher]
+  var remaining: [Money]
+  var exhausted: [String?]
+  /// Per-job lines are kept only when asked (they grow with the jobs).
+  let perJob: Bool
+  var jobGross: [String: Int64] = [:], jobSub: [String: Int64] = [:]
+  var jobOrder: [String] = []
+  var bySite: [String: Money] = [:]
+  var gross: Int64 = 0, subsidy: Int64 = 0
+
+  init(tenant: String, vouchers: [Voucher], perJob: Bool) {
+    self.tenant = tenant
+    mine = vouchers.filter { $0.tenant == tenant }
+    remaining = mine.map(\.capPerYear)
+    exhausted = Array(repeating: nil, count: mine.count)
+    self.perJob = perJob
+  }
+
+  mutating func charge(_ l: ChargeLine) {
+    if perJob {
+      if jobGross[l.jobID] == nil { jobOrder.append(l.jobID) }
+      jobGross[l.jobID, default: 0] += l.amount.fen
+    }
+    gross += l.amount.fen
+    bySite[l.site] = Money(fen: (bySite[l.site]?.fen ?? 0) + l.amount.fen)
+    var left = l.amount.fen
+    for (v, voucher) in mine.enumerated() where voucher.applies(to: l) && remaining[v].fen > 0 && left > 0 {
+      let want = min(Money(fen: left).portion(basisPoints: voucher.rateBasisPoints).fen, left)
+      let pay = min(want, remaining[v].fen)
+      remaining[v] = Money(fen: remaining[v].fen - pay)
+      if remaining[v].fen == 0 && pay > 0 { exhausted[v] = l.jobID }
+      left -= pay
+      subsidy += pay
+      if perJob { jobSub[l.jobID, default: 0] += pay }
+    }
+  }
+
+  var statement: TenantStatement {
+    let jobs = jobOrder.map { id in
+      TenantStatement.JobLine(jobID: id, gross: Money(fen: jobGross[id] ?? 0), subsidy: Money(fen: jobSub[id] ?? 0),
+                              net: Money(fen: (jobGross[id] ?? 0) - (jobSub[id] ?? 0)))
+    }
+    let uses = mine.enumerated().map { v, voucher in
+      TenantStatement.VoucherUse(voucher: voucher.id, used: Money(fen: voucher.capPerYear.fen - remaining[v].fen),
+                                 remaining: remaining[v], exhaustedByJob: exhausted[v])
+    }
+    return TenantStatement(tenant: tenant, gross: Money(fen: gross), subsidy: Money(fen: subsidy),
+                           net: Money(fen: gross - subsidy), jobs: jobs, vouchers: uses, bySite: bySite)
+  }
+}
+
 /// One tenant's bill: gross, subsidy, net, per job and per voucher.
 public struct TenantStatement: Sendable, Hashable, Codable {
   public struct JobLine: Sendable, Hashable, Codable {
@@ -66,42 +121,14 @@ public struct Settlement: Sendable, Codable {
       let lines = (byTenant[tenant] ?? []).sorted { a, b in
         (a.1.endMicros, a.1.jobID, a.0) < (b.1.endMicros, b.1.jobID, b.0)
       }
-      let mine = vouchers.filter { $0.tenant == tenant }
-      var remaining = mine.map(\.capPerYear)
-      var exhausted: [String?] = Array(repeating: nil, count: mine.count)
-      var jobGross: [String: Int64] = [:], jobSub: [String: Int64] = [:]
-      var jobOrder: [String] = []
-      var bySite: [String: Money] = [:]
-      var gross: Int64 = 0, subsidy: Int64 = 0
-      for (_, l) in lines {
-        if jobGross[l.jobID] == nil { jobOrder.append(l.jobID) }
-        jobGross[l.jobID, default: 0] += l.amount.fen
-        gross += l.amount.fen
-        bySite[l.site] = Money(fen: (bySite[l.site]?.fen ?? 0) + l.amount.fen)
-        var left = l.amount.fen
-        for (v, voucher) in mine.enumerated() where voucher.applies(to: l) && remaining[v].fen > 0 && left > 0 {
-          let want = min(Money(fen: left).portion(basisPoints: voucher.rateBasisPoints).fen, left)
-          let pay = min(want, remaining[v].fen)
-          remaining[v] = Money(fen: remaining[v].fen - pay)
-          if remaining[v].fen == 0 && pay > 0 { exhausted[v] = l.jobID }
-          left -= pay
-          subsidy += pay
-          jobSub[l.jobID, default: 0] += pay
-        }
-      }
-      let jobs = jobOrder.map { id in
-        TenantStatement.JobLine(jobID: id, gross: Money(fen: jobGross[id] ?? 0), subsidy: Money(fen: jobSub[id] ?? 0),
-                                net: Money(fen: (jobGross[id] ?? 0) - (jobSub[id] ?? 0)))
-      }
-      let uses = mine.enumerated().map { v, voucher in
-        TenantStatement.VoucherUse(voucher: voucher.id, used: Money(fen: voucher.capPerYear.fen - remaining[v].fen),
-                                   remaining: remaining[v], exhaustedByJob: exhausted[v])
-      }
-      out.append(TenantStatement(tenant: tenant, gross: Money(fen: gross), subsidy: Money(fen: subsidy),
-                                 net: Money(fen: gross - subsidy), jobs: jobs, vouchers: uses, bySite: bySite))
+      var account = TenantAccount(tenant: tenant, vouchers: vouchers, perJob: true)
+      for (_, l) in lines { account.charge(l) }
+      out.append(account.statement)
     }
     statements = out
   }
+
+  init(statements: [TenantStatement]) { self.statements = statements }
 
   public var totalGross: Money { Money(fen: statements.reduce(0) { $0 + $1.gross.fen }) }
   public var totalSubsidy: Money { Money(fen: statements.reduce(0) { $0 + $1.subsidy.fen }) }

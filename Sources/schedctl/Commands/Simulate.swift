@@ -55,6 +55,11 @@ extension Schedctl {
     @Option(help: "Time-series sample step in seconds.")
     var sampleSeconds: Int = 300
 
+    @Flag(help: ArgumentHelp(
+      "Keep only the jobs in flight: generate the synthetic workload as it arrives, settle usage as it is recorded, wait and slowdown percentiles from histograms (3 significant digits).",
+      discussion: "For runs of millions of jobs. Not with --json, --csv, --report or --export-workload (they need every job's record)."))
+    var stream = false
+
     @Option(help: "Write the full result as JSON to this path.")
     var json: String?
 
@@ -82,6 +87,11 @@ extension Schedctl {
         throw ValidationError("--sample-seconds: expected 1...86400, got \(sampleSeconds)")
       }
       if let report { try HTMLReportPath.validate(report) }
+      if stream {
+        guard json == nil, csv == nil, report == nil, exportWorkload == nil else {
+          throw ValidationError("--stream keeps no per-job records: it cannot be used with --json, --csv, --report or --export-workload")
+        }
+      }
     }
 
     func run() throws {
@@ -92,7 +102,9 @@ extension Schedctl {
       var voucherList = Voucher.illustrative
       do {
         if let vouchers { voucherList = try VoucherSpec.load(path: vouchers) }
-        if workload.hasPrefix("openb:") {
+        if stream && workload == "synthetic" {
+          workloadJobs = []  // generated as the run reads it
+        } else if workload.hasPrefix("openb:") {
           workloadJobs = try OpenbPodList.load(path: String(workload.dropFirst(6))).map(\.job)
         } else if workload.hasSuffix(".jsonl") {
           workloadJobs = try JobSpec.loadLines(path: workload)
@@ -117,6 +129,22 @@ extension Schedctl {
         config.failures = FailureModel(mtbfMicros: Int64(mtbfHours * 3.6e9), mttrMicros: 1_800_000_000)
       }
       let progress = Progress(enabled: FileHandleOutput.standardError.isTerminal, horizon: durationMicros)
+      if stream {
+        var accumulator = SettlementAccumulator(cluster: c, vouchers: voucherList)
+        let update: (Int, Int64) -> Void = { events, now in progress.update(events: events, now: now) }
+        let sink: (SimulationRecord) -> Void = { if case .usage(let u) = $0 { accumulator.add(u) } }
+        let result = workload == "synthetic"
+          ? Simulator.run(cluster: c, stream: SyntheticWorkload(jobs: jobs, durationMicros: durationMicros, seed: seed,
+                                                                cluster: c),
+                          config: config, progress: update, records: sink)
+          : Simulator.run(cluster: c, stream: workloadJobs.indices.sorted {
+                            (workloadJobs[$0].submitMicros, $0) < (workloadJobs[$1].submitMicros, $1)
+                          }.lazy.map { workloadJobs[$0] },
+                          config: config, progress: update, records: sink)
+        progress.finish()
+        print(SimulationReport.table(result, settlement: accumulator.settlement(), cluster: c))
+        return
+      }
       let result = Simulator.run(cluster: c, jobs: workloadJobs, config: config) { events, now in
         progress.update(events: events, now: now)
       }

@@ -81,4 +81,38 @@ import Testing
     let csvTotal = s.csv().split(separator: "\n").dropFirst().compactMap { Money(yuan: String($0.split(separator: ",")[1])) }
     #expect(csvTotal.reduce(0) { $0 + $1.fen } == s.totalGross.fen, "seed \(seed)")
   }
+
+  /// Settling records one at a time, in end-time order (many ending
+  /// together), gives the batch settlement's statements to the fen, vouchers
+  /// running out at the same line included; with per-job lines or without.
+  @Test(arguments: 0..<20)
+  func streamingSettlementMatchesBatch(seed: Int) {
+    var g = SeededGenerator(seed: UInt64(seed) &+ 1000)
+    let tenants = ["a", "b", "c"]
+    var records = (0..<400).map { k -> UsageRecord in
+      let start = Int64(g.below(1_000)) * 3_600_000_000
+      return UsageRecord(jobID: "j\(g.below(80))", tenant: tenants[Int(g.below(3))], site: "tj", node: "n",
+                         startMicros: start, endMicros: start + Int64(1 + g.below(5)) * 3_600_000_000,
+                         milliCPU: Int64(g.below(64_000)), memoryMiB: Int64(g.below(262_144)),
+                         deviceModel: g.below(2) == 0 ? "T4" : nil, deviceKind: .gpu, deviceMilli: Int64(g.below(4000)))
+    }
+    // A simulation hands records out as jobs stop: in end-time order, ties in any order.
+    records = records.enumerated().sorted { ($0.1.endMicros, $0.0) < ($1.1.endMicros, $1.0) }.map(\.1)
+    let vouchers = [Voucher(id: "x", tenant: "a", rateBasisPoints: 5000, capPerYear: Money(fen: Int64(g.below(200_000)))),
+                    Voucher(id: "y", tenant: "a", rateBasisPoints: 3000, capPerYear: Money(fen: Int64(g.below(90_000))), kinds: [.gpu]),
+                    Voucher(id: "z", tenant: "b", rateBasisPoints: 10_000, capPerYear: Money(fen: 5_000))]
+    let batch = Settlement(ledger: UsageLedger(cluster: Self.cluster(), records: records), vouchers: vouchers)
+    for perJob in [true, false] {
+      var acc = SettlementAccumulator(cluster: Self.cluster(), vouchers: vouchers, perJobLines: perJob)
+      for r in records { acc.add(r) }
+      let streamed = acc.settlement()
+      #expect(streamed.statements.map(\.tenant) == batch.statements.map(\.tenant), "seed \(seed)")
+      for (a, b) in zip(streamed.statements, batch.statements) {
+        #expect((a.gross, a.subsidy, a.net, a.bySite) == (b.gross, b.subsidy, b.net, b.bySite), "seed \(seed) \(a.tenant)")
+        #expect(a.vouchers == b.vouchers, "seed \(seed) \(a.tenant): voucher use and exhausting job")
+        #expect(a.jobs == (perJob ? b.jobs : []), "seed \(seed)")
+      }
+      #expect(acc.outOfOrder == 0)
+    }
+  }
 }
