@@ -271,11 +271,12 @@ extension Simulator {
     // anti-affinity) can change where and when it fits; the others stay put.
     counters.reservations += 1
     let usable = engine.usableClasses(for: jobs[head])
-    let anti = Set(jobs[head].antiAffinity)
+    let anti = jobs[head].antiAffinity.isEmpty ? [] : Set(jobs[head].antiAffinity)
     var ends: [(Int64, Int64, Int32)] = []
     for r in running {
       guard let a = run[Int(r)].allocation else { continue }
-      guard anti.contains(a.jobID) || a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) else {
+      guard a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) || (!anti.isEmpty && anti.contains(a.jobID))
+      else {
         continue
       }
       ends.append((max(now, run[Int(r)].runStart &+ jobs[Int(r)].estimatedMicros), seqOf[Int(r)], r))
@@ -370,7 +371,8 @@ extension Simulator {
                         * a.tasks.reduce(0.0) { $0 + Double($1.milliCPU) / 1000 + Double($1.deviceMilli) / 100 },
                        seqOf[Int(r)], r)
       if best.count == 16, let last = best.last, (last.tasks, last.lost, last.seq) < (v.tasks, v.lost, v.seq) { continue }
-      guard a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) || anti.contains(a.jobID) else {
+      guard a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) || (!anti.isEmpty && anti.contains(a.jobID))
+      else {
         continue
       }
       var k = best.count
@@ -539,21 +541,26 @@ struct Reservation {
   }
 
   mutating func refreshNeed(of n: NodeID, _ state: ClusterState) {
-    guard let k = needIndex(n) else { return }
-    needs[k] = need(of: n, state)
+    guard let k = needIndex(n), let head else { return }
+    needs[k] = need(of: n, tasks: head.tasks.filter { $0.node == n }, state)
   }
 
+  /// Recomputes every node's need.
+  ///
+  /// - Complexity: O(head tasks × log + releases)
   mutating func computeNeeds(_ state: ClusterState) {
     needs = []
     guard let head else { return }
-    for n in Set(head.tasks.map(\.node)).sorted() { needs.append(need(of: n, state)) }
+    var byNode: [NodeID: [TaskAssignment]] = [:]
+    for t in head.tasks { byNode[t.node, default: []].append(t) }
+    for n in byNode.keys.sorted() { needs.append(need(of: n, tasks: byNode[n] ?? [], state)) }
   }
 
-  /// What node `n` must have free now for the head's tasks there at `time`.
-  func need(of n: NodeID, _ state: ClusterState) -> NodeNeed {
+  /// What node `n` must have free now for the head's `tasks` there at `time`.
+  func need(of n: NodeID, tasks: [TaskAssignment], _ state: ClusterState) -> NodeNeed {
     var need = NodeNeed(node: n, devices: Array(repeating: 0, count: state.devices(of: n).count))
     var cores: [Int32] = []
-    for h in head?.tasks ?? [] where h.node == n {
+    for h in tasks {
       need.milliCPU += h.milliCPU; need.memoryMiB += h.memoryMiB; need.dpuUnits += Int64(h.dpuUnits)
       for d in h.devices where Int(d.index) < need.devices.count { need.devices[Int(d.index)] += Int64(d.milli) }
       cores += h.cores
