@@ -20,7 +20,8 @@ public struct JobOutcome: Sendable, Hashable, Codable {
   public var boundedSlowdown: Double?
   public var preemptions: Int
   public var requeues: Int
-  /// Sites of the last placement.
+  /// Sites of the placement it finished on, or of its current one (running
+  /// at the end); empty for jobs that never started or wait requeued.
   public var sites: [String]
   public var latencyBound: Bool
   public var rejectReason: String?

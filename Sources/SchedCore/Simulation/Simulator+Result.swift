@@ -126,9 +126,9 @@ struct SampleStatistics {
 }
 
 extension Simulator {
-  /// Job `i` finished or was rejected: its outcome is recorded and its slot freed.
-  mutating func retire(_ i: Int) {
-    records.add(jobs[i], seq: seqOf[i], run[i], sites: sites(of: i))
+  /// Job `i` finished (on `sites`) or was rejected: its outcome is recorded and its slot freed.
+  mutating func retire(_ i: Int, sites: [String]) {
+    records.add(jobs[i], seq: seqOf[i], run[i], sites: sites)
     records.retired += 1
     freeSlot(i)
   }

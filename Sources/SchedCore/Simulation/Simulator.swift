@@ -395,7 +395,7 @@ public struct Simulator {
     if let why {
       run[i].phase = .rejected
       run[i].rejectReason = why.explanation.description
-      retire(i)
+      retire(i, sites: [])
       return
     }
     run[i].phase = .queued
@@ -406,8 +406,9 @@ public struct Simulator {
 
   mutating func complete(_ i: Int, generation: Int32) {
     guard inUse[i], run[i].phase == .running, run[i].generation == generation else { return }
+    let where_ = sites(of: i)  // where it ran, before the stop gives the nodes back
     stop(i, finished: true)
-    retire(i)
+    retire(i, sites: where_)
     dirty = true
   }
 

@@ -23,6 +23,8 @@ import Testing
       #expect(r.finished + r.running + r.queued + r.rejected == r.jobs, "seed \(seed) \(mode)")
       #expect(r.finished > 0, "seed \(seed) \(mode): nothing finished")
       #expect(r.usage.allSatisfy { $0.endMicros >= $0.startMicros }, "seed \(seed)")
+      #expect(r.outcomes.allSatisfy { $0.phase != .finished || !$0.sites.isEmpty },
+              "seed \(seed): a finished job names the sites it ran on")
     }
   }
 
