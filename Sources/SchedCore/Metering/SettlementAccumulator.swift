@@ -11,7 +11,8 @@ public struct SettlementAccumulator {
   let pricing: UsageLedger.Pricing
   let vouchers: [Voucher]
   let perJobLines: Bool
-  var accounts: [String: TenantAccount] = [:]
+  var accounts: [TenantAccount] = []
+  var accountOf: [String: Int] = [:]
   /// Lines of the current end time, in arrival order.
   var pending: [ChargeLine] = []
   var pendingEnd = Int64.min
@@ -39,13 +40,23 @@ public struct SettlementAccumulator {
 
   mutating func flush() {
     guard !pending.isEmpty else { return }
-    let order = pending.indices.sorted { (pending[$0].jobID, $0) < (pending[$1].jobID, $1) }
+    // Lines of one job (the usual case: one task stopping) are already in order.
+    let oneJob = pending.allSatisfy { $0.jobID == pending[0].jobID }
+    let order = oneJob ? Array(pending.indices)
+      : pending.indices.sorted { (pending[$0].jobID, $0) < (pending[$1].jobID, $1) }
+    var last = -1
     for k in order {
       let l = pending[k]
-      if accounts[l.tenant] == nil {
-        accounts[l.tenant] = TenantAccount(tenant: l.tenant, vouchers: vouchers, perJob: perJobLines)
+      if last < 0 || accounts[last].tenant != l.tenant {
+        if let a = accountOf[l.tenant] {
+          last = a
+        } else {
+          last = accounts.count
+          accountOf[l.tenant] = last
+          accounts.append(TenantAccount(tenant: l.tenant, vouchers: vouchers, perJob: perJobLines))
+        }
       }
-      accounts[l.tenant]?.charge(l)
+      accounts[last].charge(l)
     }
     pending.removeAll(keepingCapacity: true)
   }
@@ -53,6 +64,6 @@ public struct SettlementAccumulator {
   /// The settlement of everything added so far.
   public mutating func settlement() -> Settlement {
     flush()
-    return Settlement(statements: accounts.keys.sorted().compactMap { accounts[$0]?.statement })
+    return Settlement(statements: accounts.sorted { $0.tenant < $1.tenant }.map(\.statement))
   }
 }

@@ -31,7 +31,9 @@ struct TenantAccount {
   let perJob: Bool
   var jobGross: [String: Int64] = [:], jobSub: [String: Int64] = [:]
   var jobOrder: [String] = []
-  var bySite: [String: Money] = [:]
+  /// Gross per site, in order of first charge (a handful: searched linearly).
+  var siteNames: [String] = []
+  var siteFen: [Int64] = []
   var gross: Int64 = 0, subsidy: Int64 = 0
 
   init(tenant: String, vouchers: [Voucher], perJob: Bool) {
@@ -48,7 +50,12 @@ struct TenantAccount {
       jobGross[l.jobID, default: 0] += l.amount.fen
     }
     gross += l.amount.fen
-    bySite[l.site] = Money(fen: (bySite[l.site]?.fen ?? 0) + l.amount.fen)
+    if let k = siteNames.firstIndex(of: l.site) {
+      siteFen[k] += l.amount.fen
+    } else {
+      siteNames.append(l.site)
+      siteFen.append(l.amount.fen)
+    }
     var left = l.amount.fen
     for (v, voucher) in mine.enumerated() where voucher.applies(to: l) && remaining[v].fen > 0 && left > 0 {
       let want = min(Money(fen: left).portion(basisPoints: voucher.rateBasisPoints).fen, left)
@@ -70,6 +77,8 @@ struct TenantAccount {
       TenantStatement.VoucherUse(voucher: voucher.id, used: Money(fen: voucher.capPerYear.fen - remaining[v].fen),
                                  remaining: remaining[v], exhaustedByJob: exhausted[v])
     }
+    var bySite: [String: Money] = [:]
+    for (k, site) in siteNames.enumerated() { bySite[site] = Money(fen: siteFen[k]) }
     return TenantStatement(tenant: tenant, gross: Money(fen: gross), subsidy: Money(fen: subsidy),
                            net: Money(fen: gross - subsidy), jobs: jobs, vouchers: uses, bySite: bySite)
   }
