@@ -123,7 +123,12 @@ struct ClusterBuilder {
       }
     }
     guard reader.errors.isEmpty else { return nil }
-    return Cluster(name: name, catalog: catalog, sites: sites, network: network, nodes: nodes)
+    // An exact-size copy: the array grew by doubling while parsing, and the
+    // cluster lives as long as the program.
+    var exact: [Node] = []
+    exact.reserveCapacity(nodes.count)
+    exact.append(contentsOf: nodes)
+    return Cluster(name: name, catalog: catalog, sites: sites, network: network, nodes: exact)
   }
 
   // MARK: Catalog
