@@ -136,7 +136,12 @@ extension Simulator {
   /// The sites of job `i`'s current allocation, sorted.
   func sites(of i: Int) -> [String] {
     guard let a = run[i].allocation, records.keep || records.sink != nil else { return [] }
-    return Array(Set(a.tasks.map { cluster.sites[Int(cluster.nodes[Int($0.node)].site)].id })).sorted()
+    var ids: [SiteID] = []
+    for t in a.tasks {
+      let s = cluster.nodes[Int(t.node)].site
+      if !ids.contains(s) { ids.append(s) }
+    }
+    return ids.map { cluster.sites[Int($0)].id }.sorted()
   }
 
   /// At the end: records the jobs still in flight (in submit order) and

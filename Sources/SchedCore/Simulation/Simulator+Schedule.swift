@@ -366,12 +366,9 @@ extension Simulator {
     var best: [Victim] = []
     best.reserveCapacity(17)
     for r in running where jobs[Int(r)].priority.rank > j.priority.rank {
-      guard let a = run[Int(r)].allocation else { continue }
-      let v: Victim = (a.tasks.count, Double(now - run[Int(r)].runStart)
-                        * a.tasks.reduce(0.0) { $0 + Double($1.milliCPU) / 1000 + Double($1.deviceMilli) / 100 },
-                       seqOf[Int(r)], r)
+      let v: Victim = (Int(runTasks[Int(r)]), Double(now - run[Int(r)].runStart) * runSize[Int(r)], seqOf[Int(r)], r)
       if best.count == 16, let last = best.last, (last.tasks, last.lost, last.seq) < (v.tasks, v.lost, v.seq) { continue }
-      guard a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) || (!anti.isEmpty && anti.contains(a.jobID))
+      guard let a = run[Int(r)].allocation, a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) || (!anti.isEmpty && anti.contains(a.jobID))
       else {
         continue
       }

@@ -113,6 +113,10 @@ public struct Simulator {
   var shieldHeld = false
   var shieldEpoch = -1
   var preemptFailedAt: [Int] = []
+  /// Per running job: its task count and size (cores + device tenths), for
+  /// ranking preemption victims without reading allocations.
+  var runTasks: [Int32] = []
+  var runSize: [Double] = []
   /// The last head's reservation (the head by sequence number) and the
   /// node classes it may use. Dropped
   /// by every change that can move it: a stop, or a start other than a
@@ -233,6 +237,8 @@ public struct Simulator {
       usableClassList[i] = nil
       isMonotone[i] = Self.isMonotone(job)
       preemptFailedAt[i] = -1
+      runTasks[i] = 0
+      runSize[i] = 0
       inUse[i] = true
     } else {
       i = jobs.count
@@ -247,6 +253,8 @@ public struct Simulator {
       usableClassList.append(nil)
       isMonotone.append(Self.isMonotone(job))
       preemptFailedAt.append(-1)
+      runTasks.append(0)
+      runSize.append(0)
       inUse.append(true)
       queue.addSlot()
     }
@@ -371,6 +379,25 @@ public struct Simulator {
       latency = job.latency
       ceiling = job.priceCeiling
     }
+
+    static func == (a: IdleShape, b: IdleShape) -> Bool {
+      a.groups == b.groups && a.latency == b.latency && a.ceiling == b.ceiling
+    }
+
+    /// Hashes the amounts only (counts, CPU, memory, devices, latency bound):
+    /// cheap, and equal shapes still hash equal; `==` compares everything.
+    func hash(into h: inout Hasher) {
+      h.combine(groups.count)
+      for g in groups {
+        h.combine(g.count)
+        h.combine(g.milliCPU)
+        h.combine(g.memoryMiB)
+        h.combine(g.device?.count ?? -1)
+        h.combine(g.device?.milliPerDevice ?? -1)
+        h.combine(g.dpuCount)
+      }
+      if case .bound(_, let m) = latency { h.combine(m) }
+    }
   }
 
   mutating func arrive() {
@@ -452,6 +479,8 @@ public struct Simulator {
     if !backfill { invalidateReservation(starting: i, a) }
     run[i].phase = .running
     run[i].allocation = a
+    runTasks[i] = Int32(clamping: a.tasks.count)
+    runSize[i] = a.tasks.reduce(0.0) { $0 + Double($1.milliCPU) / 1000 + Double($1.deviceMilli) / 100 }
     run[i].runStart = now
     if run[i].firstStart < 0 { run[i].firstStart = now }
     run[i].generation += 1
