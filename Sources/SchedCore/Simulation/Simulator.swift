@@ -41,7 +41,8 @@ public struct Simulator {
   /// When the last job arrived (a job out of submit order arrives no earlier).
   var lastArrival: Int64 = 0
   var engine: PlacementEngine
-  var idle: PlacementEngine
+  /// First-fit on the idle cluster, to vet new kinds of job (see `arrive`).
+  var idle: FirstFitPlacer
   var events = Heap<Event>()
   var seq: Int64 = 0
   // Per-job state lives in *slots*: a job takes a slot when it arrives and
@@ -189,7 +190,7 @@ public struct Simulator {
       }, coverage: config.profile.fgdCoverage, catalog: cluster.catalog)
     }
     engine = PlacementEngine(cluster: cluster, profile: config.profile, target: target)
-    idle = PlacementEngine(cluster: cluster, profile: .single(.firstFit))
+    idle = FirstFitPlacer(cluster: cluster)
     source = AnyIterator(stream.makeIterator())
     nextJob = source.next()
     queue = JobQueue()
