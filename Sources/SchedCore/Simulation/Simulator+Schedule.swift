@@ -272,21 +272,32 @@ extension Simulator {
     counters.reservations += 1
     let usable = engine.usableClasses(for: jobs[head])
     let anti = jobs[head].antiAffinity.isEmpty ? [] : Set(jobs[head].antiAffinity)
-    var ends: [(Int64, Int64, Int32)] = []
+    var ends: [RunEnd] = []
     for r in running {
       guard let a = run[Int(r)].allocation else { continue }
       guard a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) || (!anti.isEmpty && anti.contains(a.jobID))
       else {
         continue
       }
-      ends.append((max(now, run[Int(r)].runStart &+ jobs[Int(r)].estimatedMicros), seqOf[Int(r)], r))
+      ends.append(RunEnd(time: max(now, run[Int(r)].runStart &+ jobs[Int(r)].estimatedMicros), seq: seqOf[Int(r)],
+                         slot: r))
     }
-    ends.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-    // Distinct end times and the running jobs ending at each.
+    // Distinct end times and the running jobs ending at each, taken from a
+    // heap only as far as the search goes (it usually stops early).
+    var pendingEnds = Heap(ends)
     var times: [Int64] = []
     var batches: [[Int32]] = []
-    for (t, _, r) in ends {
-      if times.last == t { batches[batches.count - 1].append(r) } else { times.append(t); batches.append([r]) }
+    /// Takes batches out of the heap until there are `k` (or none is left).
+    func extend(to k: Int) {
+      while times.count < k, let first = pendingEnds.popMin() {
+        var batch = [first.slot]
+        while let m = pendingEnds.min, m.time == first.time {
+          batch.append(m.slot)
+          _ = pendingEnds.popMin()
+        }
+        times.append(first.time)
+        batches.append(batch)
+      }
     }
     var releasedBatches: [[Allocation]] = []
     // State: the first `at` batches are released.
@@ -319,7 +330,9 @@ extension Simulator {
     }
     var lo = 0, hi = -1
     var step = 1
-    while lo < times.count {
+    while true {
+      extend(to: lo + step)
+      guard lo < times.count else { break }
       let probe = min(times.count, lo + step)
       moveTo(probe, &self)
       if fits(&self) != nil { hi = probe; break }
@@ -457,6 +470,15 @@ extension Simulator {
     start(i, d.allocation)
     return true
   }
+}
+
+/// A running job's estimated end, ordered by (time, submit order).
+struct RunEnd: Comparable {
+  var time: Int64
+  var seq: Int64
+  var slot: Int32
+  static func < (a: RunEnd, b: RunEnd) -> Bool { (a.time, a.seq) < (b.time, b.seq) }
+  static func == (a: RunEnd, b: RunEnd) -> Bool { (a.time, a.seq) == (b.time, b.seq) }
 }
 
 /// A blocked head's EASY reservation: when it fits (by running jobs'
