@@ -593,8 +593,12 @@ struct Reservation {
     if releasedCores.isEmpty {
       need.coresFreeNow = cores
     } else {
-      let rel = Set(releasedCores)
-      need.coresFreeNow = cores.filter { !rel.contains($0) }
+      // Released cores as a bit set (core ids are small, non-negative).
+      var bits = [UInt64](repeating: 0, count: Int(max(releasedCores.max() ?? 0, 0)) / 64 + 1)
+      for c in releasedCores where c >= 0 { bits[Int(c) >> 6] |= 1 << UInt64(c & 63) }
+      need.coresFreeNow = cores.filter { c in
+        c < 0 || Int(c) >> 6 >= bits.count || bits[Int(c) >> 6] & (1 << UInt64(c & 63)) == 0
+      }
     }
     return need
   }
