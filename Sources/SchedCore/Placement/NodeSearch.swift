@@ -13,6 +13,11 @@ struct TaskQuery: Sendable {
   var onlySite: SiteID = -1
   /// Sites ruled out (spread, site-level anti-affinity), with the reason.
   var excludedSites: [SiteID: String] = [:]
+  /// Whether the search's `prepare` has filled in its part (below).
+  var prepared = false
+  /// The class trees' per-tree search plan for this query without site
+  /// rules (see `ClassTreeIndex.prepare`); empty for other searches.
+  var treePlan: [ClassTreeIndex.TreePlan] = []
 
   @inlinable
   func siteReason(_ site: SiteID) -> String? {
@@ -40,6 +45,12 @@ protocol NodeSearch {
   mutating func setExcluded(_ n: NodeID, _ excluded: Bool, _ core: PlacementCore)
   /// Counts, over every node, the first reason it cannot take the task.
   func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation
+  /// Fills in the search's own per-query data, once per memoized query.
+  func prepare(_ q: inout TaskQuery, _ core: PlacementCore)
+}
+
+extension NodeSearch {
+  func prepare(_ q: inout TaskQuery, _ core: PlacementCore) {}
 }
 
 extension PlacementCore {
@@ -82,6 +93,11 @@ extension PlacementCore {
     }
     for group in job.groups {
       var q = query(for: group, of: job)
+      if !q.prepared {
+        search.prepare(&q, self)
+        q.prepared = true
+        remember(q, for: group, of: job)
+      }
       if group.spreadSites > max(group.count, 1) {
         rollback(&self, &search)
         return .failure(Unschedulable(
@@ -131,13 +147,7 @@ extension PlacementCore {
   /// group's request, the job's latency rule and price ceiling), so a stream
   /// of similar jobs resolves each kind of request once.
   mutating func query(for group: TaskGroup, of job: Job) -> TaskQuery {
-    var g = group
-    g.name = ""
-    g.count = 0
-    g.gang = false
-    g.sameSite = false
-    g.spreadSites = 0
-    let key = QueryKey(group: g, latency: job.latency, ceiling: job.priceCeiling)
+    let key = QueryKey(group, job)
     if let q = queryMemo[key] { return q }
     let req = GroupRequirement(group, catalog: state.cluster.catalog)
     var q = TaskQuery(shapes: [], reasons: [])
@@ -158,6 +168,11 @@ extension PlacementCore {
     if queryMemo.count >= 4096 { queryMemo.removeAll(keepingCapacity: true) }
     queryMemo[key] = q
     return q
+  }
+
+  /// Stores `q` (prepared by the search) as the memoized query for `group` of `job`.
+  mutating func remember(_ q: TaskQuery, for group: TaskGroup, of job: Job) {
+    queryMemo[QueryKey(group, job)] = q
   }
 
   /// Releases everything job `id` holds; `nil` if it holds nothing.
@@ -195,4 +210,30 @@ struct QueryKey: Hashable, Sendable {
   var group: TaskGroup
   var latency: LatencyConstraint
   var ceiling: Money?
+
+  /// The key of `group` of `job`: the group without its name, count and
+  /// placement rules (which the query does not depend on).
+  init(_ group: TaskGroup, _ job: Job) {
+    var g = group
+    g.name = ""
+    g.count = 0
+    g.gang = false
+    g.sameSite = false
+    g.spreadSites = 0
+    self.group = g
+    latency = job.latency
+    ceiling = job.priceCeiling
+  }
+
+  /// Hashes only the request's amounts (equality still compares every
+  /// field): they tell the usual keys apart, and hashing the group's sets
+  /// and strings on every placement cost more than the rare collisions.
+  func hash(into h: inout Hasher) {
+    h.combine(group.milliCPU)
+    h.combine(group.memoryMiB)
+    h.combine(group.dpuCount)
+    h.combine(group.device?.count ?? -1)
+    h.combine(group.device?.milliPerDevice ?? -1)
+    h.combine(group.normalized?.tflops ?? -1)
+  }
 }
