@@ -588,7 +588,9 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     free.excludedSites = [:]
     var plan: [TreePlan] = []
     makePlan(free, core, into: &plan)
-    q.treePlan = plan
+    let t = q.tables
+    q.tables = TaskQuery.Tables(shapes: t.shapes, reasons: t.reasons, classTerm: t.classTerm,
+                                requestTerm: t.requestTerm, uFeasible: t.uFeasible, treePlan: plan)
   }
 
   mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
