@@ -45,7 +45,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
 
   /// Per tree slot: maxima of CPU, memory and DPUs, extremes of U, and the
   /// smallest rank, together so a visit touches one cache line.
-  struct Slot: Sendable {
+  struct Slot: Sendable, Equatable {
     var cpu: Int64 = -1
     var mem: Int64 = -1
     var uMax: Int64 = .min
@@ -199,17 +199,27 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     }
   }
 
-  /// Recomputes inner slot `i` (tree-local) of class `c` from its children.
-  @inline(__always)
-  mutating func pull(_ c: Int, _ i: Int) {
+  /// Recomputes inner slot `i` (tree-local) of class `c` from its children;
+  /// returns whether anything in it changed.
+  @inline(__always) @discardableResult
+  mutating func pull(_ c: Int, _ i: Int) -> Bool {
     let t = trees[c]
     let a = t.base + i, l = t.base + 2 * i, r = l + 1
     let sl = slots[l], sr = slots[r]
-    slots[a] = Slot(cpu: max(sl.cpu, sr.cpu), mem: max(sl.mem, sr.mem), uMax: max(sl.uMax, sr.uMax),
-                    uMin: min(sl.uMin, sr.uMin), minRank: min(sl.minRank, sr.minRank),
-                    dpu: max(sl.dpu, sr.dpu), classes: sl.classes | sr.classes)
+    let new = Slot(cpu: max(sl.cpu, sr.cpu), mem: max(sl.mem, sr.mem), uMax: max(sl.uMax, sr.uMax),
+                   uMin: min(sl.uMin, sr.uMin), minRank: min(sl.minRank, sr.minRank),
+                   dpu: max(sl.dpu, sr.dpu), classes: sl.classes | sr.classes)
+    var changed = slots[a] != new
+    slots[a] = new
     let da = t.devBase + i * t.devs, dl = t.devBase + 2 * i * t.devs, dr = dl + t.devs
-    for k in 0..<t.devs { dev[da + k] = max(dev[dl + k], dev[dr + k]) }
+    for k in 0..<t.devs {
+      let v = max(dev[dl + k], dev[dr + k])
+      if dev[da + k] != v {
+        dev[da + k] = v
+        changed = true
+      }
+    }
+    return changed
   }
 
   /// Writes every leaf of class `c` from the state (after sorting them by
@@ -693,12 +703,14 @@ struct ClassTreeIndex: NodeSearch, Sendable {
                 bit: classBit[nc])
   }
 
-  /// Recomputes the ancestors of leaf `pos` of class `c`.
+  /// Recomputes the ancestors of leaf `pos` of class `c`, up to the first
+  /// that does not change (its ancestors then cannot change either).
+  ///
+  /// - Complexity: O(log n · devices), often far less
   @inline(__always)
   mutating func pullPath(_ c: Int, _ pos: Int) {
     var i = (trees[c].size + pos) >> 1
-    while i >= 1 {
-      pull(c, i)
+    while i >= 1 && pull(c, i) {
       i >>= 1
     }
   }
