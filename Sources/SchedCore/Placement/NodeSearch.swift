@@ -15,15 +15,19 @@ struct TaskQuery: Sendable {
     /// The class trees' per-tree search plan for this query without site
     /// rules (see `ClassTreeIndex.prepare`); empty for other searches.
     let treePlan: [ClassTreeIndex.TreePlan]
+    /// The class trees' slot for remembering which tree won this query
+    /// last (see `ClassTreeIndex.winner`), or -1.
+    let hintSlot: Int
 
     init(shapes: [TaskShape?], reasons: [String?], classTerm: [Int64], requestTerm: [Int64], uFeasible: [Int64],
-         treePlan: [ClassTreeIndex.TreePlan] = []) {
+         treePlan: [ClassTreeIndex.TreePlan] = [], hintSlot: Int = -1) {
       self.shapes = shapes
       self.reasons = reasons
       self.classTerm = classTerm
       self.requestTerm = requestTerm
       self.uFeasible = uFeasible
       self.treePlan = treePlan
+      self.hintSlot = hintSlot
     }
   }
 
@@ -71,11 +75,11 @@ protocol NodeSearch {
   /// Counts, over every node, the first reason it cannot take the task.
   func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation
   /// Fills in the search's own per-query data, once per memoized query.
-  func prepare(_ q: inout TaskQuery, _ core: PlacementCore)
+  mutating func prepare(_ q: inout TaskQuery, _ core: PlacementCore)
 }
 
 extension NodeSearch {
-  func prepare(_ q: inout TaskQuery, _ core: PlacementCore) {}
+  mutating func prepare(_ q: inout TaskQuery, _ core: PlacementCore) {}
 }
 
 extension PlacementCore {

@@ -91,6 +91,11 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var bound: Int64
     var minRank: UInt32
   }
+  /// Per prepared query (its `hintSlot`), the tree that held its last
+  /// answer: searched first next time, so the others search with a high
+  /// bar. Slots are handed out round-robin; a shared slot only costs speed.
+  var winner = [Int32](repeating: -1, count: 4096)
+  var nextHintSlot = 0
   /// Scratch for `best`: the plan of a query with site rules.
   var planScratch: [TreePlan] = []
   /// What `best` needs of one tree for one query: the first member class
@@ -420,6 +425,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     let t = trees[c]
     let devs = t.devs
     let devK = Int(s.deviceCount) - 1  // which k-th largest device to test, -1: none
+    _dbgCalls &+= 1
     if devK >= devs { return nil }
     let cpu = s.milliCPU, mem = s.memoryMiB, dpu = s.dpuUnits, milli = s.milliPerDevice
     var bestNode: NodeID = -1
@@ -433,6 +439,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
           let E = UnsafeBufferPointer(rebasing: allEntries[t.recentBase..<(t.recentBase + t.recentCount)])
           for j in 0..<E.count {
             let e = E[j]
+            _dbgRecent &+= 1
             if e.classes & allowed == 0 || e.cpu < cpu || e.mem < mem || e.dpu < dpu || e.uMax > uFeasible {
               continue
             }
@@ -478,6 +485,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
             top &-= 1
             let i = stack[top]
             let sl = S[i]
+            _dbgVisits &+= 1
             if sl.uMin > uFeasible || !fits(i, sl) { continue }
             if have && !mayBeat(sl, direction, uFeasible, bestU, bestRank) { continue }
             if i >= t.size {
@@ -592,7 +600,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
 
   /// Stores the plan of `q` without site rules (which is what `best` uses
   /// when a task has none: the usual case).
-  func prepare(_ q: inout TaskQuery, _ core: PlacementCore) {
+  mutating func prepare(_ q: inout TaskQuery, _ core: PlacementCore) {
     var free = q
     free.onlySite = -1
     free.excludedSites = [:]
@@ -600,22 +608,27 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     makePlan(free, core, into: &plan)
     let t = q.tables
     q.tables = TaskQuery.Tables(shapes: t.shapes, reasons: t.reasons, classTerm: t.classTerm,
-                                requestTerm: t.requestTerm, uFeasible: t.uFeasible, treePlan: plan)
+                                requestTerm: t.requestTerm, uFeasible: t.uFeasible, treePlan: plan,
+                                hintSlot: nextHintSlot)
+    nextHintSlot = (nextHintSlot + 1) & (winner.count - 1)
   }
 
   mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
-    if q.prepared && q.onlySite < 0 && q.excludedSites.isEmpty { return best(q.treePlan) }
+    if q.prepared && q.onlySite < 0 && q.excludedSites.isEmpty { return best(q.treePlan, hintSlot: q.tables.hintSlot) }
     var plan = planScratch
     planScratch = []
     plan.removeAll(keepingCapacity: true)
     makePlan(q, core, into: &plan)
     defer { planScratch = plan }
-    return best(plan)
+    return best(plan, hintSlot: -1)
   }
 
   /// The best node over the trees of `plan`: every tree is bounded first,
-  /// then searched most promising first with the best so far as the bar.
-  mutating func best(_ plan: [TreePlan]) -> Candidate? {
+  /// then searched with the best so far as the bar: first the tree that won
+  /// this query last time (`winner[hintSlot]`, a guess that only orders the
+  /// search), then the others by bound. The result does not depend on the
+  /// order: each search is exact above its bar and ties go to the smaller rank.
+  mutating func best(_ plan: [TreePlan], hintSlot: Int) -> Candidate? {
     var bestScore = Int64.min
     var bestRank = UInt32.max
     var bestNode: NodeID = -1
@@ -642,9 +655,19 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       }
       candidates.append(TreeCandidate(plan: Int32(pi), bound: bound, minRank: root.minRank))
     }
+    _dbgBest &+= 1; _dbgCands &+= candidates.count
     candidates.sort { $0.bound != $1.bound ? $0.bound > $1.bound : $0.minRank < $1.minRank }
-    for cand in candidates {
-      if cand.bound < bestScore || (cand.bound == bestScore && cand.minRank >= bestRank) { break }
+    let hinted = hintSlot >= 0 ? winner[hintSlot] : -1
+    if hinted >= 0, let h = candidates.firstIndex(where: { plan[Int($0.plan)].tree == hinted }), h > 0 {
+      let c = candidates.remove(at: h)
+      candidates.insert(c, at: 0)
+    }
+    var winningTree: Int32 = -1
+    for (ci, cand) in candidates.enumerated() {
+      if cand.bound < bestScore || (cand.bound == bestScore && cand.minRank >= bestRank) {
+        if ci == 0 { continue }  // the hinted tree; the rest are in bound order
+        break
+      }
       let p = plan[Int(cand.plan)]
       // Only nodes that beat the best so far matter: search with that bar.
       let beat = bestNode < 0 ? nil : Self.threshold(score: bestScore, rank: bestRank, base: p.base, k: p.k,
@@ -656,8 +679,10 @@ struct ClassTreeIndex: NodeSearch, Sendable {
         bestScore = total
         bestRank = rank
         bestNode = node
+        winningTree = p.tree
       }
     }
+    if hintSlot >= 0 && winningTree >= 0 { winner[hintSlot] = winningTree }
     return bestNode < 0 ? nil : Candidate(node: bestNode, score: bestScore, chosenFree: -1)
   }
 
@@ -807,3 +832,10 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     return counts.explanation(totalNodes: core.state.nodeCount, core: core)
   }
 }
+
+nonisolated(unsafe) var _dbgVisits = 0
+nonisolated(unsafe) var _dbgCalls = 0
+nonisolated(unsafe) var _dbgRecent = 0
+nonisolated(unsafe) var _dbgBest = 0
+nonisolated(unsafe) var _dbgCands = 0
+public func _dbgPrint() { print("best \(_dbgBest) cands \(_dbgCands) leafCalls \(_dbgCalls) visits \(_dbgVisits) recentScanned \(_dbgRecent)") }
