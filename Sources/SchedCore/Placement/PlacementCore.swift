@@ -16,8 +16,8 @@ public struct PlacementCore: Sendable {
   /// Resolved queries (see `query(for:of:)`).
   var queryMemo: [QueryKey: TaskQuery] = [:]
   /// Direct-mapped cache of prepared queries (see `preparedQuery`), a power-of-two number of slots.
-  var queryCacheKeys = [QueryKey?](repeating: nil, count: 512)
-  var queryCacheQueries = [TaskQuery?](repeating: nil, count: 512)
+  var queryCacheKeys = [QueryKey?](repeating: nil, count: 2048)
+  var queryCacheQueries = [TaskQuery?](repeating: nil, count: 2048)
   /// Free capacity summed over each class's nodes (down nodes included).
   var classFree: [ClassFree]
 
