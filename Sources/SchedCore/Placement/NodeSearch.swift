@@ -1,18 +1,52 @@
 /// One task's search request: its shape on each node class (or the class
 /// reason it cannot run there) and the site rules in force for this task.
 struct TaskQuery: Sendable {
-  var shapes: [TaskShape?]
-  var reasons: [String?]
-  /// Per class: the class-level part of the total score.
-  var classTerm: [Int64] = []
-  /// Per class: the best-fit request term Q (linear profiles).
-  var requestTerm: [Int64] = []
-  /// Per class: the largest best-fit node term U of any node the task fits.
-  var uFeasible: [Int64] = []
+  /// The resolution against every class, immutable and shared, so copying
+  /// a memoized query retains one object instead of every array.
+  final class Tables: Sendable {
+    let shapes: [TaskShape?]
+    let reasons: [String?]
+    /// Per class: the class-level part of the total score.
+    let classTerm: [Int64]
+    /// Per class: the best-fit request term Q (linear profiles).
+    let requestTerm: [Int64]
+    /// Per class: the largest best-fit node term U of any node the task fits.
+    let uFeasible: [Int64]
+    /// The class trees' per-tree search plan for this query without site
+    /// rules (see `ClassTreeIndex.prepare`); empty for other searches.
+    let treePlan: [ClassTreeIndex.TreePlan]
+    /// The class trees' slot for remembering which tree won this query
+    /// last (see `ClassTreeIndex.winner`), or -1.
+    let hintSlot: Int
+
+    init(shapes: [TaskShape?], reasons: [String?], classTerm: [Int64], requestTerm: [Int64], uFeasible: [Int64],
+         treePlan: [ClassTreeIndex.TreePlan] = [], hintSlot: Int = -1) {
+      self.shapes = shapes
+      self.reasons = reasons
+      self.classTerm = classTerm
+      self.requestTerm = requestTerm
+      self.uFeasible = uFeasible
+      self.treePlan = treePlan
+      self.hintSlot = hintSlot
+    }
+  }
+
+  var tables: Tables
   /// Only this site (gang same-site after the first task), or -1.
   var onlySite: SiteID = -1
   /// Sites ruled out (spread, site-level anti-affinity), with the reason.
   var excludedSites: [SiteID: String] = [:]
+  /// Whether the search's `prepare` has filled in its part of `tables`.
+  var prepared = false
+
+  init(_ tables: Tables) { self.tables = tables }
+
+  @inlinable var shapes: [TaskShape?] { tables.shapes }
+  @inlinable var reasons: [String?] { tables.reasons }
+  @inlinable var classTerm: [Int64] { tables.classTerm }
+  @inlinable var requestTerm: [Int64] { tables.requestTerm }
+  @inlinable var uFeasible: [Int64] { tables.uFeasible }
+  @inlinable var treePlan: [ClassTreeIndex.TreePlan] { tables.treePlan }
 
   @inlinable
   func siteReason(_ site: SiteID) -> String? {
@@ -40,6 +74,12 @@ protocol NodeSearch {
   mutating func setExcluded(_ n: NodeID, _ excluded: Bool, _ core: PlacementCore)
   /// Counts, over every node, the first reason it cannot take the task.
   func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation
+  /// Fills in the search's own per-query data, once per memoized query.
+  mutating func prepare(_ q: inout TaskQuery, _ core: PlacementCore)
+}
+
+extension NodeSearch {
+  mutating func prepare(_ q: inout TaskQuery, _ core: PlacementCore) {}
 }
 
 extension PlacementCore {
@@ -81,7 +121,7 @@ extension PlacementCore {
       }
     }
     for group in job.groups {
-      var q = query(for: group, of: job)
+      var q = preparedQuery(for: group, of: job, search: &search)
       if group.spreadSites > max(group.count, 1) {
         rollback(&self, &search)
         return .failure(Unschedulable(
@@ -97,10 +137,12 @@ extension PlacementCore {
         return .failure(Unschedulable(jobID: job.id, group: group.name, task: 0,
                                       explanation: Explanation(totalNodes: state.nodeCount, counts: [:])))
       }
+      // Sites of this group's placed tasks, kept only when a rule reads them.
+      let tracksSites = group.sameSite || group.spreadSites > 1
       var sitesUsed: [SiteID] = []
       for t in 0..<Int(max(group.count, 0)) {
         q.onlySite = group.sameSite ? (sitesUsed.first ?? -1) : -1
-        q.excludedSites = antiSites
+        if !antiSites.isEmpty || !q.excludedSites.isEmpty { q.excludedSites = antiSites }
         if group.spreadSites > 1 {
           let distinct = Set(sitesUsed)
           if distinct.count < Int(group.spreadSites) {
@@ -118,7 +160,7 @@ extension PlacementCore {
         search.nodeChanged(cand.node, self)
         placed.append(a)
         scores.append(ScoreScale.display(cand.score))
-        sitesUsed.append(state.cluster.nodes[Int(cand.node)].site)
+        if tracksSites { sitesUsed.append(classes[Int(nodeClass[Int(cand.node)])].site) }
       }
     }
     let alloc = Allocation(jobID: job.id, tasks: placed)
@@ -131,32 +173,49 @@ extension PlacementCore {
   /// group's request, the job's latency rule and price ceiling), so a stream
   /// of similar jobs resolves each kind of request once.
   mutating func query(for group: TaskGroup, of job: Job) -> TaskQuery {
-    var g = group
-    g.name = ""
-    g.count = 0
-    g.gang = false
-    g.sameSite = false
-    g.spreadSites = 0
-    let key = QueryKey(group: g, latency: job.latency, ceiling: job.priceCeiling)
+    let key = QueryKey(group, job)
     if let q = queryMemo[key] { return q }
     let req = GroupRequirement(group, catalog: state.cluster.catalog)
-    var q = TaskQuery(shapes: [], reasons: [])
-    q.shapes.reserveCapacity(classes.count)
-    q.reasons.reserveCapacity(classes.count)
-    q.classTerm.reserveCapacity(classes.count)
-    q.requestTerm.reserveCapacity(classes.count)
+    var shapes: [TaskShape?] = [], reasons: [String?] = []
+    var classTerm: [Int64] = [], requestTerm: [Int64] = [], uFeasible: [Int64] = []
+    shapes.reserveCapacity(classes.count)
+    reasons.reserveCapacity(classes.count)
+    classTerm.reserveCapacity(classes.count)
+    requestTerm.reserveCapacity(classes.count)
+    uFeasible.reserveCapacity(classes.count)
     for c in classes.indices {
       let (shape, reason) = resolve(req, job, classIndex: c)
-      q.shapes.append(shape)
-      q.reasons.append(reason)
-      q.classTerm.append(shape.map { profile.classTerm(classes[c], $0, ctx) } ?? 0)
-      q.requestTerm.append(shape.map { BestFitScorer.requestTerm(classes[c], $0, ctx) } ?? 0)
-      q.uFeasible.append(shape.map {
+      shapes.append(shape)
+      reasons.append(reason)
+      classTerm.append(shape.map { profile.classTerm(classes[c], $0, ctx) } ?? 0)
+      requestTerm.append(shape.map { BestFitScorer.requestTerm(classes[c], $0, ctx) } ?? 0)
+      uFeasible.append(shape.map {
         BestFitScorer.stateTerm(classes[c], cpu: $0.milliCPU, mem: $0.memoryMiB, dev: $0.totalDeviceMilli, ctx)
       } ?? .max)
     }
+    let q = TaskQuery(TaskQuery.Tables(shapes: shapes, reasons: reasons, classTerm: classTerm,
+                                       requestTerm: requestTerm, uFeasible: uFeasible))
     if queryMemo.count >= 4096 { queryMemo.removeAll(keepingCapacity: true) }
     queryMemo[key] = q
+    return q
+  }
+
+  /// `query(for:of:)` prepared by `search`, from a small direct-mapped
+  /// cache first: a hit compares the group's request with the cached key
+  /// field by field, without building a key (which copies the group) or
+  /// hashing; a miss goes through the memo and refills the cache slot.
+  mutating func preparedQuery<S: NodeSearch>(for group: TaskGroup, of job: Job, search: inout S) -> TaskQuery {
+    let slot = QueryKey.slot(of: group, count: queryCacheKeys.count)
+    if queryCacheKeys[slot]?.matches(group, job) == true, let q = queryCacheQueries[slot] { return q }
+    let key = QueryKey(group, job)
+    var q = query(for: group, of: job)
+    if !q.prepared {
+      search.prepare(&q, self)
+      q.prepared = true
+      queryMemo[key] = q
+    }
+    queryCacheKeys[slot] = key
+    queryCacheQueries[slot] = q
     return q
   }
 
@@ -195,4 +254,53 @@ struct QueryKey: Hashable, Sendable {
   var group: TaskGroup
   var latency: LatencyConstraint
   var ceiling: Money?
+
+  /// The key of `group` of `job`: the group without its name, count and
+  /// placement rules (which the query does not depend on).
+  init(_ group: TaskGroup, _ job: Job) {
+    var g = group
+    g.name = ""
+    g.count = 0
+    g.gang = false
+    g.sameSite = false
+    g.spreadSites = 0
+    self.group = g
+    latency = job.latency
+    ceiling = job.priceCeiling
+  }
+
+  /// Whether this is the key of `group` of `job` (`==` on the key
+  /// `QueryKey(group, job)` would build, without building it): every
+  /// field the key keeps must be compared here.
+  func matches(_ group: TaskGroup, _ job: Job) -> Bool {
+    let g = self.group
+    return g.milliCPU == group.milliCPU && g.memoryMiB == group.memoryMiB && g.dpuCount == group.dpuCount
+      && g.device == group.device && g.normalized == group.normalized
+      && latency == job.latency && ceiling == job.priceCeiling
+  }
+
+  /// The slot of `group`'s key in a direct-mapped cache of `count` slots
+  /// (a power of two), from the request amounts only.
+  static func slot(of group: TaskGroup, count: Int) -> Int {
+    var h = UInt64(bitPattern: group.milliCPU) &* 0x9E37_79B9_7F4A_7C15
+    h ^= UInt64(bitPattern: group.memoryMiB) &* 0xC2B2_AE3D_27D4_EB4F
+    h ^= UInt64(UInt32(bitPattern: group.dpuCount)) &* 0x1656_67B1_9E37_79F9
+    if let d = group.device {
+      h ^= (UInt64(UInt32(bitPattern: d.count)) << 32 | UInt64(UInt32(bitPattern: d.milliPerDevice))) &* 0x27D4_EB2F_1656_67C5
+    }
+    h ^= h >> 29
+    return Int(truncatingIfNeeded: h) & (count - 1)
+  }
+
+  /// Hashes only the request's amounts (equality still compares every
+  /// field): they tell the usual keys apart, and hashing the group's sets
+  /// and strings on every placement cost more than the rare collisions.
+  func hash(into h: inout Hasher) {
+    h.combine(group.milliCPU)
+    h.combine(group.memoryMiB)
+    h.combine(group.dpuCount)
+    h.combine(group.device?.count ?? -1)
+    h.combine(group.device?.milliPerDevice ?? -1)
+    h.combine(group.normalized?.tflops ?? -1)
+  }
 }

@@ -15,6 +15,9 @@ public struct PlacementCore: Sendable {
   public private(set) var allocations: [String: Allocation] = [:]
   /// Resolved queries (see `query(for:of:)`).
   var queryMemo: [QueryKey: TaskQuery] = [:]
+  /// Direct-mapped cache of prepared queries (see `preparedQuery`), a power-of-two number of slots.
+  var queryCacheKeys = [QueryKey?](repeating: nil, count: 2048)
+  var queryCacheQueries = [TaskQuery?](repeating: nil, count: 2048)
   /// Free capacity summed over each class's nodes (down nodes included).
   var classFree: [ClassFree]
 
@@ -110,11 +113,14 @@ public struct PlacementCore: Sendable {
   /// else to the fitting device with the least free milli; whole-device tasks
   /// take the lowest-index fitting devices, all on one NUMA domain when one
   /// has enough; whole-core tasks get exclusive cores near their devices.
+  ///
+  /// - Complexity: O(devices · NUMA domains + cores) of the node
   func assignment(node n: NodeID, shape t: TaskShape, chosenFree: Int32) -> TaskAssignment {
     let free = state.devices(of: n)
     let base = free.startIndex
     var devices: [DeviceShare] = []
-    let node = state.cluster.nodes[Int(n)]
+    // Only the NUMA layout is read (copying the whole `Node` retains all its fields).
+    let domains = state.cluster.nodes[Int(n)].numa.domains
     if t.deviceCount > 0 {
       if t.isSharing {
         var pick = -1
@@ -127,19 +133,26 @@ public struct PlacementCore: Sendable {
         }
         if pick >= 0 { devices = [DeviceShare(index: Int32(pick - base), milli: t.milliPerDevice)] }
       } else {
-        let eligible = free.indices.filter { Int32(free[$0]) >= t.milliPerDevice }.map { Int32($0 - base) }
-        var chosen: [Int32] = []
-        if node.numa.domains.count > 1 {
-          for d in node.numa.domains {
-            let inDomain = eligible.filter { d.devices.contains($0) }
-            if inDomain.count >= Int(t.deviceCount) {
-              chosen = Array(inDomain.prefix(Int(t.deviceCount)))
-              break
+        // The lowest-index fitting devices of the first domain with enough
+        // of them, else the lowest-index fitting devices overall.
+        let want = Int(t.deviceCount)
+        devices.reserveCapacity(want)
+        if domains.count > 1 {
+          for d in domains {
+            for i in free.indices where Int32(free[i]) >= t.milliPerDevice && d.devices.contains(Int32(i - base)) {
+              devices.append(DeviceShare(index: Int32(i - base), milli: t.milliPerDevice))
+              if devices.count == want { break }
             }
+            if devices.count == want { break }
+            devices.removeAll(keepingCapacity: true)
           }
         }
-        if chosen.isEmpty { chosen = Array(eligible.prefix(Int(t.deviceCount))) }
-        devices = chosen.map { DeviceShare(index: $0, milli: t.milliPerDevice) }
+        if devices.isEmpty {
+          for i in free.indices where Int32(free[i]) >= t.milliPerDevice {
+            devices.append(DeviceShare(index: Int32(i - base), milli: t.milliPerDevice))
+            if devices.count == want { break }
+          }
+        }
       }
     }
     var cores: [Int32] = []
@@ -149,28 +162,43 @@ public struct PlacementCore: Sendable {
       // Prefer the NUMA domain of the first device; without devices, the
       // domain with the most free cores; then fill from the others in order.
       var preferred = -1
-      if let first = devices.first, let d = node.numa.domain(ofDevice: first.index) {
+      if let first = devices.first, let d = domains.firstIndex(where: { $0.devices.contains(first.index) }) {
         preferred = d
-      } else if node.numa.domains.count > 1 {
+      } else if domains.count > 1 {
         var most = -1
-        for (d, dom) in node.numa.domains.enumerated() {
+        for (d, dom) in domains.enumerated() {
           var free = 0
           for c in dom.cores where state.isCoreFree(n, c) { free += 1 }
           if free > most { most = free; preferred = d }
         }
       }
       if preferred >= 0 {
-        for c in node.numa.domains[preferred].cores where cores.count < need && state.isCoreFree(n, c) {
+        for c in domains[preferred].cores where state.isCoreFree(n, c) {
           cores.append(c)
+          if cores.count == need { break }
         }
       }
       if cores.count < need {
-        var c: Int32 = 0
-        while cores.count < need && c < node.cores {
-          if state.isCoreFree(n, c) && (preferred < 0 || !node.numa.domains[preferred].cores.contains(c)) {
-            cores.append(c)
+        // The lowest free cores outside the preferred domain, read word by
+        // word from the free-core bitmap.
+        let coreCount = Int(state.cluster.nodes[Int(n)].cores)
+        let words = state.coreWords
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { skip in
+          skip.initialize(repeating: 0)
+          if preferred >= 0 {
+            for c in domains[preferred].cores where c >= 0 && Int(c) < words * 64 {
+              skip[Int(c) / 64] |= UInt64(1) << UInt64(c % 64)
+            }
           }
-          c += 1
+          for w in 0..<words where cores.count < need {
+            var bits = state.coreBits[Int(n) * words + w] & ~skip[w]
+            while bits != 0 && cores.count < need {
+              let c = w * 64 + bits.trailingZeroBitCount
+              if c >= coreCount { break }
+              cores.append(Int32(c))
+              bits &= bits &- 1
+            }
+          }
         }
       }
       if cores.count < need { cores = [] } else { cores.sort() }

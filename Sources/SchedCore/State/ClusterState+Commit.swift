@@ -58,24 +58,25 @@ extension ClusterState {
   public mutating func release(_ task: TaskAssignment) throws(StateError) {
     let i = Int(task.node)
     guard i >= 0, i < nodeCount else { throw StateError("no node #\(task.node)") }
-    let node = cluster.nodes[i]
+    // Fields are read through the array (copying the whole `Node` retains all its fields).
     guard task.milliCPU >= 0, task.memoryMiB >= 0, task.dpuUnits >= 0,
-          freeCPU[i] + task.milliCPU <= node.milliCPU,
-          freeMemory[i] + task.memoryMiB <= node.memoryMiB,
-          freeDPU[i] + task.dpuUnits <= (node.dpu?.count ?? 0) else {
-      throw StateError("node \(node.id): release exceeds capacity")
+          freeCPU[i] + task.milliCPU <= cluster.nodes[i].milliCPU,
+          freeMemory[i] + task.memoryMiB <= cluster.nodes[i].memoryMiB,
+          freeDPU[i] + task.dpuUnits <= (cluster.nodes[i].dpu?.count ?? 0) else {
+      throw StateError("node \(cluster.nodes[i].id): release exceeds capacity")
     }
     let base = Int(deviceOffset[i]), count = Int(deviceOffset[i + 1]) - base
     for d in task.devices {
       guard d.index >= 0, Int(d.index) < count, d.milli > 0,
             Int(deviceFree[base + Int(d.index)]) + Int(d.milli) <= 1000 else {
-        throw StateError("node \(node.id): release exceeds device \(d.index)")
+        throw StateError("node \(cluster.nodes[i].id): release exceeds device \(d.index)")
       }
     }
+    let cores = cluster.nodes[i].cores
     for c in task.cores {
-      guard c >= 0, Int(c) < Int(node.cores),
+      guard c >= 0, c < cores,
             coreBits[i * coreWords + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) == 0 else {
-        throw StateError("node \(node.id): core \(c) is not held")
+        throw StateError("node \(cluster.nodes[i].id): core \(c) is not held")
       }
     }
     freeCPU[i] += task.milliCPU

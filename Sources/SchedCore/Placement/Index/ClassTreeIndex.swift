@@ -45,7 +45,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
 
   /// Per tree slot: maxima of CPU, memory and DPUs, extremes of U, and the
   /// smallest rank, together so a visit touches one cache line.
-  struct Slot: Sendable {
+  struct Slot: Sendable, Equatable {
     var cpu: Int64 = -1
     var mem: Int64 = -1
     var uMax: Int64 = .min
@@ -83,14 +83,34 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   var mergeDev: [Int16] = []
   var mergeNodes: [NodeID] = []
   var excluded: Set<NodeID> = []
-  /// Scratch for `best`: trees that may hold the answer, with their bounds.
+  /// Scratch for `best`: trees that may hold the answer (indices into the
+  /// plan), with their bounds.
   var candidates: [TreeCandidate] = []
   struct TreeCandidate: Sendable {
+    var plan: Int32
+    var bound: Int64
+    var minRank: UInt32
+  }
+  /// Per prepared query (its `hintSlot`), the tree that held its last
+  /// answer: searched first next time, so the others search with a high
+  /// bar. Slots are handed out round-robin; a shared slot only costs speed.
+  var winner = [Int32](repeating: -1, count: 4096)
+  var nextHintSlot = 0
+  /// Scratch for `best`: the plan of a query with site rules.
+  var planScratch: [TreePlan] = []
+  /// What `best` needs of one tree for one query: the first member class
+  /// the task may use, the member classes it may use, its shape there, and
+  /// the score terms (total = `base + k·(U + q)`; U ≤ `uFeasible` for any
+  /// node the task fits).
+  struct TreePlan: Sendable {
     var tree: Int32
     var cls: Int32
     var allowed: UInt64
-    var bound: Int64
-    var minRank: UInt32
+    var shape: TaskShape
+    var base: Int64
+    var k: Int64
+    var q: Int64
+    var uFeasible: Int64
   }
   /// D = W_best-fit − W_worst-fit (thousandths).
   let slope: Int64
@@ -184,17 +204,27 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     }
   }
 
-  /// Recomputes inner slot `i` (tree-local) of class `c` from its children.
-  @inline(__always)
-  mutating func pull(_ c: Int, _ i: Int) {
+  /// Recomputes inner slot `i` (tree-local) of class `c` from its children;
+  /// returns whether anything in it changed.
+  @inline(__always) @discardableResult
+  mutating func pull(_ c: Int, _ i: Int) -> Bool {
     let t = trees[c]
     let a = t.base + i, l = t.base + 2 * i, r = l + 1
     let sl = slots[l], sr = slots[r]
-    slots[a] = Slot(cpu: max(sl.cpu, sr.cpu), mem: max(sl.mem, sr.mem), uMax: max(sl.uMax, sr.uMax),
-                    uMin: min(sl.uMin, sr.uMin), minRank: min(sl.minRank, sr.minRank),
-                    dpu: max(sl.dpu, sr.dpu), classes: sl.classes | sr.classes)
+    let new = Slot(cpu: max(sl.cpu, sr.cpu), mem: max(sl.mem, sr.mem), uMax: max(sl.uMax, sr.uMax),
+                   uMin: min(sl.uMin, sr.uMin), minRank: min(sl.minRank, sr.minRank),
+                   dpu: max(sl.dpu, sr.dpu), classes: sl.classes | sr.classes)
+    var changed = slots[a] != new
+    slots[a] = new
     let da = t.devBase + i * t.devs, dl = t.devBase + 2 * i * t.devs, dr = dl + t.devs
-    for k in 0..<t.devs { dev[da + k] = max(dev[dl + k], dev[dr + k]) }
+    for k in 0..<t.devs {
+      let v = max(dev[dl + k], dev[dr + k])
+      if dev[da + k] != v {
+        dev[da + k] = v
+        changed = true
+      }
+    }
+    return changed
   }
 
   /// Writes every leaf of class `c` from the state (after sorting them by
@@ -386,23 +416,30 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// the smallest rank. `uFeasible` bounds U from above for every node the
   /// task fits (U is monotone in free capacity), so subtrees whose smallest
   /// U exceeds it hold only nodes that are too full. The recent list is
-  /// scanned first so that its best prunes the descent.
+  /// scanned first so that its best prunes the descent. With `beat`, only a
+  /// node strictly better than (U, rank) `beat` counts (the best found in
+  /// other trees, translated into this tree's U; see `threshold`), so the
+  /// descent prunes from the start.
   func bestLeaf(_ c: Int, _ s: TaskShape, direction: Int, uFeasible: Int64,
-                allowed: UInt64) -> (node: NodeID, u: Int64, rank: UInt32)? {
+                allowed: UInt64, beat: (u: Int64, rank: UInt32)? = nil) -> (node: NodeID, u: Int64, rank: UInt32)? {
     let t = trees[c]
     let devs = t.devs
     let devK = Int(s.deviceCount) - 1  // which k-th largest device to test, -1: none
+    _dbgCalls &+= 1
     if devK >= devs { return nil }
     let cpu = s.milliCPU, mem = s.memoryMiB, dpu = s.dpuUnits, milli = s.milliPerDevice
     var bestNode: NodeID = -1
-    var bestU: Int64 = 0
-    var bestRank = UInt32.max
-    if t.recentCount > 0 && mayFit(t, 0, s, allowed) {
+    // Whether (bestU, bestRank) holds a bar to beat: a recent node's or `beat`.
+    var have = beat != nil
+    var bestU: Int64 = beat?.u ?? 0
+    var bestRank = beat?.rank ?? UInt32.max
+    if t.recentCount > 0 && mayFit(t, 0, s, allowed) && (!have || mayBeat(slots[t.base], direction, uFeasible, bestU, bestRank)) {
       recentSlot.withUnsafeBufferPointer { allEntries in
         recentDev.withUnsafeBufferPointer { allDev in
           let E = UnsafeBufferPointer(rebasing: allEntries[t.recentBase..<(t.recentBase + t.recentCount)])
           for j in 0..<E.count {
             let e = E[j]
+            _dbgRecent &+= 1
             if e.classes & allowed == 0 || e.cpu < cpu || e.mem < mem || e.dpu < dpu || e.uMax > uFeasible {
               continue
             }
@@ -410,11 +447,12 @@ struct ClassTreeIndex: NodeSearch, Sendable {
             let u = e.uMax, r = e.minRank
             let better: Bool
             switch direction {
-            case 1: better = bestNode < 0 || u > bestU || (u == bestU && r < bestRank)
-            case -1: better = bestNode < 0 || u < bestU || (u == bestU && r < bestRank)
-            default: better = bestNode < 0 || r < bestRank
+            case 1: better = !have || u > bestU || (u == bestU && r < bestRank)
+            case -1: better = !have || u < bestU || (u == bestU && r < bestRank)
+            default: better = !have || r < bestRank
             }
             if better {
+              have = true
               bestNode = recentNode[t.recentBase + j]
               bestU = u
               bestRank = r
@@ -436,8 +474,8 @@ struct ClassTreeIndex: NodeSearch, Sendable {
             if sl.classes & allowed == 0 || sl.cpu < cpu || sl.mem < mem || sl.dpu < dpu { return false }
             return devK < 0 || Int32(D[i &* devs &+ devK]) >= milli
           }
-          // The best so far (a recent node's when `have` and `bestPos` < 0).
-          var have = bestNode >= 0
+          // The best so far (a recent node's or `beat` when `have` and `bestPos` < 0).
+          var have = have
           var bestPos = -1
           var bestU = bestU
           var bestRank = bestRank
@@ -447,18 +485,9 @@ struct ClassTreeIndex: NodeSearch, Sendable {
             top &-= 1
             let i = stack[top]
             let sl = S[i]
+            _dbgVisits &+= 1
             if sl.uMin > uFeasible || !fits(i, sl) { continue }
-            if have {
-              switch direction {
-              case 1:
-                let bound = min(sl.uMax, uFeasible)
-                if bound < bestU || (bound == bestU && sl.minRank >= bestRank) { continue }
-              case -1:
-                if sl.uMin > bestU || (sl.uMin == bestU && sl.minRank >= bestRank) { continue }
-              default:
-                if sl.minRank >= bestRank { continue }
-              }
-            }
+            if have && !mayBeat(sl, direction, uFeasible, bestU, bestRank) { continue }
             if i >= t.size {
               let u = sl.uMax, r = sl.minRank
               let better: Bool
@@ -500,16 +529,54 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     return bestNode < 0 ? nil : (bestNode, bestU, bestRank)
   }
 
+  /// Whether slot `sl`'s (U, rank) bounds allow a node strictly better than
+  /// (`u`, `rank`) in `direction` (see `bestLeaf`).
+  @inline(__always)
+  func mayBeat(_ sl: Slot, _ direction: Int, _ uFeasible: Int64, _ u: Int64, _ rank: UInt32) -> Bool {
+    switch direction {
+    case 1:
+      let bound = min(sl.uMax, uFeasible)
+      return bound > u || (bound == u && sl.minRank < rank)
+    case -1: return sl.uMin < u || (sl.uMin == u && sl.minRank < rank)
+    default: return sl.minRank < rank
+    }
+  }
+
+  /// The bar a node of a tree must clear to beat total `score` at `rank`:
+  /// with the tree's total `base + k·(U + q)`, a node beats it iff it is
+  /// strictly better than the returned (U, rank) in `direction` (larger U
+  /// for k > 0, smaller for k < 0, ties by smaller rank; for k = 0 only the
+  /// rank counts, and `base` must equal `score`). `nil`: no bar (every node
+  /// may beat it, or the arithmetic does not allow a safe bar); the caller
+  /// compares totals after the search either way.
+  static func threshold(score: Int64, rank: UInt32, base: Int64, k: Int64, q: Int64,
+                        direction: Int) -> (u: Int64, rank: UInt32)? {
+    let x = score &- base  // a node beats it iff k·v > x, or k·v == x and a smaller rank (v = U + q)
+    switch direction {
+    case 1 where k > 0:
+      // k·v > x ⇔ v > ⌊x/k⌋; k·v == x only when k divides x.
+      let f = floorDiv(x, k)
+      return (f &- q, f &* k == x ? rank : 0)
+    case -1 where k < 0 && k != .min && x != .min:
+      // k·v > x ⇔ |k|·v < −x ⇔ v < ⌈−x/|k|⌉; equality only when |k| divides −x.
+      let nx = 0 &- x, kk = 0 &- k
+      let f = floorDiv(nx, kk)
+      let tie = f &* kk == nx
+      return ((tie ? f : f &+ 1) &- q, tie ? rank : 0)
+    case 0 where k == 0 && x == 0:
+      return (0, rank)
+    default:
+      return nil
+    }
+  }
+
   // MARK: NodeSearch
 
-  mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
-    var bestScore = Int64.min
-    var bestRank = UInt32.max
-    var bestNode: NodeID = -1
-    let direction = slope > 0 ? 1 : (slope < 0 ? -1 : 0)
-    // Bound every tree first, then search the most promising first so its
-    // result prunes the rest.
-    candidates.removeAll(keepingCapacity: true)
+  /// Appends to `plan` an entry for every tree with a member class the task
+  /// may use under `q`'s site rules.
+  ///
+  /// - Complexity: O(classes)
+  func makePlan(_ q: TaskQuery, _ core: PlacementCore, into plan: inout [TreePlan]) {
     for tc in 0..<trees.count {
       // The member classes this task may use; they share shape and terms.
       var allowed: UInt64 = 0
@@ -524,14 +591,54 @@ struct ClassTreeIndex: NodeSearch, Sendable {
         if c < 0 { c = mc }
       }
       guard c >= 0, let shape = q.shapes[c] else { continue }
-      let cls = core.classes[c]
-      let t = trees[tc]
-      let treeFits = mayFit(t, 1, shape, allowed)
-      let recentFits = t.recentCount > 0 && mayFit(t, 0, shape, allowed)
+      let (a, b) = BestFitScorer.form(core.classes[c], core.ctx)
+      plan.append(TreePlan(tree: Int32(tc), cls: Int32(c), allowed: allowed, shape: shape,
+                           base: q.classTerm[c] &+ worstConstant &+ slope &* a, k: slope &* b,
+                           q: q.requestTerm[c], uFeasible: q.uFeasible[c]))
+    }
+  }
+
+  /// Stores the plan of `q` without site rules (which is what `best` uses
+  /// when a task has none: the usual case).
+  mutating func prepare(_ q: inout TaskQuery, _ core: PlacementCore) {
+    var free = q
+    free.onlySite = -1
+    free.excludedSites = [:]
+    var plan: [TreePlan] = []
+    makePlan(free, core, into: &plan)
+    let t = q.tables
+    q.tables = TaskQuery.Tables(shapes: t.shapes, reasons: t.reasons, classTerm: t.classTerm,
+                                requestTerm: t.requestTerm, uFeasible: t.uFeasible, treePlan: plan,
+                                hintSlot: nextHintSlot)
+    nextHintSlot = (nextHintSlot + 1) & (winner.count - 1)
+  }
+
+  mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
+    if q.prepared && q.onlySite < 0 && q.excludedSites.isEmpty { return best(q.treePlan, hintSlot: q.tables.hintSlot) }
+    var plan = planScratch
+    planScratch = []
+    plan.removeAll(keepingCapacity: true)
+    makePlan(q, core, into: &plan)
+    defer { planScratch = plan }
+    return best(plan, hintSlot: -1)
+  }
+
+  /// The best node over the trees of `plan`: every tree is bounded first,
+  /// then searched with the best so far as the bar: first the tree that won
+  /// this query last time (`winner[hintSlot]`, a guess that only orders the
+  /// search), then the others by bound. The result does not depend on the
+  /// order: each search is exact above its bar and ties go to the smaller rank.
+  mutating func best(_ plan: [TreePlan], hintSlot: Int) -> Candidate? {
+    var bestScore = Int64.min
+    var bestRank = UInt32.max
+    var bestNode: NodeID = -1
+    let direction = slope > 0 ? 1 : (slope < 0 ? -1 : 0)
+    candidates.removeAll(keepingCapacity: true)
+    for (pi, p) in plan.enumerated() {
+      let t = trees[Int(p.tree)]
+      let treeFits = mayFit(t, 1, p.shape, p.allowed)
+      let recentFits = t.recentCount > 0 && mayFit(t, 0, p.shape, p.allowed)
       guard treeFits || recentFits else { continue }
-      let (a, b) = BestFitScorer.form(cls, core.ctx)
-      let base = q.classTerm[c] &+ worstConstant &+ slope &* a
-      let k = slope &* b
       // Bound: the best total this class could reach (over the tree and its recent list).
       var root = treeFits ? slots[t.base + 1] : Slot()
       if recentFits {
@@ -540,31 +647,42 @@ struct ClassTreeIndex: NodeSearch, Sendable {
         root.uMin = min(root.uMin, r.uMin)
         root.minRank = min(root.minRank, r.minRank)
       }
-      let uFeasible = q.uFeasible[c]
       let bound: Int64
       switch direction {
-      case 1: bound = base &+ k &* (min(root.uMax, uFeasible) &+ q.requestTerm[c])
-      case -1: bound = base &+ k &* (root.uMin &+ q.requestTerm[c])
-      default: bound = base
+      case 1: bound = p.base &+ p.k &* (min(root.uMax, p.uFeasible) &+ p.q)
+      case -1: bound = p.base &+ p.k &* (root.uMin &+ p.q)
+      default: bound = p.base
       }
-      candidates.append(TreeCandidate(tree: Int32(tc), cls: Int32(c), allowed: allowed, bound: bound,
-                                      minRank: root.minRank))
+      candidates.append(TreeCandidate(plan: Int32(pi), bound: bound, minRank: root.minRank))
     }
+    _dbgBest &+= 1; _dbgCands &+= candidates.count
     candidates.sort { $0.bound != $1.bound ? $0.bound > $1.bound : $0.minRank < $1.minRank }
-    for cand in candidates {
-      if cand.bound < bestScore || (cand.bound == bestScore && cand.minRank >= bestRank) { break }
-      let tc = Int(cand.tree), c = Int(cand.cls)
-      guard let shape = q.shapes[c] else { continue }
-      guard let (node, u, rank) = bestLeaf(tc, shape, direction: direction, uFeasible: q.uFeasible[c],
-                                           allowed: cand.allowed) else { continue }
-      let (a, b) = BestFitScorer.form(core.classes[c], core.ctx)
-      let total = q.classTerm[c] &+ worstConstant &+ slope &* a &+ slope &* b &* (u &+ q.requestTerm[c])
+    let hinted = hintSlot >= 0 ? winner[hintSlot] : -1
+    if hinted >= 0, let h = candidates.firstIndex(where: { plan[Int($0.plan)].tree == hinted }), h > 0 {
+      let c = candidates.remove(at: h)
+      candidates.insert(c, at: 0)
+    }
+    var winningTree: Int32 = -1
+    for (ci, cand) in candidates.enumerated() {
+      if cand.bound < bestScore || (cand.bound == bestScore && cand.minRank >= bestRank) {
+        if ci == 0 { continue }  // the hinted tree; the rest are in bound order
+        break
+      }
+      let p = plan[Int(cand.plan)]
+      // Only nodes that beat the best so far matter: search with that bar.
+      let beat = bestNode < 0 ? nil : Self.threshold(score: bestScore, rank: bestRank, base: p.base, k: p.k,
+                                                     q: p.q, direction: direction)
+      guard let (node, u, rank) = bestLeaf(Int(p.tree), p.shape, direction: direction, uFeasible: p.uFeasible,
+                                           allowed: p.allowed, beat: beat) else { continue }
+      let total = p.base &+ p.k &* (u &+ p.q)
       if total > bestScore || (total == bestScore && rank < bestRank) {
         bestScore = total
         bestRank = rank
         bestNode = node
+        winningTree = p.tree
       }
     }
+    if hintSlot >= 0 && winningTree >= 0 { winner[hintSlot] = winningTree }
     return bestNode < 0 ? nil : Candidate(node: bestNode, score: bestScore, chosenFree: -1)
   }
 
@@ -610,12 +728,14 @@ struct ClassTreeIndex: NodeSearch, Sendable {
                 bit: classBit[nc])
   }
 
-  /// Recomputes the ancestors of leaf `pos` of class `c`.
+  /// Recomputes the ancestors of leaf `pos` of class `c`, up to the first
+  /// that does not change (its ancestors then cannot change either).
+  ///
+  /// - Complexity: O(log n · devices), often far less
   @inline(__always)
   mutating func pullPath(_ c: Int, _ pos: Int) {
     var i = (trees[c].size + pos) >> 1
-    while i >= 1 {
-      pull(c, i)
+    while i >= 1 && pull(c, i) {
       i >>= 1
     }
   }
@@ -626,58 +746,96 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   }
 
   /// Counts, per node, the first reason it cannot take the task. Class and
-  /// site reasons are counted per class; node reasons are read from the leaf
-  /// slots or, for recent nodes, their recent entries (which hold each live
-  /// node's free CPU, memory, DPUs and k-th largest free device), in
-  /// `ResourceShortage.first`'s order.
+  /// site reasons are counted per class; node reasons are read tree by tree
+  /// from the leaf slots or, for recent nodes, their recent entries (which
+  /// hold each live node's free CPU, memory, DPUs and k-th largest free
+  /// device), in `ResourceShortage.first`'s order. A live entry is judged
+  /// by its class bit against the tree's judged classes; only dead leaves
+  /// (recent, down or excluded nodes) look up their node's class.
   ///
-  /// - Complexity: O(nodes), a few array reads each
+  /// - Complexity: O(nodes), a few reads of raw buffers each
   func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation {
     var counts = ReasonCounts()
-    // Per class: whether its nodes are judged one by one, and its device reason.
-    var eligible = [Bool](repeating: false, count: core.classes.count)
-    var deviceReason = [NodeReason](repeating: .otherDevice, count: core.classes.count)
+    // Per class: whether its nodes are judged one by one.
+    var judged = [Bool](repeating: false, count: core.classes.count)
     for (c, cls) in core.classes.enumerated() {
       if let r = core.classReason(q, c) {
         counts.add(r, cls.nodeCount)
       } else {
-        eligible[c] = q.shapes[c] != nil
-        deviceReason[c] = .device(cls.acceleratorModel >= 0
-          ? core.state.cluster.catalog[cls.acceleratorModel].kind : nil)
+        judged[c] = q.shapes[c] != nil
       }
     }
-    slots.withUnsafeBufferPointer { slotBuffer in
-      dev.withUnsafeBufferPointer { devBuffer in
-        for tc in 0..<trees.count {
-          let t = trees[tc]
-          for p in 0..<t.size {
-            let n = nodeAt[t.leafBase + p]
-            if n < 0 { continue }
-            let c = Int(core.nodeClass[Int(n)])
-            guard eligible[c], let shape = q.shapes[c] else { continue }
-            let r = Int(recentIndex[Int(n)])
-            // A recent node's values are in its recent entry (its leaf is dead).
-            let leaf = r >= 0 ? recentSlot[t.recentBase + r] : slotBuffer[t.base + t.size + p]
-            if leaf.cpu < 0 {  // a dead leaf: down or excluded
-              counts.add(core.state.isDown(n) ? .nodeDown : .antiAffinity)
-            } else if shape.milliCPU > leaf.cpu {
-              counts.add(.cpu)
-            } else if shape.memoryMiB > leaf.mem {
-              counts.add(.memory)
-            } else if shape.dpuUnits > leaf.dpu {
-              counts.add(.dpu)
-            } else if shape.deviceCount > 0
-                        && (Int(shape.deviceCount) > t.devs
-                            || Int32(r >= 0
-                                     ? recentDev[t.recentDevBase + r * t.devs + Int(shape.deviceCount) - 1]
-                                     : devBuffer[t.devBase + (t.size + p) * t.devs + Int(shape.deviceCount) - 1])
-                              < shape.milliPerDevice) {
-              counts.add(deviceReason[c])
+    var down = 0, anti = 0, cpuShort = 0, memShort = 0, dpuShort = 0
+    for tc in 0..<trees.count {
+      // The judged member classes (they share shape and device kind).
+      var bits: UInt64 = 0
+      var c0 = -1
+      for m in treeClasses[tc] where judged[Int(m)] {
+        bits |= classBit[Int(m)]
+        if c0 < 0 { c0 = Int(m) }
+      }
+      guard c0 >= 0, let shape = q.shapes[c0] else { continue }
+      let t = trees[tc]
+      let cpu = shape.milliCPU, mem = shape.memoryMiB, dpu = shape.dpuUnits, milli = shape.milliPerDevice
+      let devK = Int(shape.deviceCount) - 1
+      let devs = t.devs
+      var devShort = 0
+      // A live entry's first shortage; `devAt` is the index of its k-th largest device.
+      @inline(__always) func judge(_ e: Slot, _ d: UnsafeBufferPointer<Int16>, _ devAt: Int) {
+        if cpu > e.cpu {
+          cpuShort &+= 1
+        } else if mem > e.mem {
+          memShort &+= 1
+        } else if dpu > e.dpu {
+          dpuShort &+= 1
+        } else if devK >= 0 && (devK >= devs || Int32(d[devAt &+ devK]) < milli) {
+          devShort &+= 1
+        }
+      }
+      slots.withUnsafeBufferPointer { allSlots in
+        dev.withUnsafeBufferPointer { allDev in
+          nodeAt.withUnsafeBufferPointer { allNodes in
+            let leaves = UnsafeBufferPointer(rebasing: allSlots[(t.base + t.size)..<(t.base + 2 * t.size)])
+            for p in 0..<leaves.count {
+              let sl = leaves[p]
+              if sl.cpu >= 0 {
+                if sl.classes & bits != 0 { judge(sl, allDev, t.devBase &+ (t.size &+ p) &* devs) }
+                continue
+              }
+              // A dead leaf: padding, a recent node (judged below), or down or excluded.
+              let n = allNodes[t.leafBase &+ p]
+              if n < 0 || recentIndex[Int(n)] >= 0 || !judged[Int(core.nodeClass[Int(n)])] { continue }
+              if core.state.isDown(n) { down &+= 1 } else { anti &+= 1 }
+            }
+          }
+          recentSlot.withUnsafeBufferPointer { allEntries in
+            recentDev.withUnsafeBufferPointer { allRecentDev in
+              for r in 0..<t.recentCount {
+                let e = allEntries[t.recentBase &+ r]
+                if e.classes & bits != 0 { judge(e, allRecentDev, t.recentDevBase &+ r &* devs) }
+              }
             }
           }
         }
       }
+      if devShort > 0 {
+        let cls = core.classes[c0]
+        counts.add(.device(cls.acceleratorModel >= 0 ? core.state.cluster.catalog[cls.acceleratorModel].kind : nil),
+                   devShort)
+      }
     }
+    if down > 0 { counts.add(.nodeDown, down) }
+    if anti > 0 { counts.add(.antiAffinity, anti) }
+    if cpuShort > 0 { counts.add(.cpu, cpuShort) }
+    if memShort > 0 { counts.add(.memory, memShort) }
+    if dpuShort > 0 { counts.add(.dpu, dpuShort) }
     return counts.explanation(totalNodes: core.state.nodeCount, core: core)
   }
 }
+
+nonisolated(unsafe) var _dbgVisits = 0
+nonisolated(unsafe) var _dbgCalls = 0
+nonisolated(unsafe) var _dbgRecent = 0
+nonisolated(unsafe) var _dbgBest = 0
+nonisolated(unsafe) var _dbgCands = 0
+public func _dbgPrint() { print("best \(_dbgBest) cands \(_dbgCands) leafCalls \(_dbgCalls) visits \(_dbgVisits) recentScanned \(_dbgRecent)") }
