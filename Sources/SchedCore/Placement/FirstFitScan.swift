@@ -51,7 +51,8 @@ struct FirstFitPlacer: Sendable {
   var scan = FirstFitScan()
 
   init(cluster: Cluster) {
-    core = PlacementCore(cluster: cluster, profile: .single(.firstFit), target: .empty, openbCompat: false)
+    core = PlacementCore(cluster: cluster, profile: .single(.firstFit), target: .empty, openbCompat: false,
+                         queryCacheSlots: 16)
   }
 
   mutating func place(_ job: Job) -> Result<PlacementDecision, Unschedulable> { core.place(job, search: &scan) }

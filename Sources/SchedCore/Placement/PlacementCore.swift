@@ -16,12 +16,19 @@ public struct PlacementCore: Sendable {
   /// Resolved queries (see `query(for:of:)`).
   var queryMemo: [QueryKey: TaskQuery] = [:]
   /// Direct-mapped cache of prepared queries (see `preparedQuery`), a power-of-two number of slots.
-  var queryCacheKeys = [QueryKey?](repeating: nil, count: 2048)
-  var queryCacheQueries = [TaskQuery?](repeating: nil, count: 2048)
+  var queryCacheKeys: [QueryKey?]
+  var queryCacheQueries: [TaskQuery?]
   /// Free capacity summed over each class's nodes (down nodes included).
   var classFree: [ClassFree]
 
-  init(cluster: Cluster, profile: Profile, target: TargetWorkload, openbCompat: Bool) {
+  /// `queryCacheSlots` (rounded up to a power of two) sizes the prepared-query
+  /// cache: 2048 suits a placer asked for every job; a rarely asked one
+  /// (the simulator's idle-cluster check) needs few.
+  init(cluster: Cluster, profile: Profile, target: TargetWorkload, openbCompat: Bool, queryCacheSlots: Int = 2048) {
+    var slots = 1
+    while slots < min(max(queryCacheSlots, 1), 1 << 20) { slots <<= 1 }
+    queryCacheKeys = Array(repeating: nil, count: slots)
+    queryCacheQueries = Array(repeating: nil, count: slots)
     state = ClusterState(cluster: cluster)
     self.profile = profile
     var keyToClass: [NodeClass.Key: Int32] = [:]

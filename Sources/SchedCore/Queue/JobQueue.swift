@@ -55,6 +55,13 @@ struct JobQueue {
     jobBucket.append(-1)
   }
 
+  /// Reserves room for `n` slots in all.
+  mutating func reserveSlots(_ n: Int) {
+    tickets.reserveCapacity(n)
+    isQueued.reserveCapacity(n)
+    jobBucket.reserveCapacity(n)
+  }
+
   /// Makes room for one more tenant.
   mutating func addTenant() { perTenant.append(0) }
 

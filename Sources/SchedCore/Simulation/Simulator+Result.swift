@@ -88,12 +88,13 @@ struct RecordKeeper {
 
 /// Count, mean and max of a sample, with its percentiles either exact
 /// (every value kept) or from an HDR histogram of the values × `scale`
-/// rounded (three significant digits; memory independent of the count).
+/// rounded (three significant digits; memory independent of the count;
+/// 32-bit bucket counts, exact up to 4,294,967,295 values per bucket).
 struct SampleStatistics {
   let exact: Bool
   let scale: Double
   var values: [Double] = []
-  var histogram: Histogram<UInt64>
+  var histogram: Histogram<UInt32>
   var count = 0
   var sum = 0.0
   var max = 0.0

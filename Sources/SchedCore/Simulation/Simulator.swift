@@ -243,6 +243,7 @@ public struct Simulator {
       inUse[i] = true
     } else {
       i = jobs.count
+      if jobs.count == jobs.capacity { growSlots() }
       jobs.append(job)
       seqOf.append(seqNo)
       run.append(JobRun())
@@ -260,6 +261,28 @@ public struct Simulator {
       queue.addSlot()
     }
     return i
+  }
+
+  /// Makes room for a quarter more slots in every per-slot array (not the
+  /// doubling `append` does: slot arrays are the memory that follows the
+  /// jobs in flight, and a quarter keeps the slack to a quarter).
+  mutating func growSlots() {
+    let n = jobs.count + max(64, jobs.count / 4)
+    jobs.reserveCapacity(n)
+    seqOf.reserveCapacity(n)
+    run.reserveCapacity(n)
+    tenantOf.reserveCapacity(n)
+    failedAt.reserveCapacity(n)
+    failedGainAt.reserveCapacity(n)
+    refusedAt.reserveCapacity(n)
+    refusedGainAt.reserveCapacity(n)
+    usableClassList.reserveCapacity(n)
+    isMonotone.reserveCapacity(n)
+    preemptFailedAt.reserveCapacity(n)
+    runTasks.reserveCapacity(n)
+    runSize.reserveCapacity(n)
+    inUse.reserveCapacity(n)
+    queue.reserveSlots(n)
   }
 
   /// Gives slot `i` back (its job finished or was rejected, and its outcome is recorded).
