@@ -33,6 +33,9 @@ struct RecordKeeper {
     slowdowns = SampleStatistics(exact: keep, scale: 1000)
   }
 
+  /// Whether anyone takes the per-job records (else only statistics are kept).
+  var wantsRecords: Bool { keep || sink != nil }
+
   mutating func add(_ u: UsageRecord) {
     if keep { usage.append(u) }
     sink?(.usage(u))
@@ -73,7 +76,7 @@ struct RecordKeeper {
       if r.firstStart >= 0 { latencyStarted += 1 }
       if r.phase == .rejected { latencyRejected += 1 }
     }
-    guard keep || sink != nil else { return }
+    guard wantsRecords else { return }
     let o = JobOutcome(
       id: j.id, tenant: j.tenant, priority: j.priority, phase: r.phase,
       submitSeconds: Double(j.submitMicros) / 1e6,
@@ -136,7 +139,7 @@ extension Simulator {
 
   /// The sites of job `i`'s current allocation, sorted.
   func sites(of i: Int) -> [String] {
-    guard let a = run[i].allocation, records.keep || records.sink != nil else { return [] }
+    guard let a = run[i].allocation, records.wantsRecords else { return [] }
     var ids: [SiteID] = []
     for t in a.tasks {
       let s = cluster.nodes[Int(t.node)].site

@@ -154,6 +154,8 @@ public struct Simulator {
   /// its submit time). When `config.target` is empty the FGD target is built
   /// from the first 20,000 jobs of a second pass over `stream`, so it must
   /// be a multi-pass sequence then (arrays and `SyntheticWorkload` are).
+  /// The stream must be finite: jobs left when the run ends (a horizon) are
+  /// read to the end and reported as pending.
   ///
   /// - Complexity: as `run(cluster:jobs:config:progress:)`; memory O(nodes + jobs in flight).
   public static func run<S: Sequence>(cluster: Cluster, stream: S, config: SimulationConfig,
@@ -526,8 +528,10 @@ public struct Simulator {
     engine.release(jobID: jobs[i].id)
     running.remove(Int32(i))
     if config.failures != nil { runningByID[jobs[i].id] = nil }
-    for t in a.tasks {
-      records.add(UsageRecord(job: jobs[i], task: t, cluster: cluster, startMicros: run[i].runStart, endMicros: now))
+    if records.wantsRecords {
+      for t in a.tasks {
+        records.add(UsageRecord(job: jobs[i], task: t, cluster: cluster, startMicros: run[i].runStart, endMicros: now))
+      }
     }
     metrics.stopped(a, job: jobs[i], from: run[i].runStart, to: now)
     addUse(i, a, sign: -1)
