@@ -28,12 +28,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         let r = Simulator.run(cluster: cluster, jobs: workload, config: config)
         benchmark.stopMeasurement()
-        if r.wallSeconds > 0 {
-          benchmark.measurement(.custom("jobs/s", polarity: .prefersLarger, useScalingFactor: false),
-                                Int(Double(r.jobs) / r.wallSeconds))
-          benchmark.measurement(.custom("events/s", polarity: .prefersLarger, useScalingFactor: false),
-                                Int(Double(r.events) / r.wallSeconds))
-        }
+        report(r, to: benchmark)
       }
     }
   }
@@ -50,12 +45,16 @@ let benchmarks: @Sendable () -> Void = {
       })
       blackHole(settlement.settlement())
       benchmark.stopMeasurement()
-      if r.wallSeconds > 0 {
-        benchmark.measurement(.custom("jobs/s", polarity: .prefersLarger, useScalingFactor: false),
-                              Int(Double(r.jobs) / r.wallSeconds))
-        benchmark.measurement(.custom("events/s", polarity: .prefersLarger, useScalingFactor: false),
-                              Int(Double(r.events) / r.wallSeconds))
-      }
+      report(r, to: benchmark)
     }
   }
+}
+
+/// Jobs and events per second of run `r`, as the benchmark's custom metrics.
+func report(_ r: SimulationResult, to benchmark: Benchmark) {
+  guard r.wallSeconds > 0 else { return }
+  benchmark.measurement(.custom("jobs/s", polarity: .prefersLarger, useScalingFactor: false),
+                        Int(Double(r.jobs) / r.wallSeconds))
+  benchmark.measurement(.custom("events/s", polarity: .prefersLarger, useScalingFactor: false),
+                        Int(Double(r.events) / r.wallSeconds))
 }
