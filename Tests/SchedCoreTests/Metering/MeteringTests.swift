@@ -115,4 +115,20 @@ import Testing
       #expect(acc.outOfOrder == 0)
     }
   }
+
+  /// A record ending before one already taken is settled with the current
+  /// time's lines and counted, not lost.
+  @Test func streamingSettlementCountsRecordsOutOfOrder() {
+    func record(_ job: String, end: Int64) -> UsageRecord {
+      UsageRecord(jobID: job, tenant: "t", site: "tj", node: "n", startMicros: 0, endMicros: end,
+                  milliCPU: 8000, memoryMiB: 1024, deviceModel: nil, deviceKind: .gpu, deviceMilli: 0)
+    }
+    let records = [record("a", end: 7_200_000_000), record("b", end: 3_600_000_000), record("c", end: 9_000_000_000)]
+    var acc = SettlementAccumulator(cluster: Self.cluster(), vouchers: [])
+    for r in records { acc.add(r) }
+    let streamed = acc.settlement()
+    let batch = Settlement(ledger: UsageLedger(cluster: Self.cluster(), records: records), vouchers: [])
+    #expect(acc.outOfOrder == 1)
+    #expect(streamed.totalGross == batch.totalGross && streamed.totalGross.fen > 0)
+  }
 }
