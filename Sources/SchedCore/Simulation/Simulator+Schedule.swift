@@ -373,18 +373,17 @@ extension Simulator {
     guard j.priority.rank <= PriorityClass.production.rank else { return false }
     let usable = engine.usableClasses(for: j)
     let anti = Set(j.antiAffinity)
-    // The 16 best victims by (tasks, lost work, index), kept sorted; a full
-    // sort of every running job is not needed for them.
+    // The 16 best victims by (tasks, lost work, submit order), kept sorted;
+    // a full sort of every running job is not needed for them.
     typealias Victim = (tasks: Int, lost: Double, seq: Int64, r: Int32)
     var best: [Victim] = []
     best.reserveCapacity(17)
     for r in running where jobs[Int(r)].priority.rank > j.priority.rank {
       let v: Victim = (Int(runTasks[Int(r)]), Double(now - run[Int(r)].runStart) * runSize[Int(r)], seqOf[Int(r)], r)
       if best.count == 16, let last = best.last, (last.tasks, last.lost, last.seq) < (v.tasks, v.lost, v.seq) { continue }
-      guard let a = run[Int(r)].allocation, a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) || (!anti.isEmpty && anti.contains(a.jobID))
-      else {
-        continue
-      }
+      guard let a = run[Int(r)].allocation,
+            a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] })
+              || (!anti.isEmpty && anti.contains(a.jobID)) else { continue }
       var k = best.count
       while k > 0 && (v.tasks, v.lost, v.seq) < (best[k - 1].tasks, best[k - 1].lost, best[k - 1].seq) { k -= 1 }
       best.insert(v, at: k)
