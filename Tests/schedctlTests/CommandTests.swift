@@ -85,6 +85,29 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     #expect(kept.contains("billing") && kept.contains("jobs in flight"))
   }
 
+  /// `--stream --csv` writes jobs.csv as jobs finish: the same rows as the
+  /// run that keeps every record (in finishing order), the same time series
+  /// and settlement, and no per-job settlement file.
+  @Test func streamingCSVHasTheSameRows() throws {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("schedctl-stream-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    let args = ["simulate", "--jobs", "400", "--duration", "3"]
+    let (s1, _, e1) = try schedctl(args + ["--csv", base + "/kept"])
+    let (s2, _, e2) = try schedctl(args + ["--csv", base + "/streamed", "--stream"])
+    #expect(s1 == 0 && s2 == 0, "\(e1) \(e2)")
+    func lines(_ f: String) -> [Substring] {
+      (try? String(contentsOfFile: f, encoding: .utf8))?.split(separator: "\n").sorted() ?? []
+    }
+    let kept = lines(base + "/kept/jobs.csv"), streamed = lines(base + "/streamed/jobs.csv")
+    #expect(kept.count == 401 && kept == streamed)
+    for f in ["timeseries.csv", "settlement.csv"] {
+      #expect(lines(base + "/kept/" + f) == lines(base + "/streamed/" + f), "\(f)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: base + "/streamed/settlement_jobs.csv"))
+    let (s3, _, e3) = try schedctl(args + ["--csv", "/proc/version/out", "--stream"])
+    #expect(s3 == 2 && e3.contains("/proc/version/out"), "status \(s3): \(e3)")
+  }
+
   @Test func benchJSONIsStable() throws {
     let (s, out, err) = try schedctl(["bench", "--nodes", "200", "--policy", "best-fit", "--jobs", "300",
                                       "--reference-jobs", "50", "--format", "json"])

@@ -57,7 +57,7 @@ extension Schedctl {
 
     @Flag(help: ArgumentHelp(
       "Keep only the jobs in flight: generate the synthetic workload as it arrives, settle usage as it is recorded, wait and slowdown percentiles from histograms (3 significant digits).",
-      discussion: "For runs of millions of jobs. Not with --json, --csv, --report or --export-workload (they need every job's record)."))
+      discussion: "For runs of millions of jobs. With --csv, jobs.csv is written as jobs finish (in that order) and settlement_jobs.csv is left out. Not with --json, --report or --export-workload (they need every job's record)."))
     var stream = false
 
     @Option(help: "Write the full result as JSON to this path.")
@@ -88,8 +88,8 @@ extension Schedctl {
       }
       if let report { try HTMLReportPath.validate(report) }
       if stream {
-        guard json == nil, csv == nil, report == nil, exportWorkload == nil else {
-          throw ValidationError("--stream keeps no per-job records: it cannot be used with --json, --csv, --report or --export-workload")
+        guard json == nil, report == nil, exportWorkload == nil else {
+          throw ValidationError("--stream keeps no per-job records: it cannot be used with --json, --report or --export-workload")
         }
       }
     }
@@ -132,7 +132,17 @@ extension Schedctl {
       if stream {
         var accumulator = SettlementAccumulator(cluster: c, vouchers: voucherList)
         let update: (Int, Int64) -> Void = { events, now in progress.update(events: events, now: now) }
-        let sink: (SimulationRecord) -> Void = { if case .usage(let u) = $0 { accumulator.add(u) } }
+        var jobsCSV: JobsCSVStream?
+        if let csv {
+          try createDirectory(csv)
+          jobsCSV = try JobsCSVStream(path: csv + "/jobs.csv")
+        }
+        let sink: (SimulationRecord) -> Void = {
+          switch $0 {
+          case .usage(let u): accumulator.add(u)
+          case .outcome(let o): jobsCSV?.append(o)
+          }
+        }
         let result = workload == "synthetic"
           ? Simulator.run(cluster: c, stream: SyntheticWorkload(jobs: jobs, durationMicros: durationMicros, seed: seed,
                                                                 cluster: c),
@@ -142,7 +152,12 @@ extension Schedctl {
                           }.lazy.map { workloadJobs[$0] },
                           config: config, progress: update, records: sink)
         progress.finish()
-        print(SimulationReport.table(result, settlement: accumulator.settlement(), cluster: c))
+        let settlement = accumulator.settlement()
+        print(SimulationReport.table(result, settlement: settlement, cluster: c))
+        if let csv {
+          try jobsCSV?.close()
+          try writeCSVSummaries(result, settlement, into: csv, perJob: false)
+        }
         return
       }
       let result = Simulator.run(cluster: c, jobs: workloadJobs, config: config) { events, now in
@@ -185,15 +200,15 @@ extension Schedctl {
 
     func writeCSV(_ r: SimulationResult, _ s: Settlement, into dir: String) throws {
       try createDirectory(dir)
-      var jobs = "id,tenant,priority,phase,submit_s,start_s,end_s,wait_s,run_s,bounded_slowdown,preemptions,requeues,sites,reject_reason\n"
-      func o(_ d: Double?) -> String { d.map { String(format: "%.3f", $0) } ?? "" }
-      for j in r.outcomes {
-        let reason = (j.rejectReason ?? "").split(separator: "\"").joined(separator: "'")
-        jobs += "\(j.id),\(j.tenant),\(j.priority.rawValue),\(j.phase.rawValue),\(o(j.submitSeconds)),\(o(j.startSeconds)),"
-          + "\(o(j.endSeconds)),\(o(j.waitSeconds)),\(o(j.runSeconds)),\(o(j.boundedSlowdown)),\(j.preemptions),"
-          + "\(j.requeues),\(j.sites.joined(separator: "|")),\"\(reason)\"\n"
-      }
+      var jobs = JobsCSVStream.header
+      for j in r.outcomes { jobs += JobsCSVStream.row(j) }
       try writeFile(dir + "/jobs.csv", Data(jobs.utf8))
+      try writeCSVSummaries(r, s, into: dir, perJob: true)
+    }
+
+    /// timeseries.csv, settlement.csv and (with `perJob`) settlement_jobs.csv.
+    func writeCSVSummaries(_ r: SimulationResult, _ s: Settlement, into dir: String, perJob: Bool) throws {
+      func o(_ d: Double?) -> String { d.map { String(format: "%.3f", $0) } ?? "" }
       var series = "series,t_s,value\n"
       for (k, v) in r.utilizationByKind.sorted(by: { $0.key < $1.key }) {
         for p in v { series += "util_kind_\(k),\(o(p.t)),\(String(format: "%.6f", p.value))\n" }
@@ -205,7 +220,61 @@ extension Schedctl {
       for p in r.fragmentation { series += "fragmentation,\(o(p.t)),\(String(format: "%.6f", p.value))\n" }
       try writeFile(dir + "/timeseries.csv", Data(series.utf8))
       try writeFile(dir + "/settlement.csv", Data(s.csv().utf8))
-      try writeFile(dir + "/settlement_jobs.csv", Data(s.jobsCSV().utf8))
+      if perJob { try writeFile(dir + "/settlement_jobs.csv", Data(s.jobsCSV().utf8)) }
+    }
+  }
+}
+
+/// `jobs.csv` written row by row as a streaming simulation hands out
+/// outcomes (buffered, flushed every 64 KiB), so the file never sits in memory.
+final class JobsCSVStream {
+  static let header =
+    "id,tenant,priority,phase,submit_s,start_s,end_s,wait_s,run_s,bounded_slowdown,preemptions,requeues,sites,reject_reason\n"
+
+  /// One job's row.
+  static func row(_ j: JobOutcome) -> String {
+    func o(_ d: Double?) -> String { d.map { String(format: "%.3f", $0) } ?? "" }
+    let reason = (j.rejectReason ?? "").split(separator: "\"").joined(separator: "'")
+    return "\(j.id),\(j.tenant),\(j.priority.rawValue),\(j.phase.rawValue),\(o(j.submitSeconds)),\(o(j.startSeconds)),"
+      + "\(o(j.endSeconds)),\(o(j.waitSeconds)),\(o(j.runSeconds)),\(o(j.boundedSlowdown)),\(j.preemptions),"
+      + "\(j.requeues),\(j.sites.joined(separator: "|")),\"\(reason)\"\n"
+  }
+
+  let path: String
+  let handle: FileHandle
+  var buffer = ""
+  var failed = false
+
+  /// Creates (or truncates) `path` with the header; exit 2 naming the path if it cannot.
+  init(path: String) throws {
+    self.path = path
+    guard FileManager.default.createFile(atPath: path, contents: Data(Self.header.utf8)),
+          let h = FileHandle(forWritingAtPath: path) else {
+      FileHandleOutput.standardError.write("\(path): cannot write the file\n")
+      throw ExitCode(2)
+    }
+    handle = h
+    handle.seekToEndOfFile()
+  }
+
+  func append(_ j: JobOutcome) {
+    buffer += Self.row(j)
+    if buffer.utf8.count >= 1 << 16 { flush() }
+  }
+
+  func flush() {
+    guard !buffer.isEmpty, !failed else { return }
+    do { try handle.write(contentsOf: Data(buffer.utf8)) } catch { failed = true }
+    buffer = ""
+  }
+
+  /// Writes what is buffered and closes the file; exit 2 naming the path if a write failed.
+  func close() throws {
+    flush()
+    try? handle.close()
+    if failed {
+      FileHandleOutput.standardError.write("\(path): cannot write the file\n")
+      throw ExitCode(2)
     }
   }
 }
