@@ -425,7 +425,6 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     let t = trees[c]
     let devs = t.devs
     let devK = Int(s.deviceCount) - 1  // which k-th largest device to test, -1: none
-    _dbgCalls &+= 1
     if devK >= devs { return nil }
     let cpu = s.milliCPU, mem = s.memoryMiB, dpu = s.dpuUnits, milli = s.milliPerDevice
     var bestNode: NodeID = -1
@@ -439,7 +438,6 @@ struct ClassTreeIndex: NodeSearch, Sendable {
           let E = UnsafeBufferPointer(rebasing: allEntries[t.recentBase..<(t.recentBase + t.recentCount)])
           for j in 0..<E.count {
             let e = E[j]
-            _dbgRecent &+= 1
             if e.classes & allowed == 0 || e.cpu < cpu || e.mem < mem || e.dpu < dpu || e.uMax > uFeasible {
               continue
             }
@@ -485,7 +483,6 @@ struct ClassTreeIndex: NodeSearch, Sendable {
             top &-= 1
             let i = stack[top]
             let sl = S[i]
-            _dbgVisits &+= 1
             if sl.uMin > uFeasible || !fits(i, sl) { continue }
             if have && !mayBeat(sl, direction, uFeasible, bestU, bestRank) { continue }
             if i >= t.size {
@@ -655,7 +652,6 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       }
       candidates.append(TreeCandidate(plan: Int32(pi), bound: bound, minRank: root.minRank))
     }
-    _dbgBest &+= 1; _dbgCands &+= candidates.count
     candidates.sort { $0.bound != $1.bound ? $0.bound > $1.bound : $0.minRank < $1.minRank }
     let hinted = hintSlot >= 0 ? winner[hintSlot] : -1
     if hinted >= 0, let h = candidates.firstIndex(where: { plan[Int($0.plan)].tree == hinted }), h > 0 {
@@ -833,9 +829,3 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   }
 }
 
-nonisolated(unsafe) var _dbgVisits = 0
-nonisolated(unsafe) var _dbgCalls = 0
-nonisolated(unsafe) var _dbgRecent = 0
-nonisolated(unsafe) var _dbgBest = 0
-nonisolated(unsafe) var _dbgCands = 0
-public func _dbgPrint() { print("best \(_dbgBest) cands \(_dbgCands) leafCalls \(_dbgCalls) visits \(_dbgVisits) recentScanned \(_dbgRecent)") }
