@@ -10,12 +10,6 @@ struct FirstFitScan: NodeSearch, Sendable {
   /// Per class: whether the current query may use it (scratch).
   var usable: [Bool] = []
 
-  /// Whether `profile` decides as this search does.
-  static func supports(_ profile: Profile) -> Bool {
-    guard case .nodeOrder = profile.tieBreak else { return false }
-    return profile.scorers.allSatisfy { $0.kind == .firstFit }
-  }
-
   /// - Complexity: O(nodes up to the first that fits)
   mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
     usable.removeAll(keepingCapacity: true)

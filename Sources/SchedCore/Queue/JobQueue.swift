@@ -156,16 +156,18 @@ struct JobQueue {
       static func < (a: Head, b: Head) -> Bool { a.key < b.key }
       static func == (a: Head, b: Head) -> Bool { a.key == b.key }
     }
+    /// A job's place in the order, from its bucket's priority rank and
+    /// tenant and its own submit time and sequence number.
+    typealias Key = (_ priorityRank: Int, _ tenant: Int32, _ submit: Int64, _ seq: Int64) -> Simulator.QueueKey
     var heads: Heap<Head>
-    let key: (_ priorityRank: Int, _ tenant: Int32, _ submit: Int64, _ seq: Int64) -> Simulator.QueueKey
+    let key: Key
   }
 
   /// Starts a walk in the order given by `key`, which must grow with the
   /// submit time inside a bucket (it does for the aged-priority order).
   /// The queue may change during the walk only by `remove` of jobs the walk
   /// already returned.
-  func walk(key: @escaping (_ priorityRank: Int, _ tenant: Int32, _ submit: Int64, _ seq: Int64)
-            -> Simulator.QueueKey) -> Walk {
+  func walk(key: @escaping Walk.Key) -> Walk {
     var heads: [Walk.Head] = []
     heads.reserveCapacity(buckets.count)
     for b in buckets.indices {
@@ -226,8 +228,4 @@ struct JobQueue {
     precondition(live == count && live == isQueued.lazy.filter { $0 }.count, "queued jobs and live entries differ")
     precondition(tenantLive == perTenant, "per-tenant queue counts are off")
   }
-}
-
-extension JobQueue.Walk {
-  typealias Key = (_ priorityRank: Int, _ tenant: Int32, _ submit: Int64, _ seq: Int64) -> Simulator.QueueKey
 }

@@ -132,7 +132,7 @@ struct SampleStatistics {
 extension Simulator {
   /// Job `i` finished (on `sites`) or was rejected: its outcome is recorded and its slot freed.
   mutating func retire(_ i: Int, sites: [String]) {
-    records.add(jobs[i], seq: seqOf[i], run[i], sites: sites)
+    records.add(jobs[i], seq: slot[i].seq, run[i], sites: sites)
     records.retired += 1
     freeSlot(i)
   }
@@ -151,8 +151,8 @@ extension Simulator {
   /// At the end: records the jobs still in flight (in submit order) and
   /// those never submitted (the rest of the source, read without being kept).
   mutating func finishRecords() {
-    let inFlight = inUse.indices.filter { inUse[$0] }.sorted { seqOf[$0] < seqOf[$1] }
-    for i in inFlight { records.add(jobs[i], seq: seqOf[i], run[i], sites: sites(of: i)) }
+    let inFlight = slot.indices.filter { slot[$0].inUse }.sorted { slot[$0].seq < slot[$1].seq }
+    for i in inFlight { records.add(jobs[i], seq: slot[i].seq, run[i], sites: sites(of: i)) }
     while let j = nextJob {
       records.add(j, seq: submitted, JobRun(), sites: [])
       submitted += 1

@@ -44,7 +44,7 @@ extension Simulator {
   /// Whether starting job `i` keeps its tenant within quota (or may borrow:
   /// no other tenant has jobs waiting).
   func withinQuota(_ i: Int) -> Bool {
-    let t = Int(tenantOf[i])
+    let t = Int(slot[i].tenant)
     guard let quota = tenantQuota[t] else { return true }
     let u = tenantUse[t]
     var cpu: Int64 = 0, dev: Int64 = 0
@@ -53,8 +53,8 @@ extension Simulator {
       dev += Int64(g.count) * Int64(g.device?.count ?? 0) * Int64(g.device?.milliPerDevice ?? 0)
     }
     if u.cpu + cpu <= quota.maxMilliCPU && u.dev + dev <= quota.maxDeviceMilli { return true }
-    return quota.borrowIdle && !queue.hasQueued(otherThan: tenantOf[i])
-      && !requeuedInPass.contains { tenantOf[Int($0)] != tenantOf[i] }
+    return quota.borrowIdle && !queue.hasQueued(otherThan: slot[i].tenant)
+      && !requeuedInPass.contains { slot[Int($0)].tenant != slot[i].tenant }
   }
 
   /// One scheduling pass over the queue.
@@ -85,11 +85,11 @@ extension Simulator {
         }
         noteFailure(i)
         // A failed preemption search is retried after a minute of simulated time.
-        if config.queue.preemption, preemptFailedAt[i] < 0 || now - Int64(preemptFailedAt[i]) >= 60_000_000 {
+        if config.queue.preemption, slot[i].preemptFailedAt < 0 || now - Int64(slot[i].preemptFailedAt) >= 60_000_000 {
           if preempt(for: i) {
             continue
           }
-          preemptFailedAt[i] = Int(now)
+          slot[i].preemptFailedAt = Int(now)
         }
         if config.queue.mode == .fcfs { break }
         head = i
@@ -103,7 +103,7 @@ extension Simulator {
         continue
       }
       if reservation == nil {
-        if var c = cachedReservation, c.head == seqOf[head] {
+        if var c = cachedReservation, c.head == slot[head].seq {
           // Overdue: jobs that overran their estimate hold what the head
           // needs. A fresh replay would assume they end now and find the
           // head fitting now on the same releases, so the reservation moves
@@ -125,7 +125,7 @@ extension Simulator {
           }
           engine.release(jobID: jobs[i].id)
           let (r, usable) = reserve(head)
-          cachedReservation = (seqOf[head], usable, r)
+          cachedReservation = (slot[head].seq, usable, r)
           reservationEpoch += 1
           reservation = r
         }
@@ -143,9 +143,9 @@ extension Simulator {
         continue
       }
       // Runs past the reservation: it may not take what the head needs then.
-      if config.skipKnownOutcomes, refusedAt[i] == (engineVersion, reservationEpoch)
-          || (isMonotone[i] && refusedGainAt[i].epoch == reservationEpoch
-              && noGain(on: i, since: refusedGainAt[i].gain)) {
+      if config.skipKnownOutcomes, slot[i].refusedAt == (engineVersion, reservationEpoch)
+          || (slot[i].isMonotone && slot[i].refusedGainAt.epoch == reservationEpoch
+              && noGain(on: i, since: slot[i].refusedGainAt.gain)) {
         counters.skipped += 1
         continue
       }
@@ -159,9 +159,9 @@ extension Simulator {
           #endif
           startBackfill(i, d.allocation)
         } else {
-          refusedAt[i] = (engineVersion, reservationEpoch)
-          if isMonotone[i] {
-            refusedGainAt[i] = (capacityGain, reservationEpoch)
+          slot[i].refusedAt = (engineVersion, reservationEpoch)
+          if slot[i].isMonotone {
+            slot[i].refusedGainAt = (capacityGain, reservationEpoch)
             rememberUsableClasses(i)
           }
           counters.backfillRefusals += 1
@@ -177,7 +177,7 @@ extension Simulator {
         startBackfill(i, d.allocation)
       } else {
         engine.release(jobID: jobs[i].id)
-        refusedAt[i] = (engineVersion, reservationEpoch)
+        slot[i].refusedAt = (engineVersion, reservationEpoch)
         counters.backfillRefusals += 1
       }
     }
@@ -228,22 +228,22 @@ extension Simulator {
   /// this very state, or it is monotone and no capacity came back since.
   func knownToFail(_ i: Int) -> Bool {
     guard config.skipKnownOutcomes else { return false }
-    return failedAt[i] == engineVersion || (isMonotone[i] && noGain(on: i, since: failedGainAt[i]))
+    return slot[i].failedAt == engineVersion || (slot[i].isMonotone && noGain(on: i, since: slot[i].failedGainAt))
   }
 
   /// Whether no class job `i` may use gained capacity since the gain counter stood at `g`.
   func noGain(on i: Int, since g: Int) -> Bool {
     if g < 0 { return false }
     if g == capacityGain { return true }
-    guard let list = usableClassList[i] else { return false }
+    guard let list = slot[i].usableClassList else { return false }
     for c in list where classGain[Int(c)] > g { return false }
     return true
   }
 
   mutating func rememberUsableClasses(_ i: Int) {
-    guard usableClassList[i] == nil else { return }
+    guard slot[i].usableClassList == nil else { return }
     let usable = engine.usableClasses(for: jobs[i])
-    usableClassList[i] = usable.indices.filter { usable[$0] }.map { Int32($0) }
+    slot[i].usableClassList = usable.indices.filter { usable[$0] }.map { Int32($0) }
   }
 
   mutating func placeCounted(_ i: Int) -> Result<PlacementDecision, Unschedulable> {
@@ -254,9 +254,9 @@ extension Simulator {
   }
 
   mutating func noteFailure(_ i: Int) {
-    failedAt[i] = engineVersion
-    failedGainAt[i] = capacityGain
-    if isMonotone[i] { rememberUsableClasses(i) }
+    slot[i].failedAt = engineVersion
+    slot[i].failedGainAt = capacityGain
+    if slot[i].isMonotone { rememberUsableClasses(i) }
   }
 
   /// The head's reservation: replay running jobs' releases in order of
@@ -271,15 +271,11 @@ extension Simulator {
     // anti-affinity) can change where and when it fits; the others stay put.
     counters.reservations += 1
     let usable = engine.usableClasses(for: jobs[head])
-    let anti = jobs[head].antiAffinity.isEmpty ? [] : Set(jobs[head].antiAffinity)
+    let anti = Set(jobs[head].antiAffinity)
     var ends: [RunEnd] = []
     for r in running {
-      guard let a = run[Int(r)].allocation else { continue }
-      guard a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) || (!anti.isEmpty && anti.contains(a.jobID))
-      else {
-        continue
-      }
-      ends.append(RunEnd(time: max(now, run[Int(r)].runStart &+ jobs[Int(r)].estimatedMicros), seq: seqOf[Int(r)],
+      guard let a = run[Int(r)].allocation, canMakeRoom(a, usable: usable, anti: anti) else { continue }
+      ends.append(RunEnd(time: max(now, run[Int(r)].runStart &+ jobs[Int(r)].estimatedMicros), seq: slot[Int(r)].seq,
                          slot: r))
     }
     // Distinct end times and the running jobs ending at each, taken from a
@@ -362,6 +358,13 @@ extension Simulator {
     return (result, usable)
   }
 
+  /// Whether releasing `a` can change where a job fits: `a` holds a node
+  /// of a class the job may use (`usable`) or is named in the job's
+  /// anti-affinity (`anti`). Releasing anything else frees nothing it could take.
+  func canMakeRoom(_ a: Allocation, usable: [Bool], anti: Set<String>) -> Bool {
+    a.tasks.contains { usable[engine.nodeClass(of: $0.node)] } || (!anti.isEmpty && anti.contains(a.jobID))
+  }
+
   /// Evicts the smallest set of lower-priority jobs (fewest tasks, then least
   /// lost work) that lets job `i` fit, never splitting a job (gangs stay
   /// whole), and starts `i`. Only system, online and production jobs preempt.
@@ -379,11 +382,10 @@ extension Simulator {
     var best: [Victim] = []
     best.reserveCapacity(17)
     for r in running where jobs[Int(r)].priority.rank > j.priority.rank {
-      let v: Victim = (Int(runTasks[Int(r)]), Double(now - run[Int(r)].runStart) * runSize[Int(r)], seqOf[Int(r)], r)
+      let x = Int(r)  // fields read one by one: copying the slot state would retain its arrays
+      let v: Victim = (Int(slot[x].runTasks), Double(now - run[x].runStart) * slot[x].runSize, slot[x].seq, r)
       if best.count == 16, let last = best.last, (last.tasks, last.lost, last.seq) < (v.tasks, v.lost, v.seq) { continue }
-      guard let a = run[Int(r)].allocation,
-            a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] })
-              || (!anti.isEmpty && anti.contains(a.jobID)) else { continue }
+      guard let a = run[Int(r)].allocation, canMakeRoom(a, usable: usable, anti: anti) else { continue }
       var k = best.count
       while k > 0 && (v.tasks, v.lost, v.seq) < (best[k - 1].tasks, best[k - 1].lost, best[k - 1].seq) { k -= 1 }
       best.insert(v, at: k)
@@ -428,7 +430,7 @@ extension Simulator {
     // of the pool that lets it fit.
     var chosen: [Int32] = []
     var fits = false
-    if isMonotone[i] {
+    if slot[i].isMonotone {
       // Fitting only grows as victims are added: test the whole pool once,
       // then bisect (prefix 0 fails: the job just failed to place).
       if fitsWithout(pool, &self) {
@@ -592,12 +594,8 @@ struct Reservation {
     if releasedCores.isEmpty {
       need.coresFreeNow = cores
     } else {
-      // Released cores as a bit set (core ids are small, non-negative).
-      var bits = [UInt64](repeating: 0, count: Int(max(releasedCores.max() ?? 0, 0)) / 64 + 1)
-      for c in releasedCores where c >= 0 { bits[Int(c) >> 6] |= 1 << UInt64(c & 63) }
-      need.coresFreeNow = cores.filter { c in
-        c < 0 || Int(c) >> 6 >= bits.count || bits[Int(c) >> 6] & (1 << UInt64(c & 63)) == 0
-      }
+      let rel = Set(releasedCores)
+      need.coresFreeNow = cores.filter { !rel.contains($0) }
     }
     return need
   }

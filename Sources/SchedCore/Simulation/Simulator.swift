@@ -18,6 +18,37 @@ public struct Simulator {
     }
   }
 
+  /// What the simulator keeps per job besides the job and its run: the
+  /// job's order and tenant, and the memos of the skip rules.
+  struct SlotState {
+    /// Sequence number (submit order): the tie-break wherever job order
+    /// matters, so slots never change a decision.
+    var seq: Int64
+    var tenant: Int32
+    /// Whether its placement succeeds exactly when every task fits by the
+    /// per-node task counts, which only shrink as other jobs start.
+    var isMonotone: Bool
+    var inUse = true
+    /// Engine version and capacity-gain counter at its last failure to place.
+    var failedAt = -1
+    var failedGainAt = -1
+    /// A backfill candidate refused by the head's reservation is not tried
+    /// again while neither the state (`engineVersion`) nor the reservation
+    /// (`reservationEpoch`) changed: the same placement would be refused again.
+    var refusedAt = (version: -1, epoch: -1)
+    /// For monotone jobs: the gain counter and reservation at the last
+    /// refusal under the shield (the shield is the same for one reservation).
+    var refusedGainAt = (gain: -1, epoch: -1)
+    /// The node classes it may use (computed at its first failure).
+    var usableClassList: [Int32]?
+    /// When its last preemption search failed.
+    var preemptFailedAt = -1
+    /// While running: its task count and size (cores + device tenths), for
+    /// ranking preemption victims without reading allocations.
+    var runTasks: Int32 = 0
+    var runSize = 0.0
+  }
+
   struct JobRun {
     var phase: JobPhase = .pending
     var firstStart: Int64 = -1
@@ -50,13 +81,10 @@ public struct Simulator {
   // jobs in flight, not every job submitted. Every array below is indexed by
   // slot; `i` in this type's methods is a slot.
   var jobs: [Job] = []
-  /// Each slot's job's sequence number (submit order): the tie-break
-  /// wherever job order matters, so slots never change a decision.
-  var seqOf: [Int64] = []
   var run: [JobRun] = []
-  var tenantOf: [Int32] = []
+  /// Everything else the simulator keeps per job (see `SlotState`).
+  var slot: [SlotState] = []
   var freeSlots: [Int32] = []
-  var inUse: [Bool] = []
   var queue: JobQueue
   /// Jobs requeued during a scheduling pass (preemption victims): they
   /// join the queue after the pass, which looks only at jobs queued when it began.
@@ -88,7 +116,6 @@ public struct Simulator {
   /// Bumped whenever the engine's state changes (start, stop, node down/up):
   /// a job that failed to place at the current version is not retried.
   var engineVersion = 0
-  var failedAt: [Int] = []
   /// Bumped whenever capacity is given back (a stop, a node recovery);
   /// `classGain[c]` is its value at the last gain on a node of class `c`. A
   /// job whose outcome is monotone in free capacity (see `isMonotone`) that
@@ -96,28 +123,10 @@ public struct Simulator {
   /// gained since: only starts happened there, and they only take capacity.
   var capacityGain = 0
   var classGain: [Int]
-  var failedGainAt: [Int] = []
-  /// Per job, the node classes it may use (computed at its first failure).
-  var usableClassList: [[Int32]?] = []
-  /// Per job: whether its placement succeeds exactly when every task fits
-  /// by the per-node task counts, which only shrink as other jobs start.
-  var isMonotone: [Bool] = []
-  /// A backfill candidate refused by the head's reservation is not tried
-  /// again while neither the state (`engineVersion`) nor the reservation
-  /// (`reservationEpoch`) changed: the same placement would be refused again.
-  var refusedAt: [(version: Int, epoch: Int)] = []
-  /// For monotone jobs: the gain counter and reservation at the last
-  /// refusal under the shield (the shield is the same for one reservation).
-  var refusedGainAt: [(gain: Int, epoch: Int)] = []
   var reservationEpoch = 0
   /// Whether the EASY shield (see `setShield`) is held, and for which reservation.
   var shieldHeld = false
   var shieldEpoch = -1
-  var preemptFailedAt: [Int] = []
-  /// Per running job: its task count and size (cores + device tenths), for
-  /// ranking preemption victims without reading allocations.
-  var runTasks: [Int32] = []
-  var runSize: [Double] = []
   /// The last head's reservation (the head by sequence number) and the
   /// node classes it may use. Dropped
   /// by every change that can move it: a stop, or a start other than a
@@ -133,15 +142,16 @@ public struct Simulator {
   /// - Complexity: roughly O(events × (placement + queue scan)); see Docs/Simulation.md.
   public static func run(cluster: Cluster, jobs: [Job], config: SimulationConfig,
                          progress: ((_ events: Int, _ now: Int64) -> Void)? = nil) -> SimulationResult {
-    // Stable order by submit time. Already sorted input (the generator's,
-    // most trace files) is shared, not copied.
-    let ordered: [Job]
-    if zip(jobs, jobs.dropFirst()).allSatisfy({ $0.submitMicros <= $1.submitMicros }) {
-      ordered = jobs
-    } else {
-      ordered = jobs.indices.sorted { (jobs[$0].submitMicros, $0) < (jobs[$1].submitMicros, $1) }.map { jobs[$0] }
-    }
-    return simulate(cluster: cluster, stream: ordered, config: config, keep: true, progress: progress, sink: nil)
+    simulate(cluster: cluster, stream: inSubmitOrder(jobs), config: config, keep: true, progress: progress, sink: nil)
+  }
+
+  /// `jobs` in a stable order by submit time, as a simulation reads them.
+  /// Already sorted input (the generator's, most trace files) is shared, not copied.
+  ///
+  /// - Complexity: O(n) when sorted, else O(n log n)
+  public static func inSubmitOrder(_ jobs: [Job]) -> [Job] {
+    if zip(jobs, jobs.dropFirst()).allSatisfy({ $0.submitMicros <= $1.submitMicros }) { return jobs }
+    return jobs.indices.sorted { (jobs[$0].submitMicros, $0) < (jobs[$1].submitMicros, $1) }.map { jobs[$0] }
   }
 
   /// Runs the jobs of `stream`, read one at a time as they arrive, and
@@ -223,77 +233,39 @@ public struct Simulator {
 
   /// Gives `job` (sequence number `seqNo`) a slot: a free one, else a new one.
   mutating func takeSlot(_ job: Job, seqNo: Int64) -> Int {
-    let t = tenant(job.tenant)
-    let i: Int
+    let state = SlotState(seq: seqNo, tenant: tenant(job.tenant), isMonotone: Self.isMonotone(job))
     if let f = freeSlots.popLast() {
-      i = Int(f)
+      let i = Int(f)
       jobs[i] = job
-      seqOf[i] = seqNo
       // The generation keeps counting, so a stale completion event of the
       // slot's previous job never matches.
       run[i] = JobRun(generation: run[i].generation)
-      tenantOf[i] = t
-      failedAt[i] = -1
-      failedGainAt[i] = -1
-      refusedAt[i] = (-1, -1)
-      refusedGainAt[i] = (-1, -1)
-      usableClassList[i] = nil
-      isMonotone[i] = Self.isMonotone(job)
-      preemptFailedAt[i] = -1
-      runTasks[i] = 0
-      runSize[i] = 0
-      inUse[i] = true
-    } else {
-      i = jobs.count
-      if jobs.count == jobs.capacity { growSlots() }
-      jobs.append(job)
-      seqOf.append(seqNo)
-      run.append(JobRun())
-      tenantOf.append(t)
-      failedAt.append(-1)
-      failedGainAt.append(-1)
-      refusedAt.append((-1, -1))
-      refusedGainAt.append((-1, -1))
-      usableClassList.append(nil)
-      isMonotone.append(Self.isMonotone(job))
-      preemptFailedAt.append(-1)
-      runTasks.append(0)
-      runSize.append(0)
-      inUse.append(true)
-      queue.addSlot()
+      slot[i] = state
+      return i
     }
-    return i
-  }
-
-  /// Makes room for a quarter more slots in every per-slot array (not the
-  /// doubling `append` does: slot arrays are the memory that follows the
-  /// jobs in flight, and a quarter keeps the slack to a quarter).
-  mutating func growSlots() {
-    let n = jobs.count + max(64, jobs.count / 4)
-    jobs.reserveCapacity(n)
-    seqOf.reserveCapacity(n)
-    run.reserveCapacity(n)
-    tenantOf.reserveCapacity(n)
-    failedAt.reserveCapacity(n)
-    failedGainAt.reserveCapacity(n)
-    refusedAt.reserveCapacity(n)
-    refusedGainAt.reserveCapacity(n)
-    usableClassList.reserveCapacity(n)
-    isMonotone.reserveCapacity(n)
-    preemptFailedAt.reserveCapacity(n)
-    runTasks.reserveCapacity(n)
-    runSize.reserveCapacity(n)
-    inUse.reserveCapacity(n)
-    queue.reserveSlots(n)
+    if jobs.count == jobs.capacity {
+      // A quarter more, not the doubling `append` does: slot arrays are the
+      // memory that follows the jobs in flight.
+      let n = jobs.count + max(64, jobs.count / 4)
+      jobs.reserveCapacity(n)
+      run.reserveCapacity(n)
+      slot.reserveCapacity(n)
+      queue.reserveSlots(n)
+    }
+    jobs.append(job)
+    run.append(JobRun())
+    slot.append(state)
+    queue.addSlot()
+    return jobs.count - 1
   }
 
   /// Gives slot `i` back (its job finished or was rejected, and its outcome is recorded).
   mutating func freeSlot(_ i: Int) {
-    inUse[i] = false
     jobs[i] = Self.vacant
     run[i].allocation = nil
     run[i].rejectReason = nil
-    usableClassList[i] = nil
+    slot[i].inUse = false
+    slot[i].usableClassList = nil
     freeSlots.append(Int32(i))
   }
 
@@ -458,7 +430,7 @@ public struct Simulator {
   }
 
   mutating func complete(_ i: Int, generation: Int32) {
-    guard inUse[i], run[i].phase == .running, run[i].generation == generation else { return }
+    guard slot[i].inUse, run[i].phase == .running, run[i].generation == generation else { return }
     let where_ = sites(of: i)  // where it ran, before the stop gives the nodes back
     stop(i, finished: true)
     retire(i, sites: where_)
@@ -505,8 +477,8 @@ public struct Simulator {
     if !backfill { invalidateReservation(starting: i, a) }
     run[i].phase = .running
     run[i].allocation = a
-    runTasks[i] = Int32(clamping: a.tasks.count)
-    runSize[i] = a.tasks.reduce(0.0) { $0 + Double($1.milliCPU) / 1000 + Double($1.deviceMilli) / 100 }
+    slot[i].runTasks = Int32(clamping: a.tasks.count)
+    slot[i].runSize = a.tasks.reduce(0.0) { $0 + Double($1.milliCPU) / 1000 + Double($1.deviceMilli) / 100 }
     run[i].runStart = now
     if run[i].firstStart < 0 { run[i].firstStart = now }
     run[i].generation += 1
@@ -588,7 +560,7 @@ public struct Simulator {
 
   /// Meters what still runs at the end as if it stopped now (it stays running).
   mutating func closeOpenIntervals() {
-    for r in running.sorted(by: { seqOf[Int($0)] < seqOf[Int($1)] }) {
+    for r in running.sorted(by: { slot[Int($0)].seq < slot[Int($1)].seq }) {
       let i = Int(r)
       guard let a = run[i].allocation else { continue }
       for t in a.tasks {
@@ -606,15 +578,15 @@ public struct Simulator {
   }
 
   mutating func enqueue(_ i: Int) {
-    queue.push(Int32(i), priorityRank: jobs[i].priority.rank, tenant: tenantOf[i], submit: jobs[i].submitMicros,
-               seq: seqOf[i])
+    queue.push(Int32(i), priorityRank: jobs[i].priority.rank, tenant: slot[i].tenant, submit: jobs[i].submitMicros,
+               seq: slot[i].seq)
   }
 
   /// Jobs waiting: the queue and any requeued during the current pass.
   var queuedCount: Int { queue.count + requeuedInPass.count }
 
   mutating func addUse(_ job: Int, _ a: Allocation, sign: Int64) {
-    let t = Int(tenantOf[job])
+    let t = Int(slot[job].tenant)
     for task in a.tasks {
       tenantUse[t].cpu += sign * task.milliCPU
       tenantUse[t].mem += sign * task.memoryMiB
@@ -628,7 +600,7 @@ public struct Simulator {
   /// running jobs.
   func checkInvariants() {
     var runningCount = 0, queuedJobs = 0
-    for (i, r) in run.enumerated() where inUse[i] {
+    for (i, r) in run.enumerated() where slot[i].inUse {
       switch r.phase {
       case .running:
         runningCount += 1
@@ -645,7 +617,7 @@ public struct Simulator {
     precondition(runningCount == running.count && running.count == engine.allocations.count,
                  "running set and engine disagree")
     precondition(queuedJobs == queue.count && requeuedInPass.isEmpty, "queued jobs and the queue disagree")
-    precondition(inUse.lazy.filter { !$0 }.count == freeSlots.count, "free slots are off")
+    precondition(slot.lazy.filter { !$0.inUse }.count == freeSlots.count, "free slots are off")
     precondition(Int64(records.retired + runningCount + queuedJobs) == submitted,
                  "a submitted job is neither in flight nor recorded")
     queue._checkInvariants()

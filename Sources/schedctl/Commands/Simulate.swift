@@ -147,9 +147,7 @@ extension Schedctl {
           ? Simulator.run(cluster: c, stream: SyntheticWorkload(jobs: jobs, durationMicros: durationMicros, seed: seed,
                                                                 cluster: c),
                           config: config, progress: update, records: sink)
-          : Simulator.run(cluster: c, stream: workloadJobs.indices.sorted {
-                            (workloadJobs[$0].submitMicros, $0) < (workloadJobs[$1].submitMicros, $1)
-                          }.lazy.map { workloadJobs[$0] },
+          : Simulator.run(cluster: c, stream: Simulator.inSubmitOrder(workloadJobs),
                           config: config, progress: update, records: sink)
         progress.finish()
         let settlement = accumulator.settlement()

@@ -36,11 +36,4 @@ import Testing
     }
     #expect(placedCount > 200 && failedCount > 30, "block \(block): \(placedCount) placed, \(failedCount) failed")
   }
-
-  @Test func supportsOnlyFirstFitInNodeOrder() {
-    #expect(FirstFitScan.supports(.single(.firstFit)))
-    #expect(!FirstFitScan.supports(.single(.bestFit)))
-    #expect(!FirstFitScan.supports(Profile(name: "ff", scorers: [WeightedScorer(.firstFit)],
-                                           tieBreak: .seededPermutation(seed: 1))))
-  }
 }
