@@ -135,6 +135,13 @@ public struct PlacementEngine: Sendable {
     return usable
   }
 
+  /// Per node class, the shape of a task of `group` of `job` there, or nil
+  /// where a class-level filter rules the class out.
+  mutating func taskShapes(of group: TaskGroup, of job: Job) -> [TaskShape?] {
+    core.ctx.bind(job: job)
+    return core.query(for: group, of: job).shapes
+  }
+
   /// The class of node `n` (an index into `core.classes`).
   func nodeClass(of n: NodeID) -> Int { Int(core.nodeClass[Int(n)]) }
 

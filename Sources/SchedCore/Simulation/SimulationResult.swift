@@ -75,8 +75,11 @@ public struct SchedulerCounters: Sendable, Hashable, Codable {
   /// Backfill candidates that fit but would have delayed the head.
   public var backfillRefusals = 0
   public var backfillStarts = 0
-  /// Head reservations computed, and placement probes they made.
+  /// Head reservations computed, how many of them were found by per-node
+  /// task counts (monotone heads: one placement probe each), and the
+  /// placement probes they made.
   public var reservations = 0
+  public var countedReservations = 0
   public var reservationProbes = 0
   /// The most jobs in flight (queued or running, or just arrived) at once:
   /// the per-job state the simulator held at its peak.

@@ -325,26 +325,76 @@ extension Simulator {
       return nil
     }
     var lo = 0, hi = -1
-    var step = 1
-    while true {
-      extend(to: lo + step)
-      guard lo < times.count else { break }
-      let probe = min(times.count, lo + step)
-      moveTo(probe, &self)
-      if fits(&self) != nil { hi = probe; break }
-      lo = probe
-      step *= 2
-    }
-    var result = Reservation(time: .max, head: nil, released: [:], state: engine.state, computedAt: now)
-    if hi > 0 {
+    /// Gallops (1, 2, 4, … batches) with placement probes until the head
+    /// fits, then bisects: `hi` becomes the fewest batches it fits with.
+    func probeSearch(_ s: inout Simulator) {
+      lo = 0
+      hi = -1
+      var step = 1
+      while true {
+        extend(to: lo + step)
+        guard lo < times.count else { break }
+        let probe = min(times.count, lo + step)
+        moveTo(probe, &s)
+        if fits(&s) != nil { hi = probe; break }
+        lo = probe
+        step *= 2
+      }
       // Invariant: fails with `lo` batches released (or lo == 0 untested), fits with `hi`.
       while hi - lo > 1 {
         let mid = (lo + hi) / 2
-        moveTo(mid, &self)
-        if fits(&self) != nil { hi = mid } else { lo = mid }
+        moveTo(mid, &s)
+        if fits(&s) != nil { hi = mid } else { lo = mid }
       }
+    }
+    var counted = false
+    if config.countedReservations && slot[head].isMonotone, let group = jobs[head].groups.first {
+      // A monotone head fits exactly when the per-node task counts reach its
+      // task count: walk the batches adding up what each releases, without
+      // touching the engine. The probe below places it at the batch found.
+      counted = true
+      counters.countedReservations += 1
+      let need = Int64(max(group.count, 0))
+      taskCount.begin(shapes: engine.taskShapes(of: group, of: jobs[head]), cap: need, state: engine.state)
+      var b = 0
+      while true {
+        extend(to: b + 1)
+        guard b < times.count else { break }
+        for r in batches[b] {
+          for t in run[Int(r)].allocation?.tasks ?? [] {
+            taskCount.release(t, classOf: engine.nodeClass(of: t.node), state: engine.state)
+          }
+        }
+        b += 1
+        if taskCount.total >= need {
+          hi = b
+          break
+        }
+      }
+      taskCount.end()
+    } else {
+      probeSearch(&self)
+    }
+    var result = Reservation(time: .max, head: nil, released: [:], state: engine.state, computedAt: now)
+    if hi > 0 {
+      #if SCHEDCORE_INTERNAL_CHECKS
+      if counted && hi > 1 {
+        moveTo(hi - 1, &self)
+        precondition(fits(&self) == nil, "task counts put \(jobs[head].id)'s reservation too late")
+      }
+      #endif
       moveTo(hi, &self)
-      if let h = fits(&self) {
+      var found = fits(&self)
+      if found == nil && counted {
+        // Cannot happen for a monotone head; should it, the probes decide.
+        assertionFailure("task counts put \(jobs[head].id)'s reservation too early")
+        probeSearch(&self)
+        if hi > 0 {
+          moveTo(hi, &self)
+          found = fits(&self)
+        }
+      }
+      if let h = found {
         let nodes = Set(h.tasks.map(\.node))
         var rel: [NodeID: [TaskAssignment]] = [:]
         for batch in releasedBatches {
@@ -594,8 +644,13 @@ struct Reservation {
     if releasedCores.isEmpty {
       need.coresFreeNow = cores
     } else {
-      let rel = Set(releasedCores)
-      need.coresFreeNow = cores.filter { !rel.contains($0) }
+      // Released cores as a bit set (core ids are small): no hashing.
+      let words = max(1, (Int(releasedCores.max() ?? 0) >> 6) + 1)
+      need.coresFreeNow = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
+        bits.initialize(repeating: 0)
+        for c in releasedCores where c >= 0 { bits[Int(c) >> 6] |= 1 << UInt64(c & 63) }
+        return cores.filter { c in c < 0 || Int(c) >> 6 >= words || bits[Int(c) >> 6] & (1 << UInt64(c & 63)) == 0 }
+      }
     }
     return need
   }

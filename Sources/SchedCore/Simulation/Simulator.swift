@@ -134,6 +134,8 @@ public struct Simulator {
   /// any node failure or recovery. Changes elsewhere leave the head's
   /// placement, and so its reservation, exactly as they were.
   var cachedReservation: (head: Int64, usable: [Bool], reservation: Reservation)?
+  /// The reservation search for monotone heads (see `reserve`).
+  var taskCount: TaskCountReplay
 
   /// Runs `jobs` on `cluster` and returns every metric, with every job's
   /// outcome and every usage record (see `run(cluster:stream:config:progress:records:)`
@@ -207,6 +209,7 @@ public struct Simulator {
     nextJob = source.next()
     queue = JobQueue()
     classGain = Array(repeating: 0, count: engine.core.classes.count)
+    taskCount = TaskCountReplay(nodeClass: engine.core.nodeClass, classCount: engine.core.classes.count)
     rng = SeededGenerator(seed: config.seed)
     metrics = MetricsRecorder(cluster: cluster, target: target)
     records = RecordKeeper(keep: keep, sink: sink)

@@ -1,0 +1,138 @@
+/// How many tasks of one monotone job (see `Simulator.isMonotone`) the
+/// cluster could take, counted node by node, as running jobs release what
+/// they hold: the EASY reservation's search without placement probes.
+///
+/// For a monotone job the greedy placement succeeds exactly when the
+/// per-node task counts add up to the job's task count (placing a task
+/// lowers its node's count by exactly one and leaves the others alone), so
+/// "does the head fit once these jobs have ended?" is a sum, and each
+/// released task changes one node's term. Releases are applied to a
+/// scratch copy of the touched nodes' free amounts; the cluster state is
+/// never changed.
+struct TaskCountReplay {
+  /// Nodes of each node class.
+  let nodesOfClass: [[NodeID]]
+  /// Per node: its scratch entry while touched, else -1.
+  var entryOf: [Int32]
+  /// Scratch per touched node: free CPU, memory and DPUs, its devices'
+  /// free milli (at `devStart`), and its current term of the sum.
+  var touched: [NodeID] = []
+  var cpu: [Int64] = []
+  var mem: [Int64] = []
+  var dpu: [Int64] = []
+  var devStart: [Int] = []
+  var dev: [Int16] = []
+  var term: [Int64] = []
+  /// The job's shape on each class (nil: the class cannot take it) and
+  /// its task count, which caps each node's term (so the sum cannot overflow
+  /// and still reaches the count exactly when the uncapped sum would).
+  var shapes: [TaskShape?] = []
+  var cap: Int64 = 0
+  /// Tasks the cluster could take now, counting the releases applied.
+  private(set) var total: Int64 = 0
+
+  /// - Complexity: O(nodes)
+  init(nodeClass: [Int32], classCount: Int) {
+    var lists = Array(repeating: [NodeID](), count: classCount)
+    for (n, c) in nodeClass.enumerated() where c >= 0 && Int(c) < classCount { lists[Int(c)].append(NodeID(n)) }
+    nodesOfClass = lists
+    entryOf = Array(repeating: -1, count: nodeClass.count)
+  }
+
+  /// Tasks of `s` that fit in the given free amounts (at most `cap`).
+  /// Whole-device tasks need `s.deviceCount` devices with at least
+  /// `s.milliPerDevice` free each; a monotone job's multi-device tasks take
+  /// whole devices (one task per device), a single-device task may share.
+  ///
+  /// - Complexity: O(devices)
+  @inline(__always)
+  static func tasks<D: Collection>(of s: TaskShape, cpu: Int64, mem: Int64, dpu: Int64, devices: D,
+                                   cap: Int64) -> Int64 where D.Element == Int16 {
+    var k = cap
+    if s.milliCPU > 0 { k = min(k, max(0, cpu) / s.milliCPU) }
+    if s.memoryMiB > 0 { k = min(k, max(0, mem) / s.memoryMiB) }
+    if s.dpuUnits > 0 { k = min(k, max(0, dpu) / Int64(s.dpuUnits)) }
+    if s.deviceCount > 0 && k > 0 {
+      let m = Int64(s.milliPerDevice)
+      var d: Int64 = 0
+      if s.deviceCount == 1 {
+        for f in devices where Int64(f) >= m {
+          d += m > 0 ? Int64(f) / m : cap
+          if d >= k { break }
+        }
+      } else {
+        var whole: Int64 = 0
+        for f in devices where Int64(f) >= m { whole += 1 }
+        d = whole / Int64(s.deviceCount)
+      }
+      k = min(k, d)
+    }
+    return k
+  }
+
+  /// Starts counting tasks of `shapes` (per class) capped at `cap` per node,
+  /// on `state` as it stands (down nodes count none).
+  ///
+  /// - Complexity: O(nodes of the classes with a shape × devices)
+  mutating func begin(shapes: [TaskShape?], cap: Int64, state: ClusterState) {
+    end()
+    self.shapes = shapes
+    self.cap = max(0, cap)
+    total = 0
+    for (c, shape) in shapes.enumerated() where c < nodesOfClass.count {
+      guard let shape else { continue }
+      for n in nodesOfClass[c] where !state.isDown(n) {
+        total += Self.tasks(of: shape, cpu: state.freeMilliCPU(n), mem: state.freeMemoryMiB(n),
+                            dpu: Int64(state.freeDPUs(n)), devices: state.devices(of: n), cap: self.cap)
+        if total >= self.cap { break }
+      }
+      if total >= self.cap { break }
+    }
+  }
+
+  /// Adds what task `t` releases on its node (a node of a class without a
+  /// shape, or down, changes nothing).
+  ///
+  /// - Complexity: O(devices of its node)
+  mutating func release(_ t: TaskAssignment, classOf c: Int, state: ClusterState) {
+    guard c < shapes.count, let shape = shapes[c], !state.isDown(t.node) else { return }
+    let n = Int(t.node)
+    var e = Int(entryOf[n])
+    if e < 0 {
+      e = touched.count
+      entryOf[n] = Int32(e)
+      touched.append(t.node)
+      cpu.append(state.freeMilliCPU(t.node))
+      mem.append(state.freeMemoryMiB(t.node))
+      dpu.append(Int64(state.freeDPUs(t.node)))
+      devStart.append(dev.count)
+      dev.append(contentsOf: state.devices(of: t.node))
+      term.append(Self.tasks(of: shape, cpu: cpu[e], mem: mem[e], dpu: dpu[e],
+                             devices: dev[devStart[e]...], cap: cap))
+    }
+    cpu[e] += t.milliCPU
+    mem[e] += t.memoryMiB
+    dpu[e] += Int64(t.dpuUnits)
+    let start = devStart[e]
+    let end = e + 1 < devStart.count ? devStart[e + 1] : dev.count
+    for d in t.devices where d.index >= 0 && start + Int(d.index) < end {
+      let i = start + Int(d.index)
+      dev[i] = Int16(clamping: Int64(dev[i]) + Int64(d.milli))
+    }
+    let k = Self.tasks(of: shape, cpu: cpu[e], mem: mem[e], dpu: dpu[e], devices: dev[start..<end], cap: cap)
+    total += k - term[e]
+    term[e] = k
+  }
+
+  /// Forgets the scratch entries (keeps their storage for the next count).
+  mutating func end() {
+    for n in touched { entryOf[Int(n)] = -1 }
+    touched.removeAll(keepingCapacity: true)
+    cpu.removeAll(keepingCapacity: true)
+    mem.removeAll(keepingCapacity: true)
+    dpu.removeAll(keepingCapacity: true)
+    devStart.removeAll(keepingCapacity: true)
+    dev.removeAll(keepingCapacity: true)
+    term.removeAll(keepingCapacity: true)
+  }
+}
