@@ -40,13 +40,8 @@ public struct SettlementAccumulator {
 
   mutating func flush() {
     guard !pending.isEmpty else { return }
-    // Lines of one job (the usual case: one task stopping) are already in order.
-    let oneJob = pending.allSatisfy { $0.jobID == pending[0].jobID }
-    let order = oneJob ? Array(pending.indices)
-      : pending.indices.sorted { (pending[$0].jobID, $0) < (pending[$1].jobID, $1) }
     var last = -1
-    for k in order {
-      let l = pending[k]
+    func charge(_ l: ChargeLine) {
       if last < 0 || accounts[last].tenant != l.tenant {
         if let a = accountOf[l.tenant] {
           last = a
@@ -57,6 +52,13 @@ public struct SettlementAccumulator {
         }
       }
       accounts[last].charge(l)
+    }
+    // Lines of one job (the usual case: one job stopping) are already in order.
+    let first = pending[0].jobID
+    if pending.allSatisfy({ $0.jobID == first }) {
+      for l in pending { charge(l) }
+    } else {
+      for k in pending.indices.sorted(by: { (pending[$0].jobID, $0) < (pending[$1].jobID, $1) }) { charge(pending[k]) }
     }
     pending.removeAll(keepingCapacity: true)
   }

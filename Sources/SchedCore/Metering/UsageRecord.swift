@@ -45,10 +45,12 @@ public struct UsageRecord: Sendable, Hashable, Codable {
 extension UsageRecord {
   /// The record for `task` of `job` running on its node from `start` to `end`.
   public init(job: Job, task: TaskAssignment, cluster: Cluster, startMicros: Int64, endMicros: Int64) {
-    let node = cluster.nodes[Int(task.node)]
-    let model = node.accelerator.map { cluster.catalog[$0.model] }
+    // Field by field: binding the whole `Node` would copy (and retain) all of it.
+    let n = Int(task.node)
+    let model = cluster.nodes[n].accelerator.map { cluster.catalog[$0.model] }
     let held = task.deviceMilli
-    self.init(jobID: job.id, tenant: job.tenant, site: cluster.sites[Int(node.site)].id, node: node.id,
+    self.init(jobID: job.id, tenant: job.tenant, site: cluster.sites[Int(cluster.nodes[n].site)].id,
+              node: cluster.nodes[n].id,
               startMicros: startMicros, endMicros: endMicros, milliCPU: task.milliCPU,
               memoryMiB: task.memoryMiB, deviceModel: held > 0 ? model?.name : nil,
               deviceKind: held > 0 ? model?.kind : nil, deviceMilli: held, dpuUnits: task.dpuUnits)

@@ -23,8 +23,27 @@ struct MetricsRecorder {
   var domesticTFLOPSHours = 0.0
   var allTFLOPSHours = 0.0
   var energyWattHours = 0.0
+  /// What accounting reads of a node, gathered once per node class
+  /// (reading `Node` values per task copied and retained all their
+  /// fields), and each node's class (the engine's array, shared).
+  let facts: [NodeFacts]
+  let nodeClass: [Int32]
 
-  init(cluster: Cluster, target: TargetWorkload) {
+  struct NodeFacts {
+    var site: SiteID
+    var pue: Double
+    /// The accelerator's kind (nil: none), FP16 TFLOPS, TDP and origin.
+    var kind: DeviceKind?
+    var fp16TFLOPS: Double
+    var tdpWatts: Double
+    var domestic: Bool
+    /// The CPU model's TDP and cores per socket, when both are known (cores > 0).
+    var cpuTDP: Double?
+    var cpuCores: Double
+  }
+
+  /// `nodeClass` and `classes`: the placement engine's node classes.
+  init(cluster: Cluster, target: TargetWorkload, nodeClass: [Int32], classes: [NodeClass]) {
     self.cluster = cluster
     self.target = target
     var cpu: Int64 = 0, mem: Int64 = 0, dev: Int64 = 0
@@ -54,23 +73,39 @@ struct MetricsRecorder {
     capacityMemory = Double(max(mem, 1))
     capacityDevice = Double(dev)
     utilSite = Array(repeating: [], count: bySite.count)
+    self.nodeClass = nodeClass
+    facts = classes.map { c in
+      let acc = c.acceleratorModel >= 0 ? cluster.catalog[c.acceleratorModel] : nil
+      let cpu = c.cpuModel >= 0 ? cluster.catalog[c.cpuModel] : nil
+      var cpuTDP: Double?
+      var cpuCores = 0.0
+      if let tdp = cpu?.tdpWatts, let cores = cpu?.coresPerSocket, cores > 0 {
+        cpuTDP = Double(tdp)
+        cpuCores = Double(cores)
+      }
+      return NodeFacts(site: c.site, pue: cluster.sites[Int(c.site)].pue, kind: acc?.kind,
+                       fp16TFLOPS: acc?.fp16TFLOPS ?? 0, tdpWatts: Double(acc?.tdpWatts ?? 0),
+                       domestic: acc?.domestic ?? false, cpuTDP: cpuTDP, cpuCores: cpuCores)
+    }
   }
 
   mutating func started(_ a: Allocation, job: Job) { account(a, sign: 1) }
 
   mutating func account(_ a: Allocation, sign: Int64) {
+    var cpu: Int64 = 0
     for t in a.tasks {
-      let n = cluster.nodes[Int(t.node)]
-      allocatedCPU += sign * t.milliCPU
-      allocatedByKind[.cpu, default: 0] += sign * t.milliCPU
+      let n = facts[Int(nodeClass[Int(t.node)])]
+      cpu += t.milliCPU
       let dm = t.deviceMilli
-      if dm > 0, let acc = n.accelerator {
-        allocatedByKind[cluster.catalog[acc.model].kind, default: 0] += sign * dm
+      if dm > 0, let kind = n.kind {
+        allocatedByKind[kind, default: 0] += sign * dm
         allocatedDevice += sign * dm
       }
       let s = Int(n.site)
       allocatedBySite[s] += sign * (siteUsesDevices[s] ? dm : t.milliCPU)
     }
+    allocatedCPU += sign * cpu
+    allocatedByKind[.cpu, default: 0] += sign * cpu
   }
 
   /// Accounts a run interval: delivered compute and energy.
@@ -78,18 +113,17 @@ struct MetricsRecorder {
     account(a, sign: -1)
     let hours = Double(max(0, to - from)) / 3.6e9
     for t in a.tasks {
-      let n = cluster.nodes[Int(t.node)]
-      let pue = cluster.sites[Int(n.site)].pue
-      if t.deviceMilli > 0, let acc = n.accelerator {
-        let m = cluster.catalog[acc.model]
+      let n = facts[Int(nodeClass[Int(t.node)])]
+      let pue = n.pue
+      if t.deviceMilli > 0, n.kind != nil {
         let share = Double(t.deviceMilli) / 1000
-        let tflopsHours = share * (m.fp16TFLOPS ?? 0) * hours
+        let tflopsHours = share * n.fp16TFLOPS * hours
         allTFLOPSHours += tflopsHours
-        if m.domestic { domesticTFLOPSHours += tflopsHours }
-        energyWattHours += Double(m.tdpWatts ?? 0) * share * hours * pue
+        if n.domestic { domesticTFLOPSHours += tflopsHours }
+        energyWattHours += n.tdpWatts * share * hours * pue
       }
-      if let c = n.cpuModel.map({ cluster.catalog[$0] }), let tdp = c.tdpWatts, let cores = c.coresPerSocket, cores > 0 {
-        energyWattHours += Double(tdp) * (Double(t.milliCPU) / 1000 / Double(cores)) * hours * pue
+      if let tdp = n.cpuTDP {
+        energyWattHours += tdp * (Double(t.milliCPU) / 1000 / n.cpuCores) * hours * pue
       }
     }
   }

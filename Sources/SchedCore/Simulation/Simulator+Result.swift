@@ -142,7 +142,7 @@ extension Simulator {
     guard let a = run[i].allocation, records.wantsRecords else { return [] }
     var ids: [SiteID] = []
     for t in a.tasks {
-      let s = cluster.nodes[Int(t.node)].site
+      let s = metrics.facts[engine.nodeClass(of: t.node)].site
       if !ids.contains(s) { ids.append(s) }
     }
     return ids.map { cluster.sites[Int($0)].id }.sorted()

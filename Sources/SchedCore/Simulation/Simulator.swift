@@ -113,6 +113,8 @@ public struct Simulator {
   var runningByID: [String: Int32] = [:]
   /// Job shapes that fit on the idle cluster (see `arrive`).
   var fitsIdle: Set<IdleShape> = []
+  /// A direct-mapped cache of shapes in `fitsIdle` (see `IdleShape.matches`).
+  var fitsIdleCache = [IdleShape?](repeating: nil, count: 256)
   /// Bumped whenever the engine's state changes (start, stop, node down/up):
   /// a job that failed to place at the current version is not retried.
   var engineVersion = 0
@@ -211,7 +213,8 @@ public struct Simulator {
     classGain = Array(repeating: 0, count: engine.core.classes.count)
     taskCount = TaskCountReplay(nodeClass: engine.core.nodeClass, classCount: engine.core.classes.count)
     rng = SeededGenerator(seed: config.seed)
-    metrics = MetricsRecorder(cluster: cluster, target: target)
+    metrics = MetricsRecorder(cluster: cluster, target: target, nodeClass: engine.core.nodeClass,
+                              classes: engine.core.classes)
     records = RecordKeeper(keep: keep, sink: sink)
     let first = nextJob.map { max(0, $0.submitMicros) } ?? 0
     push(Event(time: first, kind: 4, seq: 0, a: 0, generation: 0))
@@ -385,6 +388,31 @@ public struct Simulator {
       a.groups == b.groups && a.latency == b.latency && a.ceiling == b.ceiling
     }
 
+    /// Whether this is `IdleShape(job)` (`==` on it, without building it,
+    /// which copies the groups): every field the shape keeps is compared.
+    func matches(_ job: Job) -> Bool {
+      guard groups.count == job.groups.count, latency == job.latency, ceiling == job.priceCeiling else { return false }
+      for (k, g) in job.groups.enumerated() {
+        var h = g
+        h.name = ""
+        if h != groups[k] { return false }
+      }
+      return true
+    }
+
+    /// The slot of `IdleShape(job)` in a direct-mapped cache of `count`
+    /// slots (a power of two), from the request amounts only.
+    static func slot(of job: Job, count: Int) -> Int {
+      var h = UInt64(job.groups.count)
+      for g in job.groups {
+        h = h &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(QueryKey.slot(of: g, count: 1 << 30))
+        h ^= UInt64(UInt32(bitPattern: g.count)) &* 0xC2B2_AE3D_27D4_EB4F
+      }
+      if case .bound(_, let m) = job.latency { h ^= UInt64(bitPattern: m) &* 0x1656_67B1_9E37_79F9 }
+      h ^= h >> 29
+      return Int(truncatingIfNeeded: h) & (count - 1)
+    }
+
     /// Hashes the amounts only (counts, CPU, memory, devices, latency bound):
     /// cheap, and equal shapes still hash equal; `==` compares everything.
     func hash(into h: inout Hasher) {
@@ -408,15 +436,21 @@ public struct Simulator {
     submitted += 1
     // Reject what could never run, even on the idle cluster; shapes known
     // to fit there are not placed again.
-    let shape = IdleShape(job)
     var why: Unschedulable?
-    if !fitsIdle.contains(shape) {
-      switch idle.place(job) {
-      case .success:
-        idle.release(jobID: job.id)
-        fitsIdle.insert(shape)
-      case .failure(let w):
-        why = w
+    let cacheSlot = IdleShape.slot(of: job, count: fitsIdleCache.count)
+    if fitsIdleCache[cacheSlot]?.matches(job) != true {
+      let shape = IdleShape(job)
+      if fitsIdle.contains(shape) {
+        fitsIdleCache[cacheSlot] = shape
+      } else {
+        switch idle.place(job) {
+        case .success:
+          idle.release(jobID: job.id)
+          fitsIdle.insert(shape)
+          fitsIdleCache[cacheSlot] = shape
+        case .failure(let w):
+          why = w
+        }
       }
     }
     let i = takeSlot(job, seqNo: seqNo)
