@@ -30,10 +30,11 @@ public struct SimulationConfig: Sendable {
   /// unchanged state and reservation). Exact: turning it off changes only
   /// the time taken and `counters`, never a decision (tested).
   public var skipKnownOutcomes = true
-  /// Find a monotone head's EASY reservation time by per-node task counts
-  /// instead of placement probes (see `TaskCountReplay`). Exact: turning it
-  /// off changes only the time taken and the probe counter (tested).
-  var countedReservations = true
+  /// Judge whether a monotone job fits after releases (an EASY head at
+  /// running jobs' ends, a preempting job without its victims) by per-node
+  /// task counts instead of placement probes (see `TaskCountReplay`).
+  /// Exact: turning it off changes only the time taken and the counters (tested).
+  var countsTasks = true
 
   public init(profile: Profile = .default, queue: QueuePolicy = QueuePolicy(), seed: UInt64 = 42,
               sampleStepMicros: Int64 = 300_000_000, horizonMicros: Int64? = nil,

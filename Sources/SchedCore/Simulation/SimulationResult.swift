@@ -81,6 +81,10 @@ public struct SchedulerCounters: Sendable, Hashable, Codable {
   public var reservations = 0
   public var countedReservations = 0
   public var reservationProbes = 0
+  /// Preemption searches, and how many of them counted tasks instead of
+  /// probing placements (monotone jobs).
+  public var preemptionSearches = 0
+  public var countedPreemptionSearches = 0
   /// The most jobs in flight (queued or running, or just arrived) at once:
   /// the per-job state the simulator held at its peak.
   public var peakJobsInFlight = 0

@@ -348,7 +348,7 @@ extension Simulator {
       }
     }
     var counted = false
-    if config.countedReservations && slot[head].isMonotone, let group = jobs[head].groups.first {
+    if config.countsTasks && slot[head].isMonotone, let group = jobs[head].groups.first {
       // A monotone head fits exactly when the per-node task counts reach its
       // task count: walk the batches adding up what each releases, without
       // touching the engine. The probe below places it at the batch found.
@@ -424,6 +424,7 @@ extension Simulator {
   mutating func preempt(for i: Int) -> Bool {
     let j = jobs[i]
     guard j.priority.rank <= PriorityClass.production.rank else { return false }
+    counters.preemptionSearches += 1
     let usable = engine.usableClasses(for: j)
     let anti = Set(j.antiAffinity)
     // The 16 best victims by (tasks, lost work, submit order), kept sorted;
@@ -461,7 +462,7 @@ extension Simulator {
     guard haveCPU >= needCPU && haveDev >= needDev else { return false }
     // What-if searches on the engine itself (releases deferred, then
     // restored exactly), not on a copy of it.
-    func fitsWithout(_ victims: [Int32], _ s: inout Simulator) -> Bool {
+    func probeWithout(_ victims: ArraySlice<Int32>, _ s: inout Simulator) -> Bool {
       var released: [Allocation] = []
       for v in victims {
         if let a = s.engine.releaseDeferringIndex(jobID: s.jobs[Int(v)].id) { released.append(a) }
@@ -476,18 +477,59 @@ extension Simulator {
       }
       return fits
     }
+    // A monotone job fits exactly when the per-node task counts reach its
+    // task count (see `TaskCountReplay`): counted without touching the engine.
+    let counted = config.countsTasks && slot[i].isMonotone && j.groups.count == 1
+    let need = Int64(max(j.groups.first?.count ?? 0, 0))
+    let shapes = counted ? engine.taskShapes(of: j.groups[0], of: j) : []
+    /// Counts with `victims` gone; returns the length of the shortest prefix
+    /// of them with which the job fits, or nil.
+    func countWithout(_ victims: ArraySlice<Int32>, _ s: inout Simulator) -> Int? {
+      s.taskCount.begin(shapes: shapes, cap: need, state: s.engine.state)
+      defer { s.taskCount.end() }
+      if s.taskCount.total >= need { return 0 }
+      for (k, v) in victims.enumerated() {
+        for t in s.run[Int(v)].allocation?.tasks ?? [] {
+          s.taskCount.release(t, classOf: s.engine.nodeClass(of: t.node), state: s.engine.state)
+        }
+        if s.taskCount.total >= need { return k + 1 }
+      }
+      return nil
+    }
+    func fitsWithout(_ victims: ArraySlice<Int32>, _ s: inout Simulator) -> Bool {
+      guard counted else { return probeWithout(victims, &s) }
+      let fits = countWithout(victims, &s) != nil
+      #if SCHEDCORE_INTERNAL_CHECKS
+      precondition(fits == probeWithout(victims, &s), "task counts misjudge preempting for \(j.id)")
+      #endif
+      return fits
+    }
     // Grow the victim set in order until the job fits: the shortest prefix
     // of the pool that lets it fit.
     var chosen: [Int32] = []
     var fits = false
-    if slot[i].isMonotone {
+    if counted {
+      counters.countedPreemptionSearches += 1
+      if let hi = countWithout(pool[...], &self) {
+        chosen = Array(pool[..<hi])
+        fits = true
+      }
+      #if SCHEDCORE_INTERNAL_CHECKS
+      precondition(fits == probeWithout(pool[...], &self), "task counts misjudge preempting for \(j.id)")
+      if fits {
+        precondition(probeWithout(chosen[...], &self), "task counts misjudge preempting for \(j.id)")
+        precondition(chosen.isEmpty || !probeWithout(pool[..<(chosen.count - 1)], &self),
+                     "task counts misjudge preempting for \(j.id)")
+      }
+      #endif
+    } else if slot[i].isMonotone {
       // Fitting only grows as victims are added: test the whole pool once,
       // then bisect (prefix 0 fails: the job just failed to place).
-      if fitsWithout(pool, &self) {
+      if fitsWithout(pool[...], &self) {
         var lo = 0, hi = pool.count
         while hi - lo > 1 {
           let mid = (lo + hi) / 2
-          if fitsWithout(Array(pool[..<mid]), &self) { hi = mid } else { lo = mid }
+          if fitsWithout(pool[..<mid], &self) { hi = mid } else { lo = mid }
         }
         chosen = Array(pool[..<hi])
         fits = true
@@ -495,7 +537,7 @@ extension Simulator {
     } else {
       for v in pool {
         chosen.append(v)
-        if fitsWithout(chosen, &self) { fits = true; break }
+        if fitsWithout(chosen[...], &self) { fits = true; break }
       }
     }
     guard fits else {
@@ -507,7 +549,7 @@ extension Simulator {
     while k >= 0 && chosen.count > 1 {
       var trial = chosen
       trial.remove(at: k)
-      if fitsWithout(trial, &self) { chosen.remove(at: k) }
+      if fitsWithout(trial[...], &self) { chosen.remove(at: k) }
       k -= 1
     }
     engine.flushIndex()

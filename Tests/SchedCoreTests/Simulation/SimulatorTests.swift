@@ -83,36 +83,45 @@ import Testing
     #expect(a.preemptions == b.preemptions && a.nodeFailures == b.nodeFailures)
   }
 
-  /// Finding monotone heads' reservations by per-node task counts is
-  /// exact: with and without it, under heavy EASY load with node failures,
-  /// every job starts, ends and runs where it did, with as many
-  /// reservations; only the placement probes differ (fewer). Several seeds
-  /// together must exercise both kinds of head.
-  @Test func countedReservationsChangeNoDecision() {
+  /// Judging monotone jobs' fits by per-node task counts (EASY heads'
+  /// reservations, preemption searches) is exact: with and without it,
+  /// under heavy load with node failures, every job starts, ends and runs
+  /// where it did, with as many reservations and preemption searches; only
+  /// the placement probes differ (fewer). Several seeds and both queue modes
+  /// together must exercise both kinds of job in both searches. (Debug
+  /// builds also check every counted preemption search against probes.)
+  @Test func countingTasksChangesNoDecision() {
     let cluster = Self.smallCluster()
     var counted = 0, probed = 0, probesWith = 0, probesWithout = 0
+    var countedPreemptions = 0, probedPreemptions = 0
     for seed in 21...26 as ClosedRange<UInt64> {
       let jobs = SyntheticWorkload(jobs: 500, durationMicros: 2 * 3_600_000_000, seed: seed, cluster: cluster).generate()
       var config = SimulationConfig(profile: seed % 2 == 0 ? .default : .single(.fgd),
-                                    queue: QueuePolicy(mode: .easy, preemption: seed % 3 != 0), seed: seed,
+                                    queue: QueuePolicy(mode: seed % 3 == 0 ? .fcfs : .easy, preemption: seed % 4 != 0),
+                                    seed: seed,
                                     failures: FailureModel(mtbfMicros: 3_600_000_000 * 48, mttrMicros: 900_000_000))
       config.sampleStepMicros = 900_000_000
       var a = Simulator.run(cluster: cluster, jobs: jobs, config: config)
-      config.countedReservations = false
+      config.countsTasks = false
       var b = Simulator.run(cluster: cluster, jobs: jobs, config: config)
       #expect(a.counters.reservations == b.counters.reservations, "seed \(seed)")
-      #expect(b.counters.countedReservations == 0, "seed \(seed)")
+      #expect(a.counters.preemptionSearches == b.counters.preemptionSearches, "seed \(seed)")
+      #expect(b.counters.countedReservations == 0 && b.counters.countedPreemptionSearches == 0, "seed \(seed)")
       counted += a.counters.countedReservations
       probed += a.counters.reservations - a.counters.countedReservations
       probesWith += a.counters.reservationProbes
       probesWithout += b.counters.reservationProbes
+      countedPreemptions += a.counters.countedPreemptionSearches
+      probedPreemptions += a.counters.preemptionSearches - a.counters.countedPreemptionSearches
       a.wallSeconds = 0
       b.wallSeconds = 0
       #expect(a.outcomes == b.outcomes, "seed \(seed)")
       #expect(a.usage == b.usage, "seed \(seed)")
       #expect(a.preemptions == b.preemptions && a.nodeFailures == b.nodeFailures, "seed \(seed)")
     }
-    #expect(counted >= 20 && probed >= 20, "both kinds of head: \(counted) counted, \(probed) probed")
+    #expect(counted >= 20 && probed >= 20, "reservations: \(counted) counted, \(probed) probed")
+    #expect(countedPreemptions >= 10 && probedPreemptions >= 10,
+            "preemption searches: \(countedPreemptions) counted, \(probedPreemptions) probed")
     #expect(probesWith < probesWithout)
   }
 
