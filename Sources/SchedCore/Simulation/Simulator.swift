@@ -111,10 +111,9 @@ public struct Simulator {
   var dirty = true
   /// Slots of running jobs by id (kept only with node failures, which name jobs by id).
   var runningByID: [String: Int32] = [:]
-  /// Job shapes that fit on the idle cluster (see `arrive`).
-  var fitsIdle: Set<IdleShape> = []
-  /// A direct-mapped cache of shapes in `fitsIdle` (see `IdleShape.matches`).
-  var fitsIdleCache = [IdleShape?](repeating: nil, count: 256)
+  /// Job shapes that fit on the idle cluster (see `arrive`), by a hash of
+  /// their amounts, so a lookup builds no shape.
+  var fitsIdle: [UInt64: [IdleShape]] = [:]
   /// Bumped whenever the engine's state changes (start, stop, node down/up):
   /// a job that failed to place at the current version is not retried.
   var engineVersion = 0
@@ -373,7 +372,7 @@ public struct Simulator {
   /// What a job's fit on the idle cluster depends on: its groups (names
   /// aside), latency rule and price ceiling (anti-affinity names jobs, and
   /// the idle cluster runs none).
-  struct IdleShape: Hashable {
+  struct IdleShape {
     var groups: [TaskGroup]
     var latency: LatencyConstraint
     var ceiling: Money?
@@ -384,12 +383,8 @@ public struct Simulator {
       ceiling = job.priceCeiling
     }
 
-    static func == (a: IdleShape, b: IdleShape) -> Bool {
-      a.groups == b.groups && a.latency == b.latency && a.ceiling == b.ceiling
-    }
-
-    /// Whether this is `IdleShape(job)` (`==` on it, without building it,
-    /// which copies the groups): every field the shape keeps is compared.
+    /// Whether this is `IdleShape(job)`, without building it (which copies
+    /// the groups): every field the shape keeps is compared.
     func matches(_ job: Job) -> Bool {
       guard groups.count == job.groups.count, latency == job.latency, ceiling == job.priceCeiling else { return false }
       for (k, g) in job.groups.enumerated() {
@@ -400,32 +395,17 @@ public struct Simulator {
       return true
     }
 
-    /// The slot of `IdleShape(job)` in a direct-mapped cache of `count`
-    /// slots (a power of two), from the request amounts only.
-    static func slot(of job: Job, count: Int) -> Int {
+    /// A hash of `IdleShape(job)` from the request amounts only (task
+    /// counts, CPU, memory, devices, DPUs, latency bound): cheap, and equal
+    /// shapes hash equal; `matches` compares everything.
+    static func hash(of job: Job) -> UInt64 {
       var h = UInt64(job.groups.count)
       for g in job.groups {
         h = h &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(QueryKey.slot(of: g, count: 1 << 30))
         h ^= UInt64(UInt32(bitPattern: g.count)) &* 0xC2B2_AE3D_27D4_EB4F
       }
       if case .bound(_, let m) = job.latency { h ^= UInt64(bitPattern: m) &* 0x1656_67B1_9E37_79F9 }
-      h ^= h >> 29
-      return Int(truncatingIfNeeded: h) & (count - 1)
-    }
-
-    /// Hashes the amounts only (counts, CPU, memory, devices, latency bound):
-    /// cheap, and equal shapes still hash equal; `==` compares everything.
-    func hash(into h: inout Hasher) {
-      h.combine(groups.count)
-      for g in groups {
-        h.combine(g.count)
-        h.combine(g.milliCPU)
-        h.combine(g.memoryMiB)
-        h.combine(g.device?.count ?? -1)
-        h.combine(g.device?.milliPerDevice ?? -1)
-        h.combine(g.dpuCount)
-      }
-      if case .bound(_, let m) = latency { h.combine(m) }
+      return h ^ (h >> 29)
     }
   }
 
@@ -437,20 +417,14 @@ public struct Simulator {
     // Reject what could never run, even on the idle cluster; shapes known
     // to fit there are not placed again.
     var why: Unschedulable?
-    let cacheSlot = IdleShape.slot(of: job, count: fitsIdleCache.count)
-    if fitsIdleCache[cacheSlot]?.matches(job) != true {
-      let shape = IdleShape(job)
-      if fitsIdle.contains(shape) {
-        fitsIdleCache[cacheSlot] = shape
-      } else {
-        switch idle.place(job) {
-        case .success:
-          idle.release(jobID: job.id)
-          fitsIdle.insert(shape)
-          fitsIdleCache[cacheSlot] = shape
-        case .failure(let w):
-          why = w
-        }
+    let h = IdleShape.hash(of: job)
+    if fitsIdle[h]?.contains(where: { $0.matches(job) }) != true {
+      switch idle.place(job) {
+      case .success:
+        idle.release(jobID: job.id)
+        fitsIdle[h, default: []].append(IdleShape(job))
+      case .failure(let w):
+        why = w
       }
     }
     let i = takeSlot(job, seqNo: seqNo)
