@@ -298,10 +298,12 @@ extension Simulator {
     var releasedBatches: [[Allocation]] = []
     // State: the first `at` batches are released.
     var at = 0
+    /// When set, the batches a replay releases instead (see below).
+    var replayed: [[Int32]]?
     func moveTo(_ target: Int, _ s: inout Simulator) {
       while at < target {
         var got: [Allocation] = []
-        for r in batches[at] {
+        for r in replayed?[at] ?? batches[at] {
           if let a = s.engine.releaseDeferringIndex(jobID: s.jobs[Int(r)].id) { got.append(a) }
         }
         releasedBatches.append(got)
@@ -371,23 +373,32 @@ extension Simulator {
           break
         }
       }
+      #if SCHEDCORE_INTERNAL_CHECKS
+      if hi > 1 {
+        moveTo(hi - 1, &self)
+        precondition(fits(&self) == nil, "task counts put \(jobs[head].id)'s reservation too late")
+        moveTo(0, &self)
+      }
+      #endif
+      // The replay for the probe releases only jobs holding a node that can
+      // take a task then: on the others the head cannot go either way, and
+      // placing it depends on nothing but the states of the nodes it can use.
+      replayed = (0..<max(hi, 0)).map { k in
+        batches[k].filter { r in run[Int(r)].allocation?.tasks.contains { taskCount.hasRoom($0.node) } ?? false }
+      }
       taskCount.end()
     } else {
       probeSearch(&self)
     }
     var result = Reservation(time: .max, head: nil, released: [:], state: engine.state, computedAt: now)
     if hi > 0 {
-      #if SCHEDCORE_INTERNAL_CHECKS
-      if counted && hi > 1 {
-        moveTo(hi - 1, &self)
-        precondition(fits(&self) == nil, "task counts put \(jobs[head].id)'s reservation too late")
-      }
-      #endif
       moveTo(hi, &self)
       var found = fits(&self)
       if found == nil && counted {
         // Cannot happen for a monotone head; should it, the probes decide.
         assertionFailure("task counts put \(jobs[head].id)'s reservation too early")
+        moveTo(0, &self)
+        replayed = nil
         probeSearch(&self)
         if hi > 0 {
           moveTo(hi, &self)

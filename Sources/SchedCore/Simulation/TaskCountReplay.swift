@@ -124,6 +124,15 @@ struct TaskCountReplay {
     term[e] = k
   }
 
+  /// Whether node `n` could take a task now, by the releases applied: false
+  /// for nodes no release touched (of classes without a shape, down, or
+  /// never released on — those of any other jobs hold only what the
+  /// caller did not release).
+  func hasRoom(_ n: NodeID) -> Bool {
+    let e = Int(entryOf[Int(n)])
+    return e >= 0 && term[e] > 0
+  }
+
   /// Forgets the scratch entries (keeps their storage for the next count).
   mutating func end() {
     for n in touched { entryOf[Int(n)] = -1 }
