@@ -674,9 +674,18 @@ struct Reservation {
   mutating func computeNeeds(_ state: ClusterState) {
     needs = []
     guard let head else { return }
-    var byNode: [NodeID: [TaskAssignment]] = [:]
-    for t in head.tasks { byNode[t.node, default: []].append(t) }
-    for n in byNode.keys.sorted() { needs.append(need(of: n, tasks: byNode[n] ?? [], state)) }
+    // The head's tasks grouped by node, nodes ascending (tasks in order).
+    let tasks = head.tasks
+    let order = tasks.indices.sorted { (tasks[$0].node, $0) < (tasks[$1].node, $1) }
+    needs.reserveCapacity(order.count)
+    var k = 0
+    while k < order.count {
+      let n = tasks[order[k]].node
+      var e = k + 1
+      while e < order.count && tasks[order[e]].node == n { e += 1 }
+      needs.append(need(of: n, tasks: order[k..<e].map { tasks[$0] }, state))
+      k = e
+    }
   }
 
   /// What node `n` must have free now for the head's `tasks` there at `time`.
