@@ -43,6 +43,7 @@ extension Simulator {
 
   /// Whether starting job `i` keeps its tenant within quota (or may borrow:
   /// no other tenant has jobs waiting).
+  @inline(__always)  // called from mutating code: a call would copy the whole simulator
   func withinQuota(_ i: Int) -> Bool {
     let t = Int(slot[i].tenant)
     guard let quota = tenantQuota[t] else { return true }
@@ -237,12 +238,14 @@ extension Simulator {
 
   /// Whether job `i` is known to fail on the current state: it failed at
   /// this very state, or it is monotone and no capacity came back since.
+  @inline(__always)  // called from mutating code: a call would copy the whole simulator
   func knownToFail(_ i: Int) -> Bool {
     guard config.skipKnownOutcomes else { return false }
     return slot[i].failedAt == engineVersion || (slot[i].isMonotone && noGain(on: i, since: slot[i].failedGainAt))
   }
 
   /// Whether no class job `i` may use gained capacity since the gain counter stood at `g`.
+  @inline(__always)  // called from mutating code: a call would copy the whole simulator
   func noGain(on i: Int, since g: Int) -> Bool {
     if g < 0 { return false }
     if g == capacityGain { return true }
