@@ -731,6 +731,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
                              beat: bar)
       if let f = found { bar = (f.u, f.rank) }
       var search = true
+      var uFeasible = p.uFeasible
       if row >= 0 {
         let m = memo[row + tc]
         if m.ticket == hintSlot && m.epoch == trees[tc].epoch {
@@ -741,11 +742,15 @@ struct ClassTreeIndex: NodeSearch, Sendable {
             if bar.map({ strictlyBetter(m.u, m.rank, than: $0, direction) }) ?? true { found = (m.node, m.u, m.rank) }
           } else if let b = bar, !strictlyBetter(m.u, m.rank, than: b, direction) {
             search = false  // no live leaf is better than the memo's bound, which does not beat the bar
+          } else if direction == 1 {
+            // Every live leaf of larger U than the memo's bound is infeasible:
+            // the bound caps U like `uFeasible` does.
+            uFeasible = min(uFeasible, m.u)
           }
         }
       }
       if search {
-        let leaf = bestSorted(tc, p.shape, direction: direction, uFeasible: p.uFeasible, allowed: p.allowed,
+        let leaf = bestSorted(tc, p.shape, direction: direction, uFeasible: uFeasible, allowed: p.allowed,
                               beat: bar)
         if let leaf { found = leaf }
         if row >= 0 {
