@@ -128,18 +128,19 @@ public struct PlacementCore: Sendable {
   ///   only when its layout lists a domain's cores out of order; else
   ///   O(NUMA domains · cores / 64))
   func assignment(node n: NodeID, shape t: TaskShape, chosenFree: Int32) -> TaskAssignment {
-    let free = state.devices(of: n)
-    let base = free.startIndex
+    // The node's devices' free milli, read in place in `state.deviceFree`.
+    let base = Int(state.deviceOffset[Int(n)])
+    let devs = base..<Int(state.deviceOffset[Int(n) + 1])
     var devices: [DeviceShare] = []
     if t.deviceCount > 0 {
       // Only the NUMA layout is read (copying the whole `Node` retains all its fields).
       let domains = state.cluster.nodes[Int(n)].numa.domains
       if t.isSharing {
         var pick = -1
-        for i in free.indices where Int32(free[i]) >= t.milliPerDevice {
+        for i in devs where Int32(state.deviceFree[i]) >= t.milliPerDevice {
           if chosenFree >= 0 {
-            if Int32(free[i]) == chosenFree { pick = i; break }
-          } else if pick < 0 || free[i] < free[pick] {
+            if Int32(state.deviceFree[i]) == chosenFree { pick = i; break }
+          } else if pick < 0 || state.deviceFree[i] < state.deviceFree[pick] {
             pick = i
           }
         }
@@ -151,7 +152,7 @@ public struct PlacementCore: Sendable {
         devices.reserveCapacity(want)
         if domains.count > 1 {
           for d in domains {
-            for i in free.indices where Int32(free[i]) >= t.milliPerDevice && d.devices.contains(Int32(i - base)) {
+            for i in devs where Int32(state.deviceFree[i]) >= t.milliPerDevice && d.devices.contains(Int32(i - base)) {
               devices.append(DeviceShare(index: Int32(i - base), milli: t.milliPerDevice))
               if devices.count == want { break }
             }
@@ -160,7 +161,7 @@ public struct PlacementCore: Sendable {
           }
         }
         if devices.isEmpty {
-          for i in free.indices where Int32(free[i]) >= t.milliPerDevice {
+          for i in devs where Int32(state.deviceFree[i]) >= t.milliPerDevice {
             devices.append(DeviceShare(index: Int32(i - base), milli: t.milliPerDevice))
             if devices.count == want { break }
           }
@@ -219,7 +220,8 @@ public struct PlacementCore: Sendable {
       }
     }
     if cores.count < need { return [] }
-    cores.sort()
+    // Two ascending runs (the preferred domain's, then the rest): often one.
+    if zip(cores, cores.dropFirst()).contains(where: { $0 > $1 }) { cores.sort() }
     return cores
   }
 
