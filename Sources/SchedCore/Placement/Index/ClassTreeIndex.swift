@@ -111,6 +111,8 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// last search learned of the tree's sorted leaves (see `LeafMemo`);
   /// rows are added as tickets are handed out. Best- and worst-fit only.
   var memo: [LeafMemo] = []
+  /// Rows of `memo` (a power of two): at most this many × trees entries
+  /// of 32 bytes; queries sharing a row only cost speed.
   static let memoRows = 512
   /// What one query's search learned of one tree's sorted leaves, true
   /// while the tree's epoch is `epoch` (live leaves only die meanwhile, so
@@ -119,7 +121,9 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// once dead, a bound like the next case); with −1, no feasible live leaf
   /// is strictly better than (`u`, `rank`); with −2, none is feasible.
   struct LeafMemo: Sendable {
+    /// The query's ticket (-1: unused); another ticket's entry is void.
     var ticket = -1
+    /// The tree's `epoch` when the entry was written.
     var epoch = 0
     var node: NodeID = -2
     var rank: UInt32 = 0
