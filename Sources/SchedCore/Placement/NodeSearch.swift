@@ -15,8 +15,9 @@ struct TaskQuery: Sendable {
     /// The class trees' per-tree search plan for this query without site
     /// rules (see `ClassTreeIndex.prepare`); empty for other searches.
     let treePlan: [ClassTreeIndex.TreePlan]
-    /// The class trees' slot for remembering which tree won this query
-    /// last (see `ClassTreeIndex.winner`), or -1.
+    /// The query's ticket with the class trees: unique per prepared query,
+    /// it indexes what they remember of its last search (see
+    /// `ClassTreeIndex.winner` and `ClassTreeIndex.memo`), or -1.
     let hintSlot: Int
 
     init(shapes: [TaskShape?], reasons: [String?], classTerm: [Int64], requestTerm: [Int64], uFeasible: [Int64],

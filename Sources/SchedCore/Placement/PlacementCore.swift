@@ -20,6 +20,8 @@ public struct PlacementCore: Sendable {
   var queryCacheQueries: [TaskQuery?]
   /// Free capacity summed over each class's nodes (down nodes included).
   var classFree: [ClassFree]
+  /// Each node's NUMA domains as core bit sets (see `exclusiveCores`).
+  let numa: NUMACoreMasks
 
   /// `queryCacheSlots` (rounded up to a power of two) sizes the prepared-query
   /// cache: 2048 suits a placer asked for every job; a rarely asked one
@@ -30,6 +32,7 @@ public struct PlacementCore: Sendable {
     queryCacheKeys = Array(repeating: nil, count: slots)
     queryCacheQueries = Array(repeating: nil, count: slots)
     state = ClusterState(cluster: cluster)
+    numa = NUMACoreMasks(cluster: cluster, coreWords: state.coreWords)
     self.profile = profile
     var keyToClass: [NodeClass.Key: Int32] = [:]
     var classes: [NodeClass] = []
@@ -121,20 +124,23 @@ public struct PlacementCore: Sendable {
   /// take the lowest-index fitting devices, all on one NUMA domain when one
   /// has enough; whole-core tasks get exclusive cores near their devices.
   ///
-  /// - Complexity: O(devices · NUMA domains + cores) of the node
+  /// - Complexity: O(devices · NUMA domains + cores) of the node (cores
+  ///   only when its layout lists a domain's cores out of order; else
+  ///   O(NUMA domains · cores / 64))
   func assignment(node n: NodeID, shape t: TaskShape, chosenFree: Int32) -> TaskAssignment {
-    let free = state.devices(of: n)
-    let base = free.startIndex
+    // The node's devices' free milli, read in place in `state.deviceFree`.
+    let base = Int(state.deviceOffset[Int(n)])
+    let devs = base..<Int(state.deviceOffset[Int(n) + 1])
     var devices: [DeviceShare] = []
-    // Only the NUMA layout is read (copying the whole `Node` retains all its fields).
-    let domains = state.cluster.nodes[Int(n)].numa.domains
     if t.deviceCount > 0 {
+      // Only the NUMA layout is read (copying the whole `Node` retains all its fields).
+      let domains = state.cluster.nodes[Int(n)].numa.domains
       if t.isSharing {
         var pick = -1
-        for i in free.indices where Int32(free[i]) >= t.milliPerDevice {
+        for i in devs where Int32(state.deviceFree[i]) >= t.milliPerDevice {
           if chosenFree >= 0 {
-            if Int32(free[i]) == chosenFree { pick = i; break }
-          } else if pick < 0 || free[i] < free[pick] {
+            if Int32(state.deviceFree[i]) == chosenFree { pick = i; break }
+          } else if pick < 0 || state.deviceFree[i] < state.deviceFree[pick] {
             pick = i
           }
         }
@@ -146,7 +152,7 @@ public struct PlacementCore: Sendable {
         devices.reserveCapacity(want)
         if domains.count > 1 {
           for d in domains {
-            for i in free.indices where Int32(free[i]) >= t.milliPerDevice && d.devices.contains(Int32(i - base)) {
+            for i in devs where Int32(state.deviceFree[i]) >= t.milliPerDevice && d.devices.contains(Int32(i - base)) {
               devices.append(DeviceShare(index: Int32(i - base), milli: t.milliPerDevice))
               if devices.count == want { break }
             }
@@ -155,7 +161,7 @@ public struct PlacementCore: Sendable {
           }
         }
         if devices.isEmpty {
-          for i in free.indices where Int32(free[i]) >= t.milliPerDevice {
+          for i in devs where Int32(state.deviceFree[i]) >= t.milliPerDevice {
             devices.append(DeviceShare(index: Int32(i - base), milli: t.milliPerDevice))
             if devices.count == want { break }
           }
@@ -164,54 +170,109 @@ public struct PlacementCore: Sendable {
     }
     var cores: [Int32] = []
     if t.milliCPU > 0, t.milliCPU % 1000 == 0 {
-      let need = Int(t.milliCPU / 1000)
-      cores.reserveCapacity(need)
-      // Prefer the NUMA domain of the first device; without devices, the
-      // domain with the most free cores; then fill from the others in order.
-      var preferred = -1
-      if let first = devices.first, let d = domains.firstIndex(where: { $0.devices.contains(first.index) }) {
-        preferred = d
-      } else if domains.count > 1 {
-        var most = -1
-        for (d, dom) in domains.enumerated() {
-          var free = 0
-          for c in dom.cores where state.isCoreFree(n, c) { free += 1 }
-          if free > most { most = free; preferred = d }
-        }
-      }
-      if preferred >= 0 {
-        for c in domains[preferred].cores where state.isCoreFree(n, c) {
-          cores.append(c)
-          if cores.count == need { break }
-        }
-      }
-      if cores.count < need {
-        // The lowest free cores outside the preferred domain, read word by
-        // word from the free-core bitmap.
-        let coreCount = Int(state.cluster.nodes[Int(n)].cores)
-        let words = state.coreWords
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { skip in
-          skip.initialize(repeating: 0)
-          if preferred >= 0 {
-            for c in domains[preferred].cores where c >= 0 && Int(c) < words * 64 {
-              skip[Int(c) / 64] |= UInt64(1) << UInt64(c % 64)
-            }
-          }
-          for w in 0..<words where cores.count < need {
-            var bits = state.coreBits[Int(n) * words + w] & ~skip[w]
-            while bits != 0 && cores.count < need {
-              let c = w * 64 + bits.trailingZeroBitCount
-              if c >= coreCount { break }
-              cores.append(Int32(c))
-              bits &= bits &- 1
-            }
-          }
-        }
-      }
-      if cores.count < need { cores = [] } else { cores.sort() }
+      cores = exclusiveCores(node: n, count: Int(t.milliCPU / 1000), nearDevice: devices.first?.index)
     }
     return TaskAssignment(node: n, milliCPU: t.milliCPU, memoryMiB: t.memoryMiB,
                           dpuUnits: t.dpuUnits, devices: devices, cores: cores)
+  }
+
+  /// `count` free cores of node `n` for a whole-core task, ascending, or
+  /// none if it has fewer free: the cores of the NUMA domain of device
+  /// `nearDevice` (without one, of the domain with the most free cores,
+  /// the first on a tie) in the domain's order, then the lowest free cores
+  /// outside it. With `numa` masks for the node's layout, read word by word
+  /// from the free-core bitmap; else the domain's core list is walked.
+  ///
+  /// - Complexity: O(NUMA domains · cores / 64) with masks, else O(cores)
+  func exclusiveCores(node n: NodeID, count need: Int, nearDevice: Int32?) -> [Int32] {
+    let words = state.coreWords
+    let row = Int(n) * words
+    let maskBase = Int(numa.offset[Int(n)])
+    let coreCount = Int(state.cluster.nodes[Int(n)].cores)
+    guard maskBase >= 0 else { return exclusiveCoresByList(node: n, count: need, nearDevice: nearDevice) }
+    var cores: [Int32] = []
+    cores.reserveCapacity(min(need, coreCount))
+    let domainCount = Int(numa.domainCount[Int(n)])
+    var preferred = -1
+    if let device = nearDevice,
+       let d = state.cluster.nodes[Int(n)].numa.domains.firstIndex(where: { $0.devices.contains(device) }) {
+      preferred = d
+    } else if domainCount > 1 {
+      var most = -1
+      for d in 0..<domainCount {
+        var free = 0
+        for w in 0..<words { free += (state.coreBits[row + w] & numa.words[maskBase + d * words + w]).nonzeroBitCount }
+        if free > most { most = free; preferred = d }
+      }
+    }
+    // First the preferred domain's free cores (its list is ascending), then the rest.
+    for pass in 0..<2 where cores.count < need {
+      let inDomain = pass == 0
+      for w in 0..<words where cores.count < need {
+        let mask = preferred >= 0 ? numa.words[maskBase + preferred * words + w] : 0
+        var bits = state.coreBits[row + w] & (inDomain ? mask : ~mask)
+        while bits != 0 && cores.count < need {
+          let c = w * 64 + bits.trailingZeroBitCount
+          if c >= coreCount { break }
+          cores.append(Int32(c))
+          bits &= bits &- 1
+        }
+      }
+    }
+    if cores.count < need { return [] }
+    // Two ascending runs (the preferred domain's, then the rest): often one.
+    if zip(cores, cores.dropFirst()).contains(where: { $0 > $1 }) { cores.sort() }
+    return cores
+  }
+
+  /// `exclusiveCores` for a layout whose core lists must be walked.
+  func exclusiveCoresByList(node n: NodeID, count need: Int, nearDevice: Int32?) -> [Int32] {
+    let domains = state.cluster.nodes[Int(n)].numa.domains
+    var cores: [Int32] = []
+    cores.reserveCapacity(need)
+    var preferred = -1
+    if let device = nearDevice, let d = domains.firstIndex(where: { $0.devices.contains(device) }) {
+      preferred = d
+    } else if domains.count > 1 {
+      var most = -1
+      for (d, dom) in domains.enumerated() {
+        var free = 0
+        for c in dom.cores where state.isCoreFree(n, c) { free += 1 }
+        if free > most { most = free; preferred = d }
+      }
+    }
+    if preferred >= 0 {
+      for c in domains[preferred].cores where state.isCoreFree(n, c) {
+        cores.append(c)
+        if cores.count == need { break }
+      }
+    }
+    if cores.count < need {
+      // The lowest free cores outside the preferred domain, read word by
+      // word from the free-core bitmap.
+      let coreCount = Int(state.cluster.nodes[Int(n)].cores)
+      let words = state.coreWords
+      withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { skip in
+        skip.initialize(repeating: 0)
+        if preferred >= 0 {
+          for c in domains[preferred].cores where c >= 0 && Int(c) < words * 64 {
+            skip[Int(c) / 64] |= UInt64(1) << UInt64(c % 64)
+          }
+        }
+        for w in 0..<words where cores.count < need {
+          var bits = state.coreBits[Int(n) * words + w] & ~skip[w]
+          while bits != 0 && cores.count < need {
+            let c = w * 64 + bits.trailingZeroBitCount
+            if c >= coreCount { break }
+            cores.append(Int32(c))
+            bits &= bits &- 1
+          }
+        }
+      }
+    }
+    if cores.count < need { return [] }
+    cores.sort()
+    return cores
   }
 
   mutating func commitUnchecked(_ a: TaskAssignment) -> Bool {

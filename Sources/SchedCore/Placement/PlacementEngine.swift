@@ -18,7 +18,7 @@ public struct PlacementEngine: Sendable {
   /// (needed only when the profile uses FGD); `openbCompat` switches best-fit
   /// and FGD to the exact formulas of the FGD authors' simulator.
   ///
-  /// - Complexity: O(nodes + devices)
+  /// - Complexity: O(nodes + devices + cores)
   public init(cluster: Cluster, profile: Profile = .default, target: TargetWorkload = .empty,
               openbCompat: Bool = false) {
     self.init(cluster: cluster, profile: profile, target: target, openbCompat: openbCompat, treeRecentCapacity: nil)

@@ -200,4 +200,57 @@ import Testing
     }
     #expect(placedCount > 300 && failedCount > 50, "block \(block): \(placedCount) placed, \(failedCount) failed")
   }
+
+  /// Linear profiles with few job shapes over many steps, so the class
+  /// trees answer most searches from each query's memory of the sorted
+  /// leaves (valid until the next merge while its best leaf lives), with
+  /// releases, node failures and anti-affinity killing leaves in between
+  /// and recent lists from 2 nodes (frequent merges) to the default size:
+  /// decisions must stay the reference scan's.
+  @Test(arguments: 0..<8)
+  func repeatedShapesOnTreesDecideLikeReference(block: Int) {
+    let profiles = Self.profiles.filter(\.isLinear)
+    var placedCount = 0, failedCount = 0
+    for i in 0..<10 {
+      let seed = UInt64(30_000 + block * 10 + i)
+      var g = SeededGenerator(seed: seed)
+      let cluster = RandomClusters.cluster(&g, maxNodes: 200)
+      let profile = profiles[Int(seed % UInt64(profiles.count))]
+      var pool: [Job] = []
+      for j in 0..<5 {
+        var job = RandomClusters.job(&g, id: "t\(j)", placed: [])
+        job.antiAffinity = []
+        pool.append(job)
+      }
+      let capacity: Int? = [nil, 2, 8][Int(seed % 3)]
+      var engine = PlacementEngine(cluster: cluster, profile: profile, target: .empty, openbCompat: false,
+                                   treeRecentCapacity: capacity)
+      var reference = ReferencePlacer(cluster: cluster, profile: profile, target: .empty)
+      var placed: [String] = []
+      for step in 0..<300 {
+        let action = g.below(12)
+        if action < 4, !placed.isEmpty {
+          let victim = placed.remove(at: Int(g.below(UInt64(placed.count))))
+          #expect(engine.release(jobID: victim) == reference.release(jobID: victim), "seed \(seed) step \(step)")
+          continue
+        }
+        if action == 4, cluster.nodes.count > 1 {
+          Self.toggleNode(NodeID(g.below(UInt64(cluster.nodes.count))), &engine, &reference, &placed)
+          continue
+        }
+        var job = pool[Int(g.below(UInt64(pool.count)))]
+        job.id = "r\(seed)-\(step)"
+        if action == 5, let other = placed.last { job.antiAffinity = [other] }
+        switch Self.compare(engine.place(job), reference.place(job), "seed \(seed) step \(step) profile \(profile.name)") {
+        case .placed:
+          placed.append(job.id)
+          placedCount += 1
+        case .failed: failedCount += 1
+        case .disagreed: break
+        }
+      }
+      engine._checkInvariants()
+    }
+    #expect(placedCount > 200 && failedCount > 50, "block \(block): \(placedCount) placed, \(failedCount) failed")
+  }
 }

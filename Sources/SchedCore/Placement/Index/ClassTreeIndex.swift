@@ -21,6 +21,12 @@
 /// nodes) it is merged back into the sorted leaves (O(class nodes)). Down and excluded nodes are in neither:
 /// their leaves are dead. All trees and lists live in a few flat arrays (no
 /// per-class objects).
+///
+/// Between two merges a tree's sorted leaves only die, so what a search
+/// learned of them stays true: per prepared query and tree, a `LeafMemo`
+/// keeps the best feasible leaf (still the answer while it lives) or a bar
+/// no leaf beats, and the next search of that query scans only the recent
+/// list unless the memo cannot settle it.
 struct ClassTreeIndex: NodeSearch, Sendable {
   struct Tree: Sendable {
     /// Leaves (a power of two ≥ the class's node count).
@@ -41,6 +47,10 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var recentCap: Int
     /// Number of nodes in the recent list.
     var recentCount: Int
+    /// Bumped whenever leaves are written live (a merge or a relayout), so
+    /// a `LeafMemo` of an older epoch is void. In between, the sorted
+    /// leaves only die (a changed node moves to the recent list).
+    var epoch = 0
   }
 
   /// Per tree slot: maxima of CPU, memory and DPUs, extremes of U, and the
@@ -91,11 +101,34 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var bound: Int64
     var minRank: UInt32
   }
-  /// Per prepared query (its `hintSlot`), the tree that held its last
-  /// answer: searched first next time, so the others search with a high
-  /// bar. Slots are handed out round-robin; a shared slot only costs speed.
+  /// Per prepared query (its ticket, `hintSlot`, modulo the size), the
+  /// tree that held its last answer: searched first next time, so the
+  /// others search with a high bar. Queries sharing an entry only cost speed.
   var winner = [Int32](repeating: -1, count: 4096)
+  /// The next query's ticket (see `TaskQuery.Tables.hintSlot`); never reused.
   var nextHintSlot = 0
+  /// Per prepared query (its ticket modulo `memoRows`) and tree, what its
+  /// last search learned of the tree's sorted leaves (see `LeafMemo`);
+  /// rows are added as tickets are handed out. Best- and worst-fit only.
+  var memo: [LeafMemo] = []
+  /// Rows of `memo` (a power of two): at most this many × trees entries
+  /// of 32 bytes; queries sharing a row only cost speed.
+  static let memoRows = 512
+  /// What one query's search learned of one tree's sorted leaves, true
+  /// while the tree's epoch is `epoch` (live leaves only die meanwhile, so
+  /// no live leaf gets better): with `node` ≥ 0, the best feasible leaf was
+  /// that node's, at (`u`, `rank`) (still the best while its leaf lives;
+  /// once dead, a bound like the next case); with −1, no feasible live leaf
+  /// is strictly better than (`u`, `rank`); with −2, none is feasible.
+  struct LeafMemo: Sendable {
+    /// The query's ticket (-1: unused); another ticket's entry is void.
+    var ticket = -1
+    /// The tree's `epoch` when the entry was written.
+    var epoch = 0
+    var node: NodeID = -2
+    var rank: UInt32 = 0
+    var u: Int64 = 0
+  }
   /// Scratch for `best`: the plan of a query with site rules.
   var planScratch: [TreePlan] = []
   /// What `best` needs of one tree for one query: the first member class
@@ -259,6 +292,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       pull(c, i)
       i -= 1
     }
+    trees[c].epoch &+= 1
     for j in 0..<t.recentCount { recentIndex[Int(recentNode[t.recentBase + j])] = -1 }
     clearRecent(c)
   }
@@ -394,6 +428,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       j += 1
     }
     rebuildInner(c)
+    trees[c].epoch &+= 1
     for r in 0..<count { recentIndex[Int(recentNode[rb + r])] = -1 }
     clearRecent(c)
   }
@@ -411,57 +446,71 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     return true
   }
 
-  /// The feasible node of class `c` (a leaf or a recent node) that is best
-  /// by U in `direction` (+1: largest U, −1: smallest, 0: ignored), ties to
-  /// the smallest rank. `uFeasible` bounds U from above for every node the
-  /// task fits (U is monotone in free capacity), so subtrees whose smallest
-  /// U exceeds it hold only nodes that are too full. The recent list is
-  /// scanned first so that its best prunes the descent. With `beat`, only a
-  /// node strictly better than (U, rank) `beat` counts (the best found in
-  /// other trees, translated into this tree's U; see `threshold`), so the
-  /// descent prunes from the start.
-  func bestLeaf(_ c: Int, _ s: TaskShape, direction: Int, uFeasible: Int64,
-                allowed: UInt64, beat: (u: Int64, rank: UInt32)? = nil) -> (node: NodeID, u: Int64, rank: UInt32)? {
+  /// The feasible node of tree `c`'s recent list that is best by U in
+  /// `direction` (+1: largest U, −1: smallest, 0: ignored), ties to the
+  /// smallest rank, and strictly better than `beat` when given. `uFeasible`
+  /// bounds U from above for every node the task fits (U is monotone in
+  /// free capacity).
+  ///
+  /// - Complexity: O(recent nodes of the tree)
+  func bestRecent(_ c: Int, _ s: TaskShape, direction: Int, uFeasible: Int64,
+                  allowed: UInt64, beat: (u: Int64, rank: UInt32)?) -> (node: NodeID, u: Int64, rank: UInt32)? {
     let t = trees[c]
     let devs = t.devs
     let devK = Int(s.deviceCount) - 1  // which k-th largest device to test, -1: none
-    if devK >= devs { return nil }
+    guard devK < devs, t.recentCount > 0, mayFit(t, 0, s, allowed) else { return nil }
+    if let beat, !mayBeat(slots[t.base], direction, uFeasible, beat.u, beat.rank) { return nil }
     let cpu = s.milliCPU, mem = s.memoryMiB, dpu = s.dpuUnits, milli = s.milliPerDevice
     var bestNode: NodeID = -1
     // Whether (bestU, bestRank) holds a bar to beat: a recent node's or `beat`.
     var have = beat != nil
     var bestU: Int64 = beat?.u ?? 0
     var bestRank = beat?.rank ?? UInt32.max
-    if t.recentCount > 0 && mayFit(t, 0, s, allowed) && (!have || mayBeat(slots[t.base], direction, uFeasible, bestU, bestRank)) {
-      recentSlot.withUnsafeBufferPointer { allEntries in
-        recentDev.withUnsafeBufferPointer { allDev in
-          let E = UnsafeBufferPointer(rebasing: allEntries[t.recentBase..<(t.recentBase + t.recentCount)])
-          for j in 0..<E.count {
-            let e = E[j]
-            if e.classes & allowed == 0 || e.cpu < cpu || e.mem < mem || e.dpu < dpu || e.uMax > uFeasible {
-              continue
-            }
-            if devK >= 0 && Int32(allDev[t.recentDevBase &+ j &* devs &+ devK]) < milli { continue }
-            let u = e.uMax, r = e.minRank
-            let better: Bool
-            switch direction {
-            case 1: better = !have || u > bestU || (u == bestU && r < bestRank)
-            case -1: better = !have || u < bestU || (u == bestU && r < bestRank)
-            default: better = !have || r < bestRank
-            }
-            if better {
-              have = true
-              bestNode = recentNode[t.recentBase + j]
-              bestU = u
-              bestRank = r
-            }
+    recentSlot.withUnsafeBufferPointer { allEntries in
+      recentDev.withUnsafeBufferPointer { allDev in
+        let E = UnsafeBufferPointer(rebasing: allEntries[t.recentBase..<(t.recentBase + t.recentCount)])
+        for j in 0..<E.count {
+          let e = E[j]
+          if e.classes & allowed == 0 || e.cpu < cpu || e.mem < mem || e.dpu < dpu || e.uMax > uFeasible {
+            continue
+          }
+          if devK >= 0 && Int32(allDev[t.recentDevBase &+ j &* devs &+ devK]) < milli { continue }
+          let u = e.uMax, r = e.minRank
+          let better: Bool
+          switch direction {
+          case 1: better = !have || u > bestU || (u == bestU && r < bestRank)
+          case -1: better = !have || u < bestU || (u == bestU && r < bestRank)
+          default: better = !have || r < bestRank
+          }
+          if better {
+            have = true
+            bestNode = recentNode[t.recentBase + j]
+            bestU = u
+            bestRank = r
           }
         }
       }
     }
-    if !mayFit(t, 1, s, allowed) {
-      return bestNode < 0 ? nil : (bestNode, bestU, bestRank)
-    }
+    return bestNode < 0 ? nil : (bestNode, bestU, bestRank)
+  }
+
+  /// As `bestRecent`, over tree `c`'s leaves: a branch-and-bound descent
+  /// that skips subtrees whose maxima cannot fit the task, whose smallest U
+  /// exceeds `uFeasible` (only nodes too full) or whose (U, rank) bounds
+  /// cannot beat the best so far (from the start, `beat`: the best found
+  /// elsewhere, translated into this tree's U; see `threshold`).
+  ///
+  /// - Complexity: O(log n) slots per subtree it cannot prune
+  func bestSorted(_ c: Int, _ s: TaskShape, direction: Int, uFeasible: Int64,
+                  allowed: UInt64, beat: (u: Int64, rank: UInt32)?) -> (node: NodeID, u: Int64, rank: UInt32)? {
+    let t = trees[c]
+    let devs = t.devs
+    let devK = Int(s.deviceCount) - 1  // which k-th largest device to test, -1: none
+    guard devK < devs, mayFit(t, 1, s, allowed) else { return nil }
+    let cpu = s.milliCPU, mem = s.memoryMiB, dpu = s.dpuUnits, milli = s.milliPerDevice
+    let have = beat != nil
+    let bestU: Int64 = beat?.u ?? 0
+    let bestRank = beat?.rank ?? UInt32.max
     // Raw buffers: this loop is the engine's hottest code.
     let found: (pos: Int, u: Int64, rank: UInt32)? = slots.withUnsafeBufferPointer { allSlots in
       dev.withUnsafeBufferPointer { allDev in
@@ -472,7 +521,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
             if sl.classes & allowed == 0 || sl.cpu < cpu || sl.mem < mem || sl.dpu < dpu { return false }
             return devK < 0 || Int32(D[i &* devs &+ devK]) >= milli
           }
-          // The best so far (a recent node's or `beat` when `have` and `bestPos` < 0).
+          // The best so far (`beat` when `have` and `bestPos` < 0).
           var have = have
           var bestPos = -1
           var bestU = bestU
@@ -523,11 +572,12 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       }
     }
     if let found { return (nodeAt[t.leafBase + found.pos], found.u, found.rank) }
-    return bestNode < 0 ? nil : (bestNode, bestU, bestRank)
+    return nil
   }
 
+
   /// Whether slot `sl`'s (U, rank) bounds allow a node strictly better than
-  /// (`u`, `rank`) in `direction` (see `bestLeaf`).
+  /// (`u`, `rank`) in `direction` (see `bestRecent`).
   @inline(__always)
   func mayBeat(_ sl: Slot, _ direction: Int, _ uFeasible: Int64, _ u: Int64, _ rank: UInt32) -> Bool {
     switch direction {
@@ -607,7 +657,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     q.tables = TaskQuery.Tables(shapes: t.shapes, reasons: t.reasons, classTerm: t.classTerm,
                                 requestTerm: t.requestTerm, uFeasible: t.uFeasible, treePlan: plan,
                                 hintSlot: nextHintSlot)
-    nextHintSlot = (nextHintSlot + 1) & (winner.count - 1)
+    nextHintSlot &+= 1
   }
 
   mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
@@ -624,7 +674,11 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// then searched with the best so far as the bar: first the tree that won
   /// this query last time (`winner[hintSlot]`, a guess that only orders the
   /// search), then the others by bound. The result does not depend on the
-  /// order: each search is exact above its bar and ties go to the smaller rank.
+  /// order: each search is exact above its bar and ties go to the smaller
+  /// rank. A tree's recent list is scanned first; its sorted leaves are
+  /// searched unless the query's `LeafMemo` (with a `hintSlot` ≥ 0) already
+  /// answers for them: its best leaf is still live, or its bound cannot
+  /// beat the bar.
   mutating func best(_ plan: [TreePlan], hintSlot: Int) -> Candidate? {
     var bestScore = Int64.min
     var bestRank = UInt32.max
@@ -653,10 +707,18 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       candidates.append(TreeCandidate(plan: Int32(pi), bound: bound, minRank: root.minRank))
     }
     candidates.sort { $0.bound != $1.bound ? $0.bound > $1.bound : $0.minRank < $1.minRank }
-    let hinted = hintSlot >= 0 ? winner[hintSlot] : -1
+    let hinted = hintSlot >= 0 ? winner[hintSlot & (winner.count - 1)] : -1
     if hinted >= 0, let h = candidates.firstIndex(where: { plan[Int($0.plan)].tree == hinted }), h > 0 {
       let c = candidates.remove(at: h)
       candidates.insert(c, at: 0)
+    }
+    // This query's memo row (leaves are in rank order without a slope: no memo).
+    var row = -1
+    if hintSlot >= 0 && direction != 0 {
+      row = (hintSlot & (Self.memoRows - 1)) * trees.count
+      if memo.count < row + trees.count {
+        memo.append(contentsOf: repeatElement(LeafMemo(), count: row + trees.count - memo.count))
+      }
     }
     var winningTree: Int32 = -1
     for (ci, cand) in candidates.enumerated() {
@@ -665,11 +727,50 @@ struct ClassTreeIndex: NodeSearch, Sendable {
         break
       }
       let p = plan[Int(cand.plan)]
+      let tc = Int(p.tree)
       // Only nodes that beat the best so far matter: search with that bar.
-      let beat = bestNode < 0 ? nil : Self.threshold(score: bestScore, rank: bestRank, base: p.base, k: p.k,
-                                                     q: p.q, direction: direction)
-      guard let (node, u, rank) = bestLeaf(Int(p.tree), p.shape, direction: direction, uFeasible: p.uFeasible,
-                                           allowed: p.allowed, beat: beat) else { continue }
+      var bar = bestNode < 0 ? nil : Self.threshold(score: bestScore, rank: bestRank, base: p.base, k: p.k,
+                                                    q: p.q, direction: direction)
+      var found = bestRecent(tc, p.shape, direction: direction, uFeasible: p.uFeasible, allowed: p.allowed,
+                             beat: bar)
+      if let f = found { bar = (f.u, f.rank) }
+      var search = true
+      var uFeasible = p.uFeasible
+      if row >= 0 {
+        let m = memo[row + tc]
+        if m.ticket == hintSlot && m.epoch == trees[tc].epoch {
+          if m.node == -2 {
+            search = false
+          } else if m.node >= 0 && isLiveLeaf(tc, m.node) {
+            search = false
+            if bar.map({ strictlyBetter(m.u, m.rank, than: $0, direction) }) ?? true { found = (m.node, m.u, m.rank) }
+          } else if let b = bar, !strictlyBetter(m.u, m.rank, than: b, direction) {
+            search = false  // no live leaf is better than the memo's bound, which does not beat the bar
+          } else if direction == 1 {
+            // Every live leaf of larger U than the memo's bound is infeasible:
+            // the bound caps U like `uFeasible` does.
+            uFeasible = min(uFeasible, m.u)
+          }
+        }
+      }
+      if search {
+        let leaf = bestSorted(tc, p.shape, direction: direction, uFeasible: uFeasible, allowed: p.allowed,
+                              beat: bar)
+        if let leaf { found = leaf }
+        if row >= 0 {
+          // The search is exact above its bar: its answer is the best leaf, else the bar bounds them.
+          let m: LeafMemo
+          if let leaf {
+            m = LeafMemo(ticket: hintSlot, epoch: trees[tc].epoch, node: leaf.node, rank: leaf.rank, u: leaf.u)
+          } else if let b = bar {
+            m = LeafMemo(ticket: hintSlot, epoch: trees[tc].epoch, node: -1, rank: b.rank, u: b.u)
+          } else {
+            m = LeafMemo(ticket: hintSlot, epoch: trees[tc].epoch, node: -2)
+          }
+          memo[row + tc] = m
+        }
+      }
+      guard let (node, u, rank) = found else { continue }
       let total = p.base &+ p.k &* (u &+ p.q)
       if total > bestScore || (total == bestScore && rank < bestRank) {
         bestScore = total
@@ -678,8 +779,26 @@ struct ClassTreeIndex: NodeSearch, Sendable {
         winningTree = p.tree
       }
     }
-    if hintSlot >= 0 && winningTree >= 0 { winner[hintSlot] = winningTree }
+    if hintSlot >= 0 && winningTree >= 0 { winner[hintSlot & (winner.count - 1)] = winningTree }
     return bestNode < 0 ? nil : Candidate(node: bestNode, score: bestScore, chosenFree: -1)
+  }
+
+  /// Whether (`u`, `rank`) is strictly better than `bar` in `direction`
+  /// (see `bestRecent`).
+  @inline(__always)
+  func strictlyBetter(_ u: Int64, _ rank: UInt32, than bar: (u: Int64, rank: UInt32), _ direction: Int) -> Bool {
+    switch direction {
+    case 1: return u > bar.u || (u == bar.u && rank < bar.rank)
+    case -1: return u < bar.u || (u == bar.u && rank < bar.rank)
+    default: return rank < bar.rank
+    }
+  }
+
+  /// Whether node `n` of tree `c` sits live in the tree's sorted leaves.
+  @inline(__always)
+  func isLiveLeaf(_ c: Int, _ n: NodeID) -> Bool {
+    let t = trees[c]
+    return slots[t.base + t.size + Int(position[Int(n)])].cpu >= 0
   }
 
   mutating func nodeChanged(_ n: NodeID, _ core: PlacementCore) {
