@@ -113,19 +113,10 @@ extension Simulator {
             cachedReservation = nil
             c.reservation.time = now
             c.reservation.computedAt = now
-            c.reservation.matchesFresh = false  // a fresh computation would replay, not move it
             c.reservation.setReleases(overdueReleasesOnHeadNodes(c.reservation), state: engine.state)
             cachedReservation = c
             reservationEpoch += 1
           }
-          #if SCHEDCORE_INTERNAL_CHECKS
-          if c.reservation.matchesFresh {
-            let (fresh, _) = reserve(head)
-            precondition(fresh.time == c.reservation.time && fresh.head == c.reservation.head
-                           && fresh.shield == c.reservation.shield,
-                         "a reservation said to match a fresh one does not: \(jobs[head].id)")
-          }
-          #endif
           reservation = c.reservation
         } else {
           // Computed only once some candidate fits at all.
@@ -197,8 +188,6 @@ extension Simulator {
   mutating func startBackfill(_ i: Int, _ a: Allocation) {
     start(i, a, backfill: true)
     counters.backfillStarts += 1
-    // (Backfills never move the reservation; see `keepMatchingFresh`.)
-    keepMatchingFresh(starting: i, a, backfill: true)
   }
 
   /// Holds (`r` non-nil) or gives back (`nil`) the shield: a placeholder
@@ -371,18 +360,18 @@ extension Simulator {
       counted = true
       counters.countedReservations += 1
       let need = Int64(max(group.count, 0))
-      reservationCounts.begin(shapes: engine.taskShapes(of: group, of: jobs[head]), cap: need, state: engine.state)
+      taskCount.begin(shapes: engine.taskShapes(of: group, of: jobs[head]), cap: need, state: engine.state)
       var b = 0
       while true {
         extend(to: b + 1)
         guard b < times.count else { break }
         for r in batches[b] {
           for t in run[Int(r)].allocation?.tasks ?? [] {
-            reservationCounts.release(t, classOf: engine.nodeClass(of: t.node), state: engine.state)
+            taskCount.release(t, classOf: engine.nodeClass(of: t.node), state: engine.state)
           }
         }
         b += 1
-        if reservationCounts.total >= need {
+        if taskCount.total >= need {
           hi = b
           break
         }
@@ -398,10 +387,9 @@ extension Simulator {
       // take a task then: on the others the head cannot go either way, and
       // placing it depends on nothing but the states of the nodes it can use.
       replayed = (0..<max(hi, 0)).map { k in
-        batches[k].filter { r in run[Int(r)].allocation?.tasks.contains { reservationCounts.hasRoom($0.node) } ?? false }
+        batches[k].filter { r in run[Int(r)].allocation?.tasks.contains { taskCount.hasRoom($0.node) } ?? false }
       }
-      // The counts stay: they hold each touched node's free amounts at the
-      // reservation time (see `invalidateReservation(stopping:_:)`).
+      taskCount.end()
     } else {
       probeSearch(&self)
     }
@@ -414,7 +402,6 @@ extension Simulator {
         assertionFailure("task counts put \(jobs[head].id)'s reservation too early")
         moveTo(0, &self)
         replayed = nil
-        counted = false
         probeSearch(&self)
         if hi > 0 {
           moveTo(hi, &self)
@@ -430,15 +417,8 @@ extension Simulator {
         result = Reservation(time: times[hi - 1], head: h, released: rel, state: engine.state, computedAt: now)
       }
     }
-    result.matchesFresh = counted && result.head != nil
     moveTo(0, &self)
     engine.flushIndex()
-    if counted, let h = result.head {
-      // The head's nodes get entries too (their free amounts at the
-      // reservation time, now that the replay is undone): no later entry is
-      // then made from a state holding the shield.
-      for t in h.tasks { _ = reservationCounts.entry(t.node, classOf: engine.nodeClass(of: t.node), state: engine.state) }
-    }
     return (result, usable)
   }
 
@@ -632,14 +612,6 @@ struct Reservation {
   /// When it was computed: running jobs whose estimated end had passed
   /// were assumed to end then.
   var computedAt: Int64 = 0
-  /// Whether it is exactly what a fresh computation would find now, with
-  /// the counts it was found by still held (`Simulator.reservationCounts`:
-  /// free amounts at `time` of the nodes they have entries for, never less
-  /// than the truth; any other node's are its current ones). Set for a
-  /// monotone head's reservation; kept by changes that provably move
-  /// nothing, cleared by any other (see `Simulator.invalidateReservation`).
-  /// Builds with internal checks verify it on every reuse.
-  var matchesFresh = false
   /// What running jobs release on the head's nodes by `time`.
   var released: [NodeID: [TaskAssignment]] = [:]
 

@@ -135,10 +135,8 @@ public struct Simulator {
   /// any node failure or recovery. Changes elsewhere leave the head's
   /// placement, and so its reservation, exactly as they were.
   var cachedReservation: (head: Int64, usable: [Bool], reservation: Reservation)?
-  /// Task counts for preemption searches, and for monotone heads'
-  /// reservations (kept while their reservation stands; see `reserve`).
+  /// The reservation search for monotone heads (see `reserve`).
   var taskCount: TaskCountReplay
-  var reservationCounts: TaskCountReplay
 
   /// Runs `jobs` on `cluster` and returns every metric, with every job's
   /// outcome and every usage record (see `run(cluster:stream:config:progress:records:)`
@@ -213,7 +211,6 @@ public struct Simulator {
     queue = JobQueue()
     classGain = Array(repeating: 0, count: engine.core.classes.count)
     taskCount = TaskCountReplay(nodeClass: engine.core.nodeClass, classCount: engine.core.classes.count)
-    reservationCounts = taskCount
     rng = SeededGenerator(seed: config.seed)
     metrics = MetricsRecorder(cluster: cluster, target: target, nodeClass: engine.core.nodeClass,
                               classes: engine.core.classes)
@@ -549,33 +546,6 @@ public struct Simulator {
       reservationEpoch += 1
     } else if !c.reservation.stillFits(engine.state) {
       cachedReservation = nil
-      return
-    }
-    keepMatchingFresh(starting: i, a)
-  }
-
-  /// Job `i` started with `a` and the cached reservation stands: whether it
-  /// still matches a fresh one (see `Reservation.matchesFresh`). A start
-  /// that ends by the reservation time leaves every node's state then as it
-  /// was (and takes capacity only before), so neither the time nor the
-  /// placement move; its nodes the counts have no entry for get what it
-  /// gives back by then. But a backfill is not added to the releases (see
-  /// `startBackfill`): one ending in time on a node of the head leaves them
-  /// short of a fresh reservation's. A start that runs past the reservation
-  /// moves nothing if none of its nodes can take a head task then.
-  mutating func keepMatchingFresh(starting i: Int, _ a: Allocation, backfill: Bool = false) {
-    guard var c = cachedReservation, c.reservation.matchesFresh else { return }
-    let matches: Bool
-    if c.reservation.releasesInTime(estimatedEnd: now &+ jobs[i].estimatedMicros) {
-      matches = !(backfill && a.tasks.contains { c.reservation.needIndex($0.node) != nil })
-      if matches { reservationCounts.releaseOnUntouched(a, engine) }
-    } else {
-      matches = !reservationCounts.anyRoom(on: a, engine)
-    }
-    if !matches {
-      cachedReservation = nil
-      c.reservation.matchesFresh = false
-      cachedReservation = c
     }
   }
 
@@ -586,29 +556,15 @@ public struct Simulator {
   /// end on is unchanged, and earlier the head failed with `i` already gone
   /// (the search's monotone premise), so time and placement stand. What `i`
   /// held on the head's nodes is then free now and joins what must stay free.
-  ///
-  /// A reservation that matches a fresh one (see `Reservation.matchesFresh`)
-  /// also stands when `i` was to run past it but none of its nodes can take
-  /// a head task at the reservation time even with what `i` held: at every
-  /// earlier time those nodes have no more room, so no count changes (the
-  /// head fits no earlier), and the head cannot go there then either (its
-  /// placement stays): it still matches a fresh one.
   mutating func invalidateReservation(stopping i: Int, _ a: Allocation) {
     guard var c = cachedReservation else { return }
     guard a.tasks.contains(where: { c.usable[engine.nodeClass(of: $0.node)] }) else { return }
     guard c.reservation.releasesInTime(estimatedEnd: run[i].runStart &+ jobs[i].estimatedMicros) else {
       cachedReservation = nil
-      if c.reservation.matchesFresh && reservationCounts.noRoomAfterReleasing(a, engine) {
-        cachedReservation = c
-      }
       return
     }
     cachedReservation = nil  // keep the stored reservation uniquely referenced while editing it
     c.reservation.forgetRelease(of: a, state: engine.state)
-    // Its state at the reservation time counted it gone already; earlier it
-    // now frees more, which moves nothing unless one of its nodes can take
-    // a head task then.
-    if c.reservation.matchesFresh && reservationCounts.anyRoom(on: a, engine) { c.reservation.matchesFresh = false }
     cachedReservation = c
     reservationEpoch += 1  // the shield and refusal memos follow the new needs
   }

@@ -95,7 +95,21 @@ struct TaskCountReplay {
   ///
   /// - Complexity: O(devices of its node)
   mutating func release(_ t: TaskAssignment, classOf c: Int, state: ClusterState) {
-    guard let e = entry(t.node, classOf: c, state: state), let shape = shapes[c] else { return }
+    guard c < shapes.count, let shape = shapes[c], !state.isDown(t.node) else { return }
+    let n = Int(t.node)
+    var e = Int(entryOf[n])
+    if e < 0 {
+      e = touched.count
+      entryOf[n] = Int32(e)
+      touched.append(t.node)
+      cpu.append(state.freeMilliCPU(t.node))
+      mem.append(state.freeMemoryMiB(t.node))
+      dpu.append(Int64(state.freeDPUs(t.node)))
+      devStart.append(dev.count)
+      dev.append(contentsOf: state.devices(of: t.node))
+      term.append(Self.tasks(of: shape, cpu: cpu[e], mem: mem[e], dpu: dpu[e],
+                             devices: dev[devStart[e]...], cap: cap))
+    }
     cpu[e] += t.milliCPU
     mem[e] += t.memoryMiB
     dpu[e] += Int64(t.dpuUnits)
@@ -110,56 +124,13 @@ struct TaskCountReplay {
     term[e] = k
   }
 
-  /// Whether node `n` could take a task, by the releases applied: false
-  /// for nodes without an entry (of classes without a shape, down, or
-  /// never released on or touched).
+  /// Whether node `n` could take a task now, by the releases applied: false
+  /// for nodes no release touched (of classes without a shape, down, or
+  /// never released on — those of any other jobs hold only what the
+  /// caller did not release).
   func hasRoom(_ n: NodeID) -> Bool {
     let e = Int(entryOf[Int(n)])
     return e >= 0 && term[e] > 0
-  }
-
-  /// Node `n`'s scratch entry, made from `state` if none yet; nil for a
-  /// node of a class without a shape, or down.
-  mutating func entry(_ n: NodeID, classOf c: Int, state: ClusterState) -> Int? {
-    guard c < shapes.count, let shape = shapes[c], !state.isDown(n) else { return nil }
-    let e = Int(entryOf[Int(n)])
-    if e >= 0 { return e }
-    let new = touched.count
-    entryOf[Int(n)] = Int32(new)
-    touched.append(n)
-    cpu.append(state.freeMilliCPU(n))
-    mem.append(state.freeMemoryMiB(n))
-    dpu.append(Int64(state.freeDPUs(n)))
-    devStart.append(dev.count)
-    dev.append(contentsOf: state.devices(of: n))
-    term.append(Self.tasks(of: shape, cpu: cpu[new], mem: mem[new], dpu: dpu[new], devices: dev[devStart[new]...],
-                           cap: cap))
-    return new
-  }
-
-  /// Adds what `a` holds on nodes no release touched yet (all its tasks
-  /// there): for a job that gives back by the counted time what it takes now.
-  mutating func releaseOnUntouched(_ a: Allocation, _ engine: PlacementEngine) {
-    let fresh = a.tasks.map { entryOf[Int($0.node)] < 0 }
-    for (k, t) in a.tasks.enumerated() where fresh[k] {
-      release(t, classOf: engine.nodeClass(of: t.node), state: engine.state)
-    }
-  }
-
-  /// Whether some node of `a` could take a task, by its entry (made from
-  /// the current state if it has none).
-  mutating func anyRoom(on a: Allocation, _ engine: PlacementEngine) -> Bool {
-    a.tasks.contains { t in
-      guard let e = entry(t.node, classOf: engine.nodeClass(of: t.node), state: engine.state) else { return false }
-      return term[e] > 0
-    }
-  }
-
-  /// Adds what `a` holds (a job that gives it back early) and returns
-  /// whether none of its nodes can take a task even so.
-  mutating func noRoomAfterReleasing(_ a: Allocation, _ engine: PlacementEngine) -> Bool {
-    for t in a.tasks { release(t, classOf: engine.nodeClass(of: t.node), state: engine.state) }
-    return !a.tasks.contains { hasRoom($0.node) }
   }
 
   /// Forgets the scratch entries (keeps their storage for the next count).

@@ -86,10 +86,8 @@ import Testing
   /// Judging monotone jobs' fits by per-node task counts (EASY heads'
   /// reservations, preemption searches) is exact: with and without it,
   /// under heavy load with node failures, every job starts, ends and runs
-  /// where it did, with as many preemption searches; only the placement
-  /// probes and reservations computed differ (reservations that provably
-  /// match a fresh one are kept; debug builds recompute each on reuse and
-  /// compare, so the reservation counter is not compared here). Several seeds and both queue modes
+  /// where it did, with as many reservations and preemption searches; only
+  /// the placement probes differ (fewer). Several seeds and both queue modes
   /// together must exercise both kinds of job in both searches. (Debug
   /// builds also check every counted preemption search against probes.)
   @Test func countingTasksChangesNoDecision() {
@@ -106,6 +104,7 @@ import Testing
       var a = Simulator.run(cluster: cluster, jobs: jobs, config: config)
       config.countsTasks = false
       var b = Simulator.run(cluster: cluster, jobs: jobs, config: config)
+      #expect(a.counters.reservations == b.counters.reservations, "seed \(seed)")
       #expect(a.counters.preemptionSearches == b.counters.preemptionSearches, "seed \(seed)")
       #expect(b.counters.countedReservations == 0 && b.counters.countedPreemptionSearches == 0, "seed \(seed)")
       counted += a.counters.countedReservations
