@@ -113,7 +113,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   var memo: [LeafMemo] = []
   /// Rows of `memo` (a power of two): at most this many × trees entries
   /// of 32 bytes; queries sharing a row only cost speed.
-  static let memoRows = 512
+  let memoRows: Int
   /// What one query's search learned of one tree's sorted leaves, true
   /// while the tree's epoch is `epoch` (live leaves only die meanwhile, so
   /// no live leaf gets better): with `node` ≥ 0, the best feasible leaf was
@@ -150,7 +150,12 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// W_worst-fit · unit, the constant worst-fit adds.
   let worstConstant: Int64
 
-  init(core: PlacementCore, recentCapacity: Int? = nil) {
+  /// `memoRows` (rounded up to a power of two) bounds the leaf memos: one
+  /// row per prepared query, queries beyond it sharing rows.
+  init(core: PlacementCore, recentCapacity: Int? = nil, memoRows: Int = 512) {
+    var rows = 1
+    while rows < min(max(memoRows, 1), 1 << 16) { rows <<= 1 }
+    self.memoRows = rows
     let siteFree = core.profile.scorers.allSatisfy {
       ![.energy, .price, .latency].contains($0.kind) || ScoreScale.weight($0.weight) == 0
     }
@@ -715,7 +720,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     // This query's memo row (leaves are in rank order without a slope: no memo).
     var row = -1
     if hintSlot >= 0 && direction != 0 {
-      row = (hintSlot & (Self.memoRows - 1)) * trees.count
+      row = (hintSlot & (memoRows - 1)) * trees.count
       if memo.count < row + trees.count {
         memo.append(contentsOf: repeatElement(LeafMemo(), count: row + trees.count - memo.count))
       }
