@@ -481,13 +481,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
           }
           if devK >= 0 && Int32(allDev[t.recentDevBase &+ j &* devs &+ devK]) < milli { continue }
           let u = e.uMax, r = e.minRank
-          let better: Bool
-          switch direction {
-          case 1: better = !have || u > bestU || (u == bestU && r < bestRank)
-          case -1: better = !have || u < bestU || (u == bestU && r < bestRank)
-          default: better = !have || r < bestRank
-          }
-          if better {
+          if !have || Self.strictlyBetter(u, r, than: (bestU, bestRank), direction) {
             have = true
             bestNode = recentNode[t.recentBase + j]
             bestU = u
@@ -541,13 +535,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
             if have && !mayBeat(sl, direction, uFeasible, bestU, bestRank) { continue }
             if i >= t.size {
               let u = sl.uMax, r = sl.minRank
-              let better: Bool
-              switch direction {
-              case 1: better = !have || u > bestU || (u == bestU && r < bestRank)
-              case -1: better = !have || u < bestU || (u == bestU && r < bestRank)
-              default: better = !have || r < bestRank
-              }
-              if better {
+              if !have || Self.strictlyBetter(u, r, than: (bestU, bestRank), direction) {
                 have = true
                 bestPos = i &- t.size
                 bestU = u
@@ -748,8 +736,8 @@ struct ClassTreeIndex: NodeSearch, Sendable {
             search = false
           } else if m.node >= 0 && isLiveLeaf(tc, m.node) {
             search = false
-            if bar.map({ strictlyBetter(m.u, m.rank, than: $0, direction) }) ?? true { found = (m.node, m.u, m.rank) }
-          } else if let b = bar, !strictlyBetter(m.u, m.rank, than: b, direction) {
+            if bar.map({ Self.strictlyBetter(m.u, m.rank, than: $0, direction) }) ?? true { found = (m.node, m.u, m.rank) }
+          } else if let b = bar, !Self.strictlyBetter(m.u, m.rank, than: b, direction) {
             search = false  // no live leaf is better than the memo's bound, which does not beat the bar
           } else if direction == 1 {
             // Every live leaf of larger U than the memo's bound is infeasible:
@@ -791,7 +779,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// Whether (`u`, `rank`) is strictly better than `bar` in `direction`
   /// (see `bestRecent`).
   @inline(__always)
-  func strictlyBetter(_ u: Int64, _ rank: UInt32, than bar: (u: Int64, rank: UInt32), _ direction: Int) -> Bool {
+  static func strictlyBetter(_ u: Int64, _ rank: UInt32, than bar: (u: Int64, rank: UInt32), _ direction: Int) -> Bool {
     switch direction {
     case 1: return u > bar.u || (u == bar.u && rank < bar.rank)
     case -1: return u < bar.u || (u == bar.u && rank < bar.rank)
