@@ -709,8 +709,9 @@ struct Reservation {
     if releasedCores.isEmpty {
       need.coresFreeNow = cores
     } else {
-      // Released cores as a bit set (core ids are small): no hashing.
-      let words = max(1, (Int(releasedCores.max() ?? 0) >> 6) + 1)
+      // Released cores as a bit set over the node's cores: no hashing. (A
+      // core id beyond the bitmap cannot be in a committed allocation.)
+      let words = max(1, state.coreWords)
       need.coresFreeNow = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
         bits.initialize(repeating: 0)
         for c in releasedCores where c >= 0 { bits[Int(c) >> 6] |= 1 << UInt64(c & 63) }
