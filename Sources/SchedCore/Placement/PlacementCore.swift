@@ -208,15 +208,9 @@ public struct PlacementCore: Sendable {
     // First the preferred domain's free cores (its list is ascending), then the rest.
     for pass in 0..<2 where cores.count < need {
       let inDomain = pass == 0
-      for w in 0..<words where cores.count < need {
+      appendFreeCores(node: n, need: need, into: &cores) { w in
         let mask = preferred >= 0 ? numa.words[maskBase + preferred * words + w] : 0
-        var bits = state.coreBits[row + w] & (inDomain ? mask : ~mask)
-        while bits != 0 && cores.count < need {
-          let c = w * 64 + bits.trailingZeroBitCount
-          if c >= coreCount { break }
-          cores.append(Int32(c))
-          bits &= bits &- 1
-        }
+        return inDomain ? mask : ~mask
       }
     }
     if cores.count < need { return [] }
@@ -248,9 +242,7 @@ public struct PlacementCore: Sendable {
       }
     }
     if cores.count < need {
-      // The lowest free cores outside the preferred domain, read word by
-      // word from the free-core bitmap.
-      let coreCount = Int(state.cluster.nodes[Int(n)].cores)
+      // The lowest free cores outside the preferred domain.
       let words = state.coreWords
       withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { skip in
         skip.initialize(repeating: 0)
@@ -259,20 +251,32 @@ public struct PlacementCore: Sendable {
             skip[Int(c) / 64] |= UInt64(1) << UInt64(c % 64)
           }
         }
-        for w in 0..<words where cores.count < need {
-          var bits = state.coreBits[Int(n) * words + w] & ~skip[w]
-          while bits != 0 && cores.count < need {
-            let c = w * 64 + bits.trailingZeroBitCount
-            if c >= coreCount { break }
-            cores.append(Int32(c))
-            bits &= bits &- 1
-          }
-        }
+        appendFreeCores(node: n, need: need, into: &cores) { w in ~skip[w] }
       }
     }
     if cores.count < need { return [] }
     cores.sort()
     return cores
+  }
+
+  /// Appends node `n`'s lowest free cores among those set in `mask` (per
+  /// 64-core word of the free-core bitmap) until `cores` holds `need`.
+  ///
+  /// - Complexity: O(words + cores appended)
+  @inline(__always)
+  func appendFreeCores(node n: NodeID, need: Int, into cores: inout [Int32], mask: (Int) -> UInt64) {
+    let words = state.coreWords
+    let row = Int(n) * words
+    let coreCount = Int(state.cluster.nodes[Int(n)].cores)
+    for w in 0..<words where cores.count < need {
+      var bits = state.coreBits[row + w] & mask(w)
+      while bits != 0 && cores.count < need {
+        let c = w * 64 + bits.trailingZeroBitCount
+        if c >= coreCount { break }
+        cores.append(Int32(c))
+        bits &= bits &- 1
+      }
+    }
   }
 
   mutating func commitUnchecked(_ a: TaskAssignment) -> Bool {

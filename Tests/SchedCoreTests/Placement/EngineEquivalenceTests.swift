@@ -31,6 +31,27 @@ import Testing
   }
 
   /// Takes node `n` down (releasing what runs there on both) or brings it up.
+  /// Counts `outcome` of placing job `id`: a placement joins `placed`.
+  static func tally(_ outcome: Outcome, _ id: String, _ placed: inout [String], _ placedCount: inout Int,
+                    _ failedCount: inout Int) {
+    switch outcome {
+    case .placed:
+      placed.append(id)
+      placedCount += 1
+    case .failed: failedCount += 1
+    case .disagreed: break
+    }
+  }
+
+  /// `count` random job shapes without anti-affinity, for runs that repeat them.
+  static func shapePool(_ g: inout SeededGenerator, count: Int) -> [Job] {
+    (0..<count).map { j in
+      var job = RandomClusters.job(&g, id: "t\(j)", placed: [])
+      job.antiAffinity = []
+      return job
+    }
+  }
+
   static func toggleNode(_ n: NodeID, _ engine: inout PlacementEngine, _ reference: inout ReferencePlacer,
                          _ placed: inout [String]) {
     let down = !engine.state.isDown(n)
@@ -143,13 +164,9 @@ import Testing
         } else {
           var job = RandomClusters.job(&g, id: "m\(step)", placed: placed)
           job.id = "m\(seed)-\(step)"
-          switch Self.compare(engine.place(job), reference.place(job), "seed \(seed) step \(step) profile \(profile.name)") {
-          case .placed:
-            placed.append(job.id)
-            placedCount += 1
-          case .failed: failedCount += 1
-          case .disagreed: break
-          }
+          Self.tally(Self.compare(engine.place(job), reference.place(job),
+                                  "seed \(seed) step \(step) profile \(profile.name)"),
+                     job.id, &placed, &placedCount, &failedCount)
         }
         engine._checkInvariants()
       }
@@ -170,12 +187,7 @@ import Testing
       var g = SeededGenerator(seed: seed)
       let cluster = RandomClusters.cluster(&g, maxNodes: 200)
       let profile = profiles[Int(seed % UInt64(profiles.count))]
-      var pool: [Job] = []
-      for j in 0..<4 {
-        var job = RandomClusters.job(&g, id: "t\(j)", placed: [])
-        job.antiAffinity = []
-        pool.append(job)
-      }
+      let pool = Self.shapePool(&g, count: 4)
       let target = TargetWorkload.build(from: RandomClusters.samples(pool), coverage: 0.95, catalog: cluster.catalog)
       var engine = PlacementEngine(cluster: cluster, profile: profile, target: target)
       var reference = ReferencePlacer(cluster: cluster, profile: profile, target: target)
@@ -188,13 +200,9 @@ import Testing
         }
         var job = pool[Int(g.below(UInt64(pool.count)))]
         job.id = "r\(seed)-\(step)"
-        switch Self.compare(engine.place(job), reference.place(job), "seed \(seed) step \(step) profile \(profile.name)") {
-        case .placed:
-          placed.append(job.id)
-          placedCount += 1
-        case .failed: failedCount += 1
-        case .disagreed: break
-        }
+        Self.tally(Self.compare(engine.place(job), reference.place(job),
+                                "seed \(seed) step \(step) profile \(profile.name)"),
+                   job.id, &placed, &placedCount, &failedCount)
       }
       engine._checkInvariants()
     }
@@ -216,12 +224,7 @@ import Testing
       var g = SeededGenerator(seed: seed)
       let cluster = RandomClusters.cluster(&g, maxNodes: 200)
       let profile = profiles[Int(seed % UInt64(profiles.count))]
-      var pool: [Job] = []
-      for j in 0..<5 {
-        var job = RandomClusters.job(&g, id: "t\(j)", placed: [])
-        job.antiAffinity = []
-        pool.append(job)
-      }
+      let pool = Self.shapePool(&g, count: 5)
       let capacity: Int? = [nil, 2, 8][Int(seed % 3)]
       var engine = PlacementEngine(cluster: cluster, profile: profile, target: .empty, openbCompat: false,
                                    treeRecentCapacity: capacity)
@@ -241,13 +244,9 @@ import Testing
         var job = pool[Int(g.below(UInt64(pool.count)))]
         job.id = "r\(seed)-\(step)"
         if action == 5, let other = placed.last { job.antiAffinity = [other] }
-        switch Self.compare(engine.place(job), reference.place(job), "seed \(seed) step \(step) profile \(profile.name)") {
-        case .placed:
-          placed.append(job.id)
-          placedCount += 1
-        case .failed: failedCount += 1
-        case .disagreed: break
-        }
+        Self.tally(Self.compare(engine.place(job), reference.place(job),
+                                "seed \(seed) step \(step) profile \(profile.name)"),
+                   job.id, &placed, &placedCount, &failedCount)
       }
       engine._checkInvariants()
     }

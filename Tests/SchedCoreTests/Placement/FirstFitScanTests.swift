@@ -25,13 +25,9 @@ import Testing
         }
         var job = RandomClusters.job(&g, id: "f\(step)", placed: placed)
         job.id = "f\(seed)-\(step)"
-        switch EngineEquivalenceTests.compare(fast.place(job), reference.place(job), "seed \(seed) step \(step)") {
-        case .placed:
-          placed.append(job.id)
-          placedCount += 1
-        case .failed: failedCount += 1
-        case .disagreed: break
-        }
+        EngineEquivalenceTests.tally(EngineEquivalenceTests.compare(fast.place(job), reference.place(job),
+                                                                    "seed \(seed) step \(step)"),
+                                     job.id, &placed, &placedCount, &failedCount)
       }
     }
     #expect(placedCount > 200 && failedCount > 30, "block \(block): \(placedCount) placed, \(failedCount) failed")
