@@ -138,6 +138,7 @@ extension Simulator {
   }
 
   /// The sites of job `i`'s current allocation, sorted.
+  @inline(__always)  // called from mutating code: a call would copy the whole simulator
   func sites(of i: Int) -> [String] {
     guard let a = run[i].allocation, records.wantsRecords else { return [] }
     var ids: [SiteID] = []

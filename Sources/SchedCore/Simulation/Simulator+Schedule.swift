@@ -30,6 +30,7 @@ extension Simulator {
   /// shares and ages as of the start of the pass.
   ///
   /// - Complexity: O(buckets) to start, O(log buckets) per job taken.
+  @inline(__always)  // called from mutating code: a call would copy the whole simulator
   func ordered() -> JobQueue.Walk {
     let q = config.queue
     var shares = tenantUse.indices.map { dominantShare($0) }
@@ -215,6 +216,7 @@ extension Simulator {
 
   /// What running jobs past their estimated end hold on the head's nodes:
   /// the releases a replay at `now` would count by `now`.
+  @inline(__always)  // called from mutating code: a call would copy the whole simulator
   func overdueReleasesOnHeadNodes(_ r: Reservation) -> [NodeID: [TaskAssignment]] {
     guard let head = r.head else { return [:] }
     let nodes = Set(head.tasks.map(\.node))
@@ -425,6 +427,7 @@ extension Simulator {
   /// Whether releasing `a` can change where a job fits: `a` holds a node
   /// of a class the job may use (`usable`) or is named in the job's
   /// anti-affinity (`anti`). Releasing anything else frees nothing it could take.
+  @inline(__always)  // called in loops from mutating code: a call would copy the whole simulator
   func canMakeRoom(_ a: Allocation, usable: [Bool], anti: Set<String>) -> Bool {
     a.tasks.contains { usable[engine.nodeClass(of: $0.node)] } || (!anti.isEmpty && anti.contains(a.jobID))
   }
