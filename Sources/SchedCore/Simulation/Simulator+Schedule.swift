@@ -205,8 +205,12 @@ extension Simulator {
     guard let r else { return false }
     shieldEpoch = reservationEpoch
     guard engine.allocations[Reservation.shieldID] == nil else { return false }
+    if shieldCache?.epoch != reservationEpoch { shieldCache = (reservationEpoch, r.shield) }
+    #if SCHEDCORE_INTERNAL_CHECKS
+    precondition(shieldCache?.allocation == r.shield, "the shield changed within reservation epoch \(reservationEpoch)")
+    #endif
     do {
-      try engine.commit(r.shield)
+      try engine.commit(shieldCache?.allocation ?? r.shield)
       shieldHeld = true
     } catch {
       shieldHeld = false
@@ -221,8 +225,10 @@ extension Simulator {
     guard let head = r.head else { return [:] }
     let nodes = Set(head.tasks.map(\.node))
     var rel: [NodeID: [TaskAssignment]] = [:]
-    for x in running where run[Int(x)].runStart &+ jobs[Int(x)].estimatedMicros <= now {
-      for t in run[Int(x)].allocation?.tasks ?? [] where nodes.contains(t.node) { rel[t.node, default: []].append(t) }
+    for e in 0..<running.count where running.estimatedEnd[e] <= now {
+      for t in run[Int(running.slots[e])].allocation?.tasks ?? [] where nodes.contains(t.node) {
+        rel[t.node, default: []].append(t)
+      }
     }
     return rel
   }
@@ -278,10 +284,9 @@ extension Simulator {
     let usable = engine.usableClasses(for: jobs[head])
     let anti = Set(jobs[head].antiAffinity)
     var ends: [RunEnd] = []
-    for r in running {
-      guard let a = run[Int(r)].allocation, canMakeRoom(a, usable: usable, anti: anti) else { continue }
-      ends.append(RunEnd(time: max(now, run[Int(r)].runStart &+ jobs[Int(r)].estimatedMicros), seq: slot[Int(r)].seq,
-                         slot: r))
+    let usableBits = Self.classBits(usable)
+    for e in 0..<running.count where runningCanMakeRoom(e, usable: usable, usableBits: usableBits, anti: anti) {
+      ends.append(RunEnd(time: max(now, running.estimatedEnd[e]), seq: running.seq[e], slot: running.slots[e]))
     }
     // Distinct end times and the running jobs ending at each, taken from a
     // heap only as far as the search goes (it usually stops early).
@@ -424,12 +429,27 @@ extension Simulator {
     return (result, usable)
   }
 
-  /// Whether releasing `a` can change where a job fits: `a` holds a node
-  /// of a class the job may use (`usable`) or is named in the job's
-  /// anti-affinity (`anti`). Releasing anything else frees nothing it could take.
+  /// Whether stopping running entry `e` can change where a job fits: it
+  /// holds a node of a class the job may use (`usable`, summarized in
+  /// `usableBits` by `classBits`) or is named in the job's anti-affinity
+  /// (`anti`). Stopping anything else frees nothing the job could take.
+  /// With at most 64 classes the summaries decide alone; with more, a
+  /// shared bit is checked against the allocation.
   @inline(__always)  // called in loops from mutating code: a call would copy the whole simulator
-  func canMakeRoom(_ a: Allocation, usable: [Bool], anti: Set<String>) -> Bool {
-    a.tasks.contains { usable[engine.nodeClass(of: $0.node)] } || (!anti.isEmpty && anti.contains(a.jobID))
+  func runningCanMakeRoom(_ e: Int, usable: [Bool], usableBits: UInt64, anti: Set<String>) -> Bool {
+    let r = Int(running.slots[e])
+    if running.classBits[e] & usableBits != 0 {
+      if usable.count <= 64 { return true }
+      if let a = run[r].allocation, a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) { return true }
+    }
+    return !anti.isEmpty && anti.contains(jobs[r].id)
+  }
+
+  /// The summary bits (see `RunningJobs.classBits`) of the classes set in `usable`.
+  static func classBits(_ usable: [Bool]) -> UInt64 {
+    var bits: UInt64 = 0
+    for (c, u) in usable.enumerated() where u { bits |= RunningJobs.bit(ofClass: c) }
+    return bits
   }
 
   /// Evicts the smallest set of lower-priority jobs (fewest tasks, then least
@@ -449,11 +469,14 @@ extension Simulator {
     typealias Victim = (tasks: Int, lost: Double, seq: Int64, r: Int32)
     var best: [Victim] = []
     best.reserveCapacity(17)
-    for r in running where jobs[Int(r)].priority.rank > j.priority.rank {
+    let usableBits = Self.classBits(usable)
+    let rank = j.priority.rank
+    for e in 0..<running.count where running.rank[e] > rank {
+      guard runningCanMakeRoom(e, usable: usable, usableBits: usableBits, anti: anti) else { continue }
+      let r = running.slots[e]
       let x = Int(r)  // fields read one by one: copying the slot state would retain its arrays
-      let v: Victim = (Int(slot[x].runTasks), Double(now - run[x].runStart) * slot[x].runSize, slot[x].seq, r)
+      let v: Victim = (Int(slot[x].runTasks), Double(now - run[x].runStart) * slot[x].runSize, running.seq[e], r)
       if best.count == 16, let last = best.last, (last.tasks, last.lost, last.seq) < (v.tasks, v.lost, v.seq) { continue }
-      guard let a = run[Int(r)].allocation, canMakeRoom(a, usable: usable, anti: anti) else { continue }
       var k = best.count
       while k > 0 && (v.tasks, v.lost, v.seq) < (best[k - 1].tasks, best[k - 1].lost, best[k - 1].seq) { k -= 1 }
       best.insert(v, at: k)

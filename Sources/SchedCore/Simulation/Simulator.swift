@@ -90,7 +90,7 @@ public struct Simulator {
   /// join the queue after the pass, which looks only at jobs queued when it began.
   var requeuedInPass: [Int32] = []
   var inPass = false
-  var running: Set<Int32> = []
+  var running = RunningJobs()
   var now: Int64 = 0
   var rng: SeededGenerator
   var metrics: MetricsRecorder
@@ -128,6 +128,9 @@ public struct Simulator {
   /// Whether the EASY shield (see `setShield`) is held, and for which reservation.
   var shieldHeld = false
   var shieldEpoch = -1
+  /// The shield allocation of reservation epoch `epoch` (its needs change
+  /// only with the epoch): built once, committed and released many times.
+  var shieldCache: (epoch: Int, allocation: Allocation)?
   /// The last head's reservation (the head by sequence number) and the
   /// node classes it may use. Dropped
   /// by every change that can move it: a stop, or a start other than a
@@ -500,7 +503,10 @@ public struct Simulator {
     if run[i].firstStart < 0 { run[i].firstStart = now }
     run[i].generation += 1
     if queue.contains(Int32(i)) { queue.remove(Int32(i)) }
-    running.insert(Int32(i))
+    var bits: UInt64 = 0
+    for t in a.tasks { bits |= RunningJobs.bit(ofClass: engine.nodeClass(of: t.node)) }
+    running.insert(Int32(i), estimatedEnd: now &+ jobs[i].estimatedMicros, rank: jobs[i].priority.rank,
+                   seq: slot[i].seq, classBits: bits)
     if config.failures != nil { runningByID[jobs[i].id] = Int32(i) }
     metrics.started(a, job: jobs[i])
     addUse(i, a, sign: 1)
@@ -633,6 +639,15 @@ public struct Simulator {
     }
     precondition(runningCount == running.count && running.count == engine.allocations.count,
                  "running set and engine disagree")
+    running._checkInvariants()
+    for (e, r) in running.slots.enumerated() {
+      let i = Int(r)
+      var bits: UInt64 = 0
+      for t in run[i].allocation?.tasks ?? [] { bits |= RunningJobs.bit(ofClass: engine.nodeClass(of: t.node)) }
+      precondition(running.estimatedEnd[e] == run[i].runStart &+ jobs[i].estimatedMicros
+                     && running.rank[e] == jobs[i].priority.rank && running.seq[e] == slot[i].seq
+                     && running.classBits[e] == bits, "running entry of \(jobs[i].id) is stale")
+    }
     precondition(queuedJobs == queue.count && requeuedInPass.isEmpty, "queued jobs and the queue disagree")
     precondition(slot.lazy.filter { !$0.inUse }.count == freeSlots.count, "free slots are off")
     precondition(Int64(records.retired + runningCount + queuedJobs) == submitted,
