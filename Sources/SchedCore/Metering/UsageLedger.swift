@@ -38,13 +38,49 @@ public struct UsageLedger: Sendable {
     for r in records { add(r, pricing) }
   }
 
-  /// Site prices and device models by name, for pricing records one at a time.
+  /// Site prices and device models by name, for pricing records one at a
+  /// time: each site's rates and each model's facts resolved once, so a
+  /// record costs a site lookup and a model lookup (no `Site` copied, no
+  /// name lowercased).
   struct Pricing {
-    let cluster: Cluster
-    var sites: [String: Site] = [:]
+    let catalog: DeviceCatalog
+    /// Per site id: its rates, with each catalog model's device-hour price.
+    var sites: [String: Rates] = [:]
+    /// Catalog model ids by exact catalog name (other spellings go
+    /// through `DeviceCatalog.id(named:)`).
+    var modelByName: [String: Int] = [:]
+    /// Per catalog model: name, kind, FP16 TFLOPS (0 when unknown) and, for
+    /// models that serve supercomputing, FP64 TFLOPS (0 when unknown).
+    var modelName: [String] = [], modelKind: [DeviceKind] = [], fp16: [Double] = [], fp64: [Double?] = []
+
+    struct Rates {
+      var cpuCoreHour: Money
+      var memoryGiBHour: Money
+      var dpuHour: Money
+      var deviceHour: [Money]
+    }
+
     init(cluster: Cluster) {
-      self.cluster = cluster
-      for s in cluster.sites { sites[s.id] = s }
+      catalog = cluster.catalog
+      for id in 0..<catalog.count {
+        let m = catalog[DeviceModelID(id)]
+        if catalog.id(named: m.name) == DeviceModelID(id) { modelByName[m.name] = id }
+        modelName.append(m.name)
+        modelKind.append(m.kind)
+        fp16.append(m.fp16TFLOPS ?? 0)
+        fp64.append(m.classes.contains(.supercomputing) ? (m.fp64TFLOPS ?? 0) : nil)
+      }
+      for s in cluster.sites {
+        sites[s.id] = Rates(cpuCoreHour: s.prices.cpuCoreHour, memoryGiBHour: s.prices.memoryGiBHour,
+                            dpuHour: s.prices.deviceHour[.dpu] ?? .zero,
+                            deviceHour: (0..<catalog.count).map { s.prices.devicePrice(for: catalog[DeviceModelID($0)]) })
+      }
+    }
+
+    /// The catalog id of the model a record names, if any.
+    func model(named name: String) -> Int? {
+      if let id = modelByName[name] { return id }
+      return catalog.id(named: name).map { Int($0) }
     }
   }
 
@@ -73,19 +109,17 @@ public struct UsageLedger: Sendable {
                       quantityHours: qty, amount: money, endMicros: r.endMicros))
       hours(resource, qty)
     }
-    add("cpu", .cpu, Double(r.milliCPU) / 1000 * h, site.prices.cpuCoreHour.charge(units: r.milliCPU, per: 1000, micros: d))
+    add("cpu", .cpu, Double(r.milliCPU) / 1000 * h, site.cpuCoreHour.charge(units: r.milliCPU, per: 1000, micros: d))
     add("memory", .cpu, Double(r.memoryMiB) / 1024 * h,
-        site.prices.memoryGiBHour.charge(units: r.memoryMiB, per: 1024, micros: d))
-    if r.deviceMilli > 0, let name = r.deviceModel, let model = pricing.cluster.catalog.model(named: name) {
-      add(model.name, model.kind, Double(r.deviceMilli) / 1000 * h,
-          site.prices.devicePrice(for: model).charge(units: r.deviceMilli, per: 1000, micros: d))
+        site.memoryGiBHour.charge(units: r.memoryMiB, per: 1024, micros: d))
+    if r.deviceMilli > 0, let name = r.deviceModel, let m = pricing.model(named: name), m < site.deviceHour.count {
+      add(pricing.modelName[m], pricing.modelKind[m], Double(r.deviceMilli) / 1000 * h,
+          site.deviceHour[m].charge(units: r.deviceMilli, per: 1000, micros: d))
       let devHours = Double(r.deviceMilli) / 1000 * h
-      compute(devHours * (model.fp16TFLOPS ?? 0) / 1000,
-              model.classes.contains(.supercomputing) ? devHours * (model.fp64TFLOPS ?? 0) / 1000 : nil)
+      compute(devHours * pricing.fp16[m] / 1000, pricing.fp64[m].map { devHours * $0 / 1000 })
     }
     if r.dpuUnits > 0 {
-      add("dpu", .dpu, Double(r.dpuUnits) * h,
-          (site.prices.deviceHour[.dpu] ?? .zero).charge(units: Int64(r.dpuUnits), per: 1, micros: d))
+      add("dpu", .dpu, Double(r.dpuUnits) * h, site.dpuHour.charge(units: Int64(r.dpuUnits), per: 1, micros: d))
     }
   }
 

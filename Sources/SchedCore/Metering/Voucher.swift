@@ -17,7 +17,24 @@ public struct Voucher: Sendable, Hashable, Codable {
     self.kinds = kinds
   }
 
-  func applies(to line: ChargeLine) -> Bool { kinds.isEmpty || kinds.contains(line.kind) }
+  /// The kinds whose lines it subsidises, one `bit(_:)` each (all when
+  /// `kinds` is empty): a line of kind k applies when `kindMask & bit(k) != 0`,
+  /// decided without hashing for accounts charging many lines.
+  var kindMask: UInt8 {
+    var m: UInt8 = 0
+    for k in DeviceKind.allCases where kinds.isEmpty || kinds.contains(k) { m |= Self.bit(k) }
+    return m
+  }
+
+  static func bit(_ kind: DeviceKind) -> UInt8 {
+    switch kind {
+    case .cpu: return 1 << 0
+    case .gpu: return 1 << 1
+    case .dcu: return 1 << 2
+    case .npu: return 1 << 3
+    case .dpu: return 1 << 4
+    }
+  }
 }
 
 /// One tenant's running bill: its charge lines applied one at a time, in
@@ -25,6 +42,8 @@ public struct Voucher: Sendable, Hashable, Codable {
 struct TenantAccount {
   let tenant: String
   let mine: [Voucher]
+  /// Per voucher: its `kindMask`.
+  let kindMask: [UInt8]
   var remaining: [Money]
   var exhausted: [String?]
   /// Per-job lines are kept only when asked (they grow with the jobs).
@@ -39,6 +58,7 @@ struct TenantAccount {
   init(tenant: String, vouchers: [Voucher], perJob: Bool) {
     self.tenant = tenant
     mine = vouchers.filter { $0.tenant == tenant }
+    kindMask = mine.map(\.kindMask)
     remaining = mine.map(\.capPerYear)
     exhausted = Array(repeating: nil, count: mine.count)
     self.perJob = perJob
@@ -57,7 +77,8 @@ struct TenantAccount {
       siteFen.append(l.amount.fen)
     }
     var left = l.amount.fen
-    for (v, voucher) in mine.enumerated() where voucher.applies(to: l) && remaining[v].fen > 0 && left > 0 {
+    let kindBit = Voucher.bit(l.kind)
+    for (v, voucher) in mine.enumerated() where kindMask[v] & kindBit != 0 && remaining[v].fen > 0 && left > 0 {
       let want = min(Money(fen: left).portion(basisPoints: voucher.rateBasisPoints).fen, left)
       let pay = min(want, remaining[v].fen)
       remaining[v] = Money(fen: remaining[v].fen - pay)

@@ -48,6 +48,12 @@ struct TaskCountReplay {
   @inline(__always)
   static func tasks<D: Collection>(of s: TaskShape, cpu: Int64, mem: Int64, dpu: Int64, devices: D,
                                    cap: Int64) -> Int64 where D.Element == Int16 {
+    // Most nodes of a busy cluster cannot take even one task: decided by
+    // comparisons before any division.
+    if (s.milliCPU > 0 && cpu < s.milliCPU) || (s.memoryMiB > 0 && mem < s.memoryMiB)
+        || (s.dpuUnits > 0 && dpu < Int64(s.dpuUnits)) {
+      return min(cap, 0)
+    }
     var k = cap
     if s.milliCPU > 0 { k = min(k, max(0, cpu) / s.milliCPU) }
     if s.memoryMiB > 0 { k = min(k, max(0, mem) / s.memoryMiB) }

@@ -46,6 +46,29 @@ import Testing
     #expect(t.vouchers[0].remaining == .zero)
   }
 
+  /// A voucher limited to some device kinds subsidises only their lines:
+  /// a GPU voucher halves the T4 line (125 fen → 62 half-to-even) and
+  /// not the CPU (12) or memory (3) lines; an NPU or DPU voucher gives
+  /// nothing here; one for CPU covers the CPU and memory lines (12 → 6 and
+  /// 3 → 2, half-to-even).
+  /// Batch and streaming settlement agree.
+  @Test func voucherKindsSelectLines() {
+    let r = UsageRecord(jobID: "j", tenant: "t", site: "tj", node: "n", startMicros: 0, endMicros: 3_600_000_000,
+                        milliCPU: 2500, memoryMiB: 3072, deviceModel: "T4", deviceKind: .gpu, deviceMilli: 500)
+    let cases: [(Set<DeviceKind>, Int64)] = [([.gpu], 62), ([.npu], 0), ([.dpu, .dcu], 0), ([.cpu], 6 + 2),
+                                             ([.cpu, .gpu], 6 + 2 + 62), ([], 6 + 2 + 62)]
+    for (kinds, subsidy) in cases {
+      let v = Voucher(id: "v", tenant: "t", rateBasisPoints: 5000, capPerYear: Money(fen: 1_000_000), kinds: kinds)
+      let batch = Settlement(ledger: UsageLedger(cluster: Self.cluster(), records: [r]), vouchers: [v])
+      var acc = SettlementAccumulator(cluster: Self.cluster(), vouchers: [v])
+      acc.add(r)
+      for s in [batch, acc.settlement()] {
+        #expect(s.statements[0].gross == Money(fen: 140))
+        #expect(s.statements[0].subsidy == Money(fen: subsidy), "kinds \(kinds.sorted())")
+      }
+    }
+  }
+
   /// Seeded random records and vouchers: lines sum to gross, gross − subsidy
   /// = net per tenant and job, subsidies never exceed caps, and statement
   /// totals equal the ledger's to the fen.
