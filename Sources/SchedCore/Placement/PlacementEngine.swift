@@ -147,6 +147,17 @@ public struct PlacementEngine: Sendable {
     return core.query(for: group, of: job).shapes
   }
 
+  /// Calls `body` with every up node that may fit one task of `shapes[c]`
+  /// on its class c (a superset of those that fit, each once, in no
+  /// particular order; see `ClassTreeIndex.forEachNodeThatMayFit`) and
+  /// returns true; returns false, calling nothing, when the search cannot
+  /// enumerate (profiles searched by state groups, or index updates pending).
+  func forEachNodeThatMayFit(_ shapes: [TaskShape?], _ body: (NodeID) -> Void) -> Bool {
+    guard pendingNodes.isEmpty, let t = trees else { return false }
+    t.forEachNodeThatMayFit(shapes, body)
+    return true
+  }
+
   /// The class of node `n` (an index into `core.classes`).
   func nodeClass(of n: NodeID) -> Int { Int(core.nodeClass[Int(n)]) }
 

@@ -367,7 +367,7 @@ extension Simulator {
       counted = true
       counters.countedReservations += 1
       let need = Int64(max(group.count, 0))
-      taskCount.begin(shapes: engine.taskShapes(of: group, of: jobs[head]), cap: need, state: engine.state)
+      taskCount.begin(shapes: engine.taskShapes(of: group, of: jobs[head]), cap: need, engine: engine)
       var b = 0
       while true {
         extend(to: b + 1)
@@ -525,7 +525,8 @@ extension Simulator {
     /// Counts with `victims` gone; returns the length of the shortest prefix
     /// of them with which the job fits, or nil.
     func countWithout(_ victims: ArraySlice<Int32>, _ s: inout Simulator) -> Int? {
-      s.taskCount.begin(shapes: shapes, cap: need, state: s.engine.state)
+      s.engine.flushIndex()  // so the engine can enumerate the nodes that may fit
+      s.taskCount.begin(shapes: shapes, cap: need, engine: s.engine)
       defer { s.taskCount.end() }
       if s.taskCount.total >= need { return 0 }
       for (k, v) in victims.enumerated() {
@@ -694,7 +695,8 @@ struct Reservation {
 
   mutating func refreshNeed(of n: NodeID, _ state: ClusterState) {
     guard let k = needIndex(n), let head else { return }
-    needs[k] = need(of: n, tasks: head.tasks.filter { $0.node == n }, state)
+    let tasks = head.tasks
+    needs[k] = need(of: n, tasks: tasks.indices.lazy.filter { tasks[$0].node == n }, of: tasks, state)
   }
 
   /// Recomputes every node's need.
@@ -712,27 +714,31 @@ struct Reservation {
       let n = tasks[order[k]].node
       var e = k + 1
       while e < order.count && tasks[order[e]].node == n { e += 1 }
-      needs.append(need(of: n, tasks: order[k..<e].map { tasks[$0] }, state))
+      needs.append(need(of: n, tasks: order[k..<e], of: tasks, state))
       k = e
     }
   }
 
-  /// What node `n` must have free now for the head's `tasks` there at `time`.
-  func need(of n: NodeID, tasks: [TaskAssignment], _ state: ClusterState) -> NodeNeed {
+  /// What node `n` must have free now for the head's tasks `which` (indices
+  /// into `tasks`) there at `time`.
+  func need<S: Sequence>(of n: NodeID, tasks which: S, of tasks: [TaskAssignment], _ state: ClusterState) -> NodeNeed
+    where S.Element == Int {
     var need = NodeNeed(node: n, devices: Array(repeating: 0, count: state.devices(of: n).count))
     var cores: [Int32] = []
-    for h in tasks {
+    for t in which {
+      let h = tasks[t]
       need.milliCPU += h.milliCPU; need.memoryMiB += h.memoryMiB; need.dpuUnits += Int64(h.dpuUnits)
       for d in h.devices where Int(d.index) < need.devices.count { need.devices[Int(d.index)] += Int64(d.milli) }
       cores += h.cores
     }
-    var releasedCores: [Int32] = []
-    for r in released[n] ?? [] {
+    let releases = released[n] ?? []
+    var anyReleasedCores = false
+    for r in releases {
       need.milliCPU -= r.milliCPU; need.memoryMiB -= r.memoryMiB; need.dpuUnits -= Int64(r.dpuUnits)
       for d in r.devices where Int(d.index) < need.devices.count { need.devices[Int(d.index)] -= Int64(d.milli) }
-      releasedCores += r.cores
+      if !r.cores.isEmpty { anyReleasedCores = true }
     }
-    if releasedCores.isEmpty {
+    if !anyReleasedCores || cores.isEmpty {
       need.coresFreeNow = cores
     } else {
       // Released cores as a bit set over the node's cores: no hashing. (A
@@ -740,7 +746,9 @@ struct Reservation {
       let words = max(1, state.coreWords)
       need.coresFreeNow = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
         bits.initialize(repeating: 0)
-        for c in releasedCores where c >= 0 { bits[Int(c) >> 6] |= 1 << UInt64(c & 63) }
+        for r in releases {
+          for c in r.cores where c >= 0 && Int(c) >> 6 < words { bits[Int(c) >> 6] |= 1 << UInt64(c & 63) }
+        }
         return cores.filter { c in c < 0 || Int(c) >> 6 >= words || bits[Int(c) >> 6] & (1 << UInt64(c & 63)) == 0 }
       }
     }

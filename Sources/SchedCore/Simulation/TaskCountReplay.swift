@@ -10,8 +10,9 @@
 /// scratch copy of the touched nodes' free amounts; the cluster state is
 /// never changed.
 struct TaskCountReplay {
-  /// Nodes of each node class.
-  let nodesOfClass: [[NodeID]]
+  /// Each node's class (-1: none), and the number of classes.
+  let classOf: [Int32]
+  let classCount: Int
   /// Per node: its scratch entry while touched, else -1.
   var entryOf: [Int32]
   /// Scratch per touched node: free CPU, memory and DPUs, its devices'
@@ -33,9 +34,8 @@ struct TaskCountReplay {
 
   /// - Complexity: O(nodes)
   init(nodeClass: [Int32], classCount: Int) {
-    var lists = Array(repeating: [NodeID](), count: classCount)
-    for (n, c) in nodeClass.enumerated() where c >= 0 && Int(c) < classCount { lists[Int(c)].append(NodeID(n)) }
-    nodesOfClass = lists
+    classOf = nodeClass.map { $0 >= 0 && Int($0) < classCount ? $0 : -1 }
+    self.classCount = classCount
     entryOf = Array(repeating: -1, count: nodeClass.count)
   }
 
@@ -77,23 +77,27 @@ struct TaskCountReplay {
   }
 
   /// Starts counting tasks of `shapes` (per class) capped at `cap` per node,
-  /// on `state` as it stands (down nodes count none).
+  /// on `engine`'s state as it stands (down nodes count none). Only nodes
+  /// that may fit one task are visited when the engine can enumerate them
+  /// (see `PlacementEngine.forEachNodeThatMayFit`; the others count zero);
+  /// else every node of a class with a shape.
   ///
-  /// - Complexity: O(nodes of the classes with a shape × devices)
-  mutating func begin(shapes: [TaskShape?], cap: Int64, state: ClusterState) {
+  /// - Complexity: O(nodes that may fit × (log n + devices)), else
+  ///   O(nodes × devices)
+  mutating func begin(shapes: [TaskShape?], cap: Int64, engine: PlacementEngine) {
     end()
     self.shapes = shapes
     self.cap = max(0, cap)
     total = 0
-    for (c, shape) in shapes.enumerated() where c < nodesOfClass.count {
-      guard let shape else { continue }
-      for n in nodesOfClass[c] where !state.isDown(n) {
-        total += Self.tasks(of: shape, cpu: state.freeMilliCPU(n), mem: state.freeMemoryMiB(n),
-                            dpu: Int64(state.freeDPUs(n)), devices: state.devices(of: n), cap: self.cap)
-        if total >= self.cap { break }
-      }
-      if total >= self.cap { break }
+    let state = engine.state
+    func add(_ n: NodeID) {
+      let c = Int(classOf[Int(n)])
+      guard total < self.cap, c >= 0, c < shapes.count, let shape = shapes[c], !state.isDown(n) else { return }
+      total += Self.tasks(of: shape, cpu: state.freeMilliCPU(n), mem: state.freeMemoryMiB(n),
+                          dpu: Int64(state.freeDPUs(n)), devices: state.devices(of: n), cap: self.cap)
     }
+    if engine.forEachNodeThatMayFit(shapes, add) { return }
+    for n in 0..<classOf.count where total < self.cap { add(NodeID(n)) }
   }
 
   /// Adds what task `t` releases on its node (a node of a class without a
