@@ -45,14 +45,25 @@ public struct UsageRecord: Sendable, Hashable, Codable {
 extension UsageRecord {
   /// The record for `task` of `job` running on its node from `start` to `end`.
   public init(job: Job, task: TaskAssignment, cluster: Cluster, startMicros: Int64, endMicros: Int64) {
+    self.init(jobID: job.id, tenant: job.tenant, task: task, cluster: cluster, startMicros: startMicros,
+              endMicros: endMicros)
+  }
+
+  /// As `init(job:task:cluster:startMicros:endMicros:)`, from the job's id
+  /// and tenant only (a caller metering many tasks copies no `Job`).
+  init(jobID: String, tenant: String, task: TaskAssignment, cluster: Cluster, startMicros: Int64, endMicros: Int64) {
     // Field by field: binding the whole `Node` would copy (and retain) all of it.
     let n = Int(task.node)
-    let model = cluster.nodes[n].accelerator.map { cluster.catalog[$0.model] }
     let held = task.deviceMilli
-    self.init(jobID: job.id, tenant: job.tenant, site: cluster.sites[Int(cluster.nodes[n].site)].id,
+    var name: String?, kind: DeviceKind?
+    if held > 0, let m = cluster.nodes[n].accelerator?.model {  // the model's two fields, not a copy of it
+      name = cluster.catalog.models[Int(m)].name
+      kind = cluster.catalog.models[Int(m)].kind
+    }
+    self.init(jobID: jobID, tenant: tenant, site: cluster.sites[Int(cluster.nodes[n].site)].id,
               node: cluster.nodes[n].id,
               startMicros: startMicros, endMicros: endMicros, milliCPU: task.milliCPU,
-              memoryMiB: task.memoryMiB, deviceModel: held > 0 ? model?.name : nil,
-              deviceKind: held > 0 ? model?.kind : nil, deviceMilli: held, dpuUnits: task.dpuUnits)
+              memoryMiB: task.memoryMiB, deviceModel: name, deviceKind: kind, deviceMilli: held,
+              dpuUnits: task.dpuUnits)
   }
 }

@@ -524,8 +524,10 @@ public struct Simulator {
     running.remove(Int32(i))
     if config.failures != nil { runningByID[jobs[i].id] = nil }
     if records.wantsRecords {
+      let (id, tenant) = (jobs[i].id, jobs[i].tenant)
       for t in a.tasks {
-        records.add(UsageRecord(job: jobs[i], task: t, cluster: cluster, startMicros: run[i].runStart, endMicros: now))
+        records.add(UsageRecord(jobID: id, tenant: tenant, task: t, cluster: cluster, startMicros: run[i].runStart,
+                                endMicros: now))
       }
     }
     metrics.stopped(a, job: jobs[i], from: run[i].runStart, to: now)
@@ -586,8 +588,10 @@ public struct Simulator {
     for r in running.sorted(by: { slot[Int($0)].seq < slot[Int($1)].seq }) {
       let i = Int(r)
       guard let a = run[i].allocation else { continue }
+      let (id, tenant) = (jobs[i].id, jobs[i].tenant)
       for t in a.tasks {
-        records.add(UsageRecord(job: jobs[i], task: t, cluster: cluster, startMicros: run[i].runStart, endMicros: now))
+        records.add(UsageRecord(jobID: id, tenant: tenant, task: t, cluster: cluster, startMicros: run[i].runStart,
+                                endMicros: now))
       }
       metrics.stopped(a, job: jobs[i], from: run[i].runStart, to: now)
       metrics.account(a, sign: 1)
