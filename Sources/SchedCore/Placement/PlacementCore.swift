@@ -3,7 +3,7 @@
 /// flow (resolve, filter, choose, reserve, roll back) and device/core
 /// assignment. Only the search for the best node differs.
 public struct PlacementCore: Sendable {
-  public private(set) var state: ClusterState
+  public internal(set) var state: ClusterState
   public let profile: Profile
   /// Node classes, and each node's class.
   public let classes: [NodeClass]

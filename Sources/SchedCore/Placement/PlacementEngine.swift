@@ -5,7 +5,7 @@
 /// Decisions are identical to `ReferencePlacer`'s for the same cluster,
 /// profile and job sequence (tested on thousands of random cases).
 public struct PlacementEngine: Sendable {
-  public private(set) var core: PlacementCore
+  public internal(set) var core: PlacementCore
   /// Exactly one is set: trees for linear profiles, state groups otherwise.
   var trees: ClassTreeIndex?
   var groups: NodeStateIndex?

@@ -402,8 +402,36 @@ extension Simulator {
     }
     var result = Reservation(time: .max, head: nil, released: [:], state: engine.state, computedAt: now)
     if hi > 0 {
-      moveTo(hi, &self)
-      var found = fits(&self)
+      var found: Allocation?
+      if let replayed {
+        // The head's placement then, without replaying through the index.
+        var gone: [Allocation] = []
+        for k in 0..<hi {
+          for r in replayed[k] { if let a = run[Int(r)].allocation { gone.append(a) } }
+        }
+        switch engine.placeAsIfReleased(jobs[head], released: gone.flatMap(\.tasks)) {
+        case .placed(let h):
+          counters.reservationProbes += 1
+          found = h
+          releasedBatches = [gone]
+        case .failed:
+          counters.reservationProbes += 1
+        case .unsupported:
+          break
+        }
+        #if SCHEDCORE_INTERNAL_CHECKS
+        if found != nil {
+          moveTo(hi, &self)
+          precondition(fits(&self) == found, "\(jobs[head].id) placed as if released differs from the replay")
+          counters.reservationProbes -= 1
+          moveTo(0, &self)
+        }
+        #endif
+      }
+      if found == nil {
+        moveTo(hi, &self)
+        found = fits(&self)
+      }
       if found == nil && counted {
         // Cannot happen for a monotone head; should it, the probes decide.
         assertionFailure("task counts put \(jobs[head].id)'s reservation too early")
