@@ -114,9 +114,13 @@ extension Simulator {
             cachedReservation = nil
             c.reservation.time = now
             c.reservation.computedAt = now
-            c.reservation.setReleases(overdueReleasesOnHeadNodes(c.reservation), state: engine.state)
+            let overdue = overdueReleasesOnHeadNodes(c.reservation)
+            // Usually the same jobs as at the last pass: the needs, and so the shield, stay.
+            let same = Reservation.sameReleases(overdue, c.reservation.released)
+            if !same { c.reservation.setReleases(overdue, state: engine.state) }
             cachedReservation = c
             reservationEpoch += 1
+            if same, shieldCache?.epoch == reservationEpoch - 1 { shieldCache?.epoch = reservationEpoch }
           }
           reservation = c.reservation
         } else {
@@ -704,6 +708,20 @@ struct Reservation {
       released[t.node, default: []].append(t)
       refreshNeed(of: t.node, state)
     }
+  }
+
+  /// Whether `a` and `b` hold the same releases per node, in any order
+  /// (the needs do not depend on the order).
+  ///
+  /// - Complexity: O(Σ releases per node²), a handful each
+  static func sameReleases(_ a: [NodeID: [TaskAssignment]], _ b: [NodeID: [TaskAssignment]]) -> Bool {
+    guard a.count == b.count else { return false }
+    for (n, x) in a {
+      guard let y = b[n], x.count == y.count else { return false }
+      if x == y { continue }
+      for t in x where x.lazy.filter({ $0 == t }).count != y.lazy.filter({ $0 == t }).count { return false }
+    }
+    return true
   }
 
   mutating func setReleases(_ r: [NodeID: [TaskAssignment]], state: ClusterState) {
