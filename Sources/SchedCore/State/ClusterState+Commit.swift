@@ -31,10 +31,18 @@ extension ClusterState {
         throw .overCommit(cluster.nodes[i].id, "device \(d.index)")
       }
     }
-    for c in task.cores {
-      guard c >= 0, Int(c) < coreWords * 64,
-            coreBits[i * coreWords + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) != 0 else {
-        throw .overCommit(cluster.nodes[i].id, "core \(c)")
+    // Cores as one mask per bitmap word when they fit four words (nodes up
+    // to 256 cores): checked and taken a word at a time; else core by core.
+    let row = i * coreWords
+    let masks = CoreWordMasks(task.cores, words: coreWords)
+    if masks == nil || !(0..<min(coreWords, CoreWordMasks.capacity)).allSatisfy({ w in
+      let m = masks?[w] ?? 0
+      return coreBits[row + w] & m == m
+    }) {
+      for c in task.cores {
+        guard c >= 0, Int(c) < coreWords * 64, coreBits[row + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) != 0 else {
+          throw .overCommit(cluster.nodes[i].id, "core \(c)")
+        }
       }
     }
     guard Int64(task.cores.count) * 1000 <= task.milliCPU else {
@@ -44,7 +52,11 @@ extension ClusterState {
     freeMemory[i] -= task.memoryMiB
     freeDPU[i] -= task.dpuUnits
     for d in task.devices { deviceFree[base + Int(d.index)] -= Int16(d.milli) }
-    for c in task.cores { coreBits[i * coreWords + Int(c) / 64] &= ~(UInt64(1) << UInt64(c % 64)) }
+    if let masks {
+      for w in 0..<min(coreWords, CoreWordMasks.capacity) where masks[w] != 0 { coreBits[row + w] &= ~masks[w] }
+    } else {
+      for c in task.cores { coreBits[row + Int(c) / 64] &= ~(UInt64(1) << UInt64(c % 64)) }
+    }
     #if SCHEDCORE_INTERNAL_CHECKS
     _checkInvariants(node: task.node)
     #endif
@@ -73,17 +85,28 @@ extension ClusterState {
       }
     }
     let cores = cluster.nodes[i].cores
-    for c in task.cores {
-      guard c >= 0, c < cores,
-            coreBits[i * coreWords + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) == 0 else {
-        throw StateError("node \(cluster.nodes[i].id): core \(c) is not held")
+    let row = i * coreWords
+    // As in `commit`: a word at a time when the cores fit four words and
+    // none is beyond the node's cores.
+    let masks = task.cores.allSatisfy { $0 < cores } ? CoreWordMasks(task.cores, words: coreWords) : nil
+    if masks == nil || !(0..<min(coreWords, CoreWordMasks.capacity)).allSatisfy({ w in
+      coreBits[row + w] & (masks?[w] ?? 0) == 0
+    }) {
+      for c in task.cores {
+        guard c >= 0, c < cores, coreBits[row + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) == 0 else {
+          throw StateError("node \(cluster.nodes[i].id): core \(c) is not held")
+        }
       }
     }
     freeCPU[i] += task.milliCPU
     freeMemory[i] += task.memoryMiB
     freeDPU[i] += task.dpuUnits
     for d in task.devices { deviceFree[base + Int(d.index)] += Int16(d.milli) }
-    for c in task.cores { coreBits[i * coreWords + Int(c) / 64] |= UInt64(1) << UInt64(c % 64) }
+    if let masks {
+      for w in 0..<min(coreWords, CoreWordMasks.capacity) where masks[w] != 0 { coreBits[row + w] |= masks[w] }
+    } else {
+      for c in task.cores { coreBits[row + Int(c) / 64] |= UInt64(1) << UInt64(c % 64) }
+    }
     #if SCHEDCORE_INTERNAL_CHECKS
     _checkInvariants(node: task.node)
     #endif
@@ -115,5 +138,41 @@ extension ClusterState {
   /// - Complexity: O(nodes + devices)
   public func _checkInvariants() {
     for n in 0..<nodeCount { _checkInvariants(node: NodeID(n)) }
+  }
+}
+
+/// A task's cores as bit masks over the first four 64-core words of a
+/// node's free-core bitmap, kept inline (no allocation): what commit and
+/// release check and flip a word at a time.
+@usableFromInline
+struct CoreWordMasks {
+  static let capacity = 4
+  var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+
+  /// The masks of `cores`, or nil when one lies outside the first
+  /// `min(words, 4)` words (negative, or beyond the bitmap or the masks).
+  @inline(__always)
+  init?(_ cores: [Int32], words: Int) {
+    let limit = Int32(min(words, Self.capacity) * 64)
+    for c in cores {
+      guard c >= 0, c < limit else { return nil }
+      let bit = UInt64(1) << UInt64(c & 63)
+      switch c >> 6 {
+      case 0: w0 |= bit
+      case 1: w1 |= bit
+      case 2: w2 |= bit
+      default: w3 |= bit
+      }
+    }
+  }
+
+  @inline(__always)
+  subscript(w: Int) -> UInt64 {
+    switch w {
+    case 0: return w0
+    case 1: return w1
+    case 2: return w2
+    default: return w3
+    }
   }
 }
