@@ -470,11 +470,16 @@ extension Simulator {
   @inline(__always)  // called in loops from mutating code: a call would copy the whole simulator
   func runningCanMakeRoom(_ e: Int, usable: [Bool], usableBits: UInt64, anti: Set<String>) -> Bool {
     let r = Int(running.slots[e])
+    var holds = false
     if running.classBits[e] & usableBits != 0 {
-      if usable.count <= 64 { return true }
-      if let a = run[r].allocation, a.tasks.contains(where: { usable[engine.nodeClass(of: $0.node)] }) { return true }
+      holds = usable.count <= 64
+        || (run[r].allocation?.tasks.contains { usable[engine.nodeClass(of: $0.node)] } ?? false)
     }
-    return !anti.isEmpty && anti.contains(jobs[r].id)
+    #if SCHEDCORE_INTERNAL_CHECKS
+    precondition(holds == (run[r].allocation?.tasks.contains { usable[engine.nodeClass(of: $0.node)] } ?? false),
+                 "the class summary of running job \(jobs[r].id) misjudges it")
+    #endif
+    return holds || (!anti.isEmpty && anti.contains(jobs[r].id))
   }
 
   /// The summary bits (see `RunningJobs.classBits`) of the classes set in `usable`.

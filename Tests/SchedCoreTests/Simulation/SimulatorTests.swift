@@ -125,6 +125,22 @@ import Testing
     #expect(probesWith < probesWithout)
   }
 
+  /// On a cluster of more than 64 node classes (8 sites × 11 node kinds),
+  /// where running jobs' 64-bit class summaries share bits, reservations and
+  /// preemption still find the jobs that can make room: debug builds check
+  /// every summary's verdict against the job's allocation, and the run
+  /// holds its invariants after every event and reserves and preempts.
+  @Test func classSummariesHoldBeyond64Classes() {
+    let cluster = SyntheticCluster.generate(nodes: 400, sites: 8)
+    #expect(PlacementEngine(cluster: cluster).core.classes.count > 64)
+    let jobs = SyntheticWorkload(jobs: 400, durationMicros: 2 * 3_600_000_000, seed: 5, cluster: cluster).generate()
+    let config = SimulationConfig(queue: QueuePolicy(mode: .easy, preemption: true), seed: 5, checkInvariants: true)
+    let r = Simulator.run(cluster: cluster, jobs: jobs, config: config)
+    #expect(r.counters.reservations > 0 && r.counters.preemptionSearches > 0,
+            "reservations \(r.counters.reservations), preemption searches \(r.counters.preemptionSearches)")
+    #expect(r.finished + r.running + r.queued + r.rejected == jobs.count)
+  }
+
   /// A hand-built case: a 4-node cluster, a long job holding 3 nodes, a head
   /// needing all 4, and two candidates: a short one (ends before the head's
   /// reservation: backfilled) and a long one (would delay the head: refused).
