@@ -76,8 +76,8 @@ public struct PlacementEngine: Sendable {
     flushIndex()
     try core.commitExactly(allocation)
     for t in allocation.tasks {
-      trees?.nodeChanged(t.node, core)
-      groups?.nodeChanged(t.node, core)
+      trees?.nodeChanged(t.node, &core)
+      groups?.nodeChanged(t.node, &core)
     }
   }
 
@@ -121,8 +121,8 @@ public struct PlacementEngine: Sendable {
     guard !pendingNodes.isEmpty else { return }
     for n in pendingNodes {
       isPending[Int(n)] = false
-      trees?.nodeChanged(n, core)
-      groups?.nodeChanged(n, core)
+      trees?.nodeChanged(n, &core)
+      groups?.nodeChanged(n, &core)
     }
     pendingNodes.removeAll(keepingCapacity: true)
   }
@@ -155,8 +155,8 @@ public struct PlacementEngine: Sendable {
   public mutating func setNodeDown(_ n: NodeID, _ isDown: Bool) {
     flushIndex()
     core.setDown(n, isDown)
-    trees?.nodeChanged(n, core)
-    groups?.nodeChanged(n, core)
+    trees?.nodeChanged(n, &core)
+    groups?.nodeChanged(n, &core)
   }
 
   /// Ids of the jobs holding resources on node `n`.

@@ -653,7 +653,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     nextHintSlot &+= 1
   }
 
-  mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
+  mutating func best(_ q: TaskQuery, _ core: inout PlacementCore) -> Candidate? {
     if q.prepared && q.onlySite < 0 && q.excludedSites.isEmpty { return best(q.treePlan, hintSlot: q.tables.hintSlot) }
     var plan = planScratch
     planScratch = []
@@ -794,7 +794,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     return slots[t.base + t.size + Int(position[Int(n)])].cpu >= 0
   }
 
-  mutating func nodeChanged(_ n: NodeID, _ core: PlacementCore) {
+  mutating func nodeChanged(_ n: NodeID, _ core: inout PlacementCore) {
     let nc = Int(core.nodeClass[Int(n)])
     let c = Int(treeOf[nc])
     let pos = Int(position[Int(n)])
@@ -848,9 +848,9 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     }
   }
 
-  mutating func setExcluded(_ n: NodeID, _ e: Bool, _ core: PlacementCore) {
+  mutating func setExcluded(_ n: NodeID, _ e: Bool, _ core: inout PlacementCore) {
     if e { excluded.insert(n) } else { excluded.remove(n) }
-    nodeChanged(n, core)
+    nodeChanged(n, &core)
   }
 
   /// Counts, per node, the first reason it cannot take the task. Class and
@@ -862,7 +862,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// (recent, down or excluded nodes) look up their node's class.
   ///
   /// - Complexity: O(nodes), a few reads of raw buffers each
-  func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation {
+  func explain(_ q: TaskQuery, _ core: inout PlacementCore) -> Explanation {
     var counts = ReasonCounts()
     // Per class: whether its nodes are judged one by one.
     var judged = [Bool](repeating: false, count: core.classes.count)

@@ -5,7 +5,7 @@ extension NodeStateIndex: NodeSearch {
   /// are scored again); the whole class is scanned when the remembered best
   /// group itself changed or the log no longer reaches back far enough.
   /// State-dependent score terms are cached per (group, shape).
-  mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
+  mutating func best(_ q: TaskQuery, _ core: inout PlacementCore) -> Candidate? {
     var bestScore = Int64.min
     var bestEntry = UInt64.max
     var bestChosen: Int32 = -1
@@ -134,7 +134,7 @@ extension NodeStateIndex: NodeSearch {
     return (v, chosen)
   }
 
-  mutating func nodeChanged(_ n: NodeID, _ core: PlacementCore) {
+  mutating func nodeChanged(_ n: NodeID, _ core: inout PlacementCore) {
     let wasAttached = nodeGroup[Int(n)] >= 0
     let c = Int(core.nodeClass[Int(n)])
     if wasAttached { detach(n) }
@@ -147,12 +147,12 @@ extension NodeStateIndex: NodeSearch {
     }
   }
 
-  mutating func setExcluded(_ n: NodeID, _ e: Bool, _ core: PlacementCore) {
+  mutating func setExcluded(_ n: NodeID, _ e: Bool, _ core: inout PlacementCore) {
     if e { excluded.insert(n) } else { excluded.remove(n) }
-    nodeChanged(n, core)
+    nodeChanged(n, &core)
   }
 
-  func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation {
+  func explain(_ q: TaskQuery, _ core: inout PlacementCore) -> Explanation {
     var counts = ReasonCounts()
     for c in 0..<classGroups.count {
       if let r = core.classReason(q, c) {
