@@ -201,6 +201,7 @@ public struct PlacementEngine: Sendable {
         let slot = tree.base + tree.size + Int(t.position[n])
         let live = !core.state.isDown(NodeID(n)) && !t.excluded.contains(NodeID(n))
         precondition(t.nodeAt[tree.leafBase + Int(t.position[n])] == NodeID(n), "node \(n) at the wrong leaf")
+        precondition(Int(t.position[n]) < tree.nodes, "node \(n) among its tree's padding leaves")
         let r = Int(t.recentIndex[n])
         if r >= 0 {  // a recent node: dead leaf, current values in its recent entry
           precondition(live, "down or excluded node \(n) in a recent list")
