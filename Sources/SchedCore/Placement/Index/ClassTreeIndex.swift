@@ -713,11 +713,31 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       }
       candidates.append(TreeCandidate(plan: Int32(pi), bound: bound, minRank: root.minRank))
     }
-    candidates.sort { $0.bound != $1.bound ? $0.bound > $1.bound : $0.minRank < $1.minRank }
+    // By bound, ties to the smaller rank, then the hinted tree first: an
+    // insertion sort in place (a dozen trees at most), cheaper than the
+    // generic sort with its closure followed by `remove` and `insert`.
     let hinted = hintSlot >= 0 ? winner[hintSlot & (winner.count - 1)] : -1
-    if hinted >= 0, let h = candidates.firstIndex(where: { plan[Int($0.plan)].tree == hinted }), h > 0 {
-      let c = candidates.remove(at: h)
-      candidates.insert(c, at: 0)
+    candidates.withUnsafeMutableBufferPointer { c in
+      var i = 1
+      while i < c.count {
+        let x = c[i]
+        var j = i
+        while j > 0 && (c[j &- 1].bound < x.bound || (c[j &- 1].bound == x.bound && c[j &- 1].minRank > x.minRank)) {
+          c[j] = c[j &- 1]
+          j &-= 1
+        }
+        c[j] = x
+        i &+= 1
+      }
+      if hinted >= 0, let h = c.firstIndex(where: { plan[Int($0.plan)].tree == hinted }), h > 0 {
+        let x = c[h]
+        var j = h
+        while j > 0 {
+          c[j] = c[j &- 1]
+          j &-= 1
+        }
+        c[0] = x
+      }
     }
     // This query's memo row (leaves are in rank order without a slope: no memo).
     var row = -1

@@ -16,7 +16,7 @@ extension NodeStateIndex: NodeSearch {
       if q.onlySite >= 0 && cls.site != q.onlySite { continue }
       if !q.excludedSites.isEmpty && q.excludedSites[cls.site] != nil { continue }
       let sid = intern(shape)
-      let cb = bestInClass(c, sid, cls, shape, core)
+      let cb = bestInClass(c, sid, cls, shape, &core)
       guard cb.found else { continue }
       let total = q.classTerm[c] &+ cb.term
       if total < bestScore || (total == bestScore && cb.entry >= bestEntry) { continue }
@@ -30,9 +30,10 @@ extension NodeStateIndex: NodeSearch {
   }
 
   /// The best group of class `c` for shape `sid`: highest state term, ties
-  /// to the lowest (rank, node) entry.
+  /// to the lowest (rank, node) entry. `core` is only read (inout: `best`
+  /// holds it inout, and a by-value argument would be copied per class).
   mutating func bestInClass(_ c: Int, _ sid: Int32, _ cls: NodeClass, _ shape: TaskShape,
-                            _ core: PlacementCore) -> ClassBest {
+                            _ core: inout PlacementCore) -> ClassBest {
     let cacheKey = Int64(c) << 32 | Int64(sid)
     let now = changeCount[c]
     if var cb = classBest[cacheKey], now &- cb.seen <= UInt64(Self.changeLogSize) {
