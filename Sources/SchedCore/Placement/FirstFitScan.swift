@@ -11,7 +11,7 @@ struct FirstFitScan: NodeSearch, Sendable {
   var usable: [Bool] = []
 
   /// - Complexity: O(nodes up to the first that fits)
-  mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
+  mutating func best(_ q: TaskQuery, _ core: inout PlacementCore) -> Candidate? {
     usable.removeAll(keepingCapacity: true)
     for c in core.classes.indices { usable.append(q.shapes[c] != nil && core.classReason(q, c) == nil) }
     for n in 0..<core.state.nodeCount {
@@ -27,14 +27,14 @@ struct FirstFitScan: NodeSearch, Sendable {
     return nil
   }
 
-  mutating func nodeChanged(_ n: NodeID, _ core: PlacementCore) {}
+  mutating func nodeChanged(_ n: NodeID, _ core: inout PlacementCore) {}
 
-  mutating func setExcluded(_ n: NodeID, _ e: Bool, _ core: PlacementCore) {
+  mutating func setExcluded(_ n: NodeID, _ e: Bool, _ core: inout PlacementCore) {
     if e { excluded.insert(n) } else { excluded.remove(n) }
   }
 
-  func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation {
-    LinearScan(excluded: excluded).explain(q, core)
+  func explain(_ q: TaskQuery, _ core: inout PlacementCore) -> Explanation {
+    LinearScan(excluded: excluded).explain(q, &core)
   }
 }
 

@@ -67,14 +67,18 @@ struct Candidate {
 /// How a placer finds the best node for a task. The fast engine answers
 /// from its index of node classes and distinct states; the reference scans
 /// every node. Both must choose identically.
+///
+/// Every method reads `core` only: it is `inout` because the per-job flow
+/// calls these from mutating code, where passing the 416-byte
+/// `PlacementCore` by value copies it into a temporary on every call.
 protocol NodeSearch {
-  mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate?
+  mutating func best(_ q: TaskQuery, _ core: inout PlacementCore) -> Candidate?
   /// Node `n`'s free state changed (commit, release) or it went down/up.
-  mutating func nodeChanged(_ n: NodeID, _ core: PlacementCore)
+  mutating func nodeChanged(_ n: NodeID, _ core: inout PlacementCore)
   /// Rules node `n` out of (or back into) searches, for anti-affinity.
-  mutating func setExcluded(_ n: NodeID, _ excluded: Bool, _ core: PlacementCore)
+  mutating func setExcluded(_ n: NodeID, _ excluded: Bool, _ core: inout PlacementCore)
   /// Counts, over every node, the first reason it cannot take the task.
-  func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation
+  func explain(_ q: TaskQuery, _ core: inout PlacementCore) -> Explanation
   /// Fills in the search's own per-query data, once per memoized query.
   mutating func prepare(_ q: inout TaskQuery, _ core: PlacementCore)
 }
@@ -109,8 +113,8 @@ extension PlacementCore {
       }
     }
     if excludedNodes.count > 1 { excludedNodes = Array(Set(excludedNodes)).sorted() }
-    for n in excludedNodes { search.setExcluded(n, true, self) }
-    defer { for n in excludedNodes { search.setExcluded(n, false, self) } }
+    for n in excludedNodes { search.setExcluded(n, true, &self) }
+    defer { for n in excludedNodes { search.setExcluded(n, false, &self) } }
 
     var placed: [TaskAssignment] = []
     var scores: [Double] = []
@@ -118,7 +122,7 @@ extension PlacementCore {
     func rollback(_ core: inout PlacementCore, _ search: inout S) {
       for a in placed.reversed() {
         core.releaseUnchecked(a)
-        search.nodeChanged(a.node, core)
+        search.nodeChanged(a.node, &core)
       }
     }
     for group in job.groups {
@@ -150,15 +154,15 @@ extension PlacementCore {
             for s in distinct where q.excludedSites[s] == nil { q.excludedSites[s] = "spread: site already used" }
           }
         }
-        guard let cand = search.best(q, self) else {
-          let why = explain ? search.explain(q, self) : Explanation(totalNodes: state.nodeCount, counts: [:])
+        guard let cand = search.best(q, &self) else {
+          let why = explain ? search.explain(q, &self) : Explanation(totalNodes: state.nodeCount, counts: [:])
           rollback(&self, &search)
           return .failure(Unschedulable(jobID: job.id, group: group.name, task: t, explanation: why))
         }
         guard let shape = q.shapes[Int(nodeClass[Int(cand.node)])] else { preconditionFailure("no shape") }
         let a = assignment(node: cand.node, shape: shape, chosenFree: cand.chosenFree)
         guard commitUnchecked(a) else { preconditionFailure("engine chose a node that does not fit") }
-        search.nodeChanged(cand.node, self)
+        search.nodeChanged(cand.node, &self)
         placed.append(a)
         scores.append(ScoreScale.display(cand.score))
         if tracksSites { sitesUsed.append(classes[Int(nodeClass[Int(cand.node)])].site) }
@@ -225,7 +229,7 @@ extension PlacementCore {
     guard let a = forget(id) else { return nil }
     for t in a.tasks {
       releaseUnchecked(t)
-      search.nodeChanged(t.node, self)
+      search.nodeChanged(t.node, &self)
     }
     return a
   }
@@ -242,8 +246,9 @@ extension PlacementCore {
     return ResourcesFilter.check(s, shape, classes[c], state.cluster)
   }
 
-  /// The free-state key of node `n`.
-  @inlinable
+  /// The free-state key of node `n`. Always inlined: the searches call it
+  /// with `core` inout, where a call would copy the whole `PlacementCore`.
+  @inline(__always)
   func key(of n: NodeID) -> NodeStateKey {
     NodeStateKey(milliCPU: state.freeMilliCPU(n), memoryMiB: state.freeMemoryMiB(n),
                  dpuUnits: state.freeDPUs(n), devices: state.devices(of: n))

@@ -127,7 +127,12 @@ public struct PlacementCore: Sendable {
   /// - Complexity: O(devices · NUMA domains + cores) of the node (cores
   ///   only when its layout lists a domain's cores out of order; else
   ///   O(NUMA domains · cores / 64))
-  func assignment(node n: NodeID, shape t: TaskShape, chosenFree: Int32) -> TaskAssignment {
+  ///
+  /// `mutating` though it changes nothing, like `exclusiveCores`: called
+  /// from the mutating per-job flow, a non-mutating call copies the whole
+  /// `PlacementCore` into a temporary first (the caller is too large for
+  /// the optimizer to inline it).
+  mutating func assignment(node n: NodeID, shape t: TaskShape, chosenFree: Int32) -> TaskAssignment {
     // The node's devices' free milli, read in place in `state.deviceFree`.
     let base = Int(state.deviceOffset[Int(n)])
     let devs = base..<Int(state.deviceOffset[Int(n) + 1])
@@ -184,7 +189,9 @@ public struct PlacementCore: Sendable {
   /// from the free-core bitmap; else the domain's core list is walked.
   ///
   /// - Complexity: O(NUMA domains · cores / 64) with masks, else O(cores)
-  func exclusiveCores(node n: NodeID, count need: Int, nearDevice: Int32?) -> [Int32] {
+  ///
+  /// `mutating` though it changes nothing, for the reason `assignment` is.
+  mutating func exclusiveCores(node n: NodeID, count need: Int, nearDevice: Int32?) -> [Int32] {
     let words = state.coreWords
     let row = Int(n) * words
     let maskBase = Int(numa.offset[Int(n)])

@@ -76,8 +76,8 @@ public struct PlacementEngine: Sendable {
     flushIndex()
     try core.commitExactly(allocation)
     for t in allocation.tasks {
-      trees?.nodeChanged(t.node, core)
-      groups?.nodeChanged(t.node, core)
+      trees?.nodeChanged(t.node, &core)
+      groups?.nodeChanged(t.node, &core)
     }
   }
 
@@ -121,8 +121,8 @@ public struct PlacementEngine: Sendable {
     guard !pendingNodes.isEmpty else { return }
     for n in pendingNodes {
       isPending[Int(n)] = false
-      trees?.nodeChanged(n, core)
-      groups?.nodeChanged(n, core)
+      trees?.nodeChanged(n, &core)
+      groups?.nodeChanged(n, &core)
     }
     pendingNodes.removeAll(keepingCapacity: true)
   }
@@ -166,8 +166,8 @@ public struct PlacementEngine: Sendable {
   public mutating func setNodeDown(_ n: NodeID, _ isDown: Bool) {
     flushIndex()
     core.setDown(n, isDown)
-    trees?.nodeChanged(n, core)
-    groups?.nodeChanged(n, core)
+    trees?.nodeChanged(n, &core)
+    groups?.nodeChanged(n, &core)
   }
 
   /// Ids of the jobs holding resources on node `n`.
@@ -212,6 +212,7 @@ public struct PlacementEngine: Sendable {
         let slot = tree.base + tree.size + Int(t.position[n])
         let live = !core.state.isDown(NodeID(n)) && !t.excluded.contains(NodeID(n))
         precondition(t.nodeAt[tree.leafBase + Int(t.position[n])] == NodeID(n), "node \(n) at the wrong leaf")
+        precondition(Int(t.position[n]) < tree.nodes, "node \(n) among its tree's padding leaves")
         let r = Int(t.recentIndex[n])
         if r >= 0 {  // a recent node: dead leaf, current values in its recent entry
           precondition(live, "down or excluded node \(n) in a recent list")

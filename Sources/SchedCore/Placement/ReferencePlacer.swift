@@ -37,7 +37,7 @@ public struct ReferencePlacer: Sendable {
 struct LinearScan: NodeSearch, Sendable {
   var excluded: Set<NodeID> = []
 
-  mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
+  mutating func best(_ q: TaskQuery, _ core: inout PlacementCore) -> Candidate? {
     var best: Candidate?
     var bestTie = UInt32.max
     let byFGD = core.profile.sharesByFGD
@@ -66,13 +66,13 @@ struct LinearScan: NodeSearch, Sendable {
     return best
   }
 
-  mutating func nodeChanged(_ n: NodeID, _ core: PlacementCore) {}
+  mutating func nodeChanged(_ n: NodeID, _ core: inout PlacementCore) {}
 
-  mutating func setExcluded(_ n: NodeID, _ e: Bool, _ core: PlacementCore) {
+  mutating func setExcluded(_ n: NodeID, _ e: Bool, _ core: inout PlacementCore) {
     if e { excluded.insert(n) } else { excluded.remove(n) }
   }
 
-  func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation {
+  func explain(_ q: TaskQuery, _ core: inout PlacementCore) -> Explanation {
     var counts = ReasonCounts()
     for n in 0..<core.state.nodeCount {
       let id = NodeID(n)

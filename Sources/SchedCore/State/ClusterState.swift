@@ -68,7 +68,11 @@ public struct ClusterState: Sendable {
   }
 
   /// Free milli of each accelerator of node `n`, in device order.
-  @inlinable
+  ///
+  /// Always inlined: the placement index calls it (through
+  /// `PlacementCore.key(of:)`) from mutating code, where a call copies the
+  /// whole state into a temporary first.
+  @inlinable @inline(__always)
   public func devices(of n: NodeID) -> ArraySlice<Int16> {
     deviceFree[Int(deviceOffset[Int(n)])..<Int(deviceOffset[Int(n) + 1])]
   }

@@ -31,6 +31,9 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   struct Tree: Sendable {
     /// Leaves (a power of two ≥ the class's node count).
     var size: Int
+    /// The tree's nodes: they fill leaves 0 ..< `nodes` (live or dead);
+    /// the leaves after them are padding, dead for good.
+    var nodes: Int
     /// Devices per node.
     var devs: Int
     /// Offset of this tree's 2·size slots in the per-slot arrays.
@@ -197,7 +200,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       while p < max(list.count, 1) { p <<= 1 }
       let d = Int(core.classes[Int(treeClasses[c][0])].deviceCount)
       let cap = slope != 0 ? max(1, recentCapacity ?? max(64, 2 * Int(Double(p).squareRoot()))) : 0
-      trees.append(Tree(size: p, devs: d, base: slots, devBase: devSlots, leafBase: leaves,
+      trees.append(Tree(size: p, nodes: list.count, devs: d, base: slots, devBase: devSlots, leafBase: leaves,
                         recentBase: recents, recentDevBase: recentDevs, recentCap: cap, recentCount: 0))
       slots += 2 * p
       devSlots += 2 * p * d
@@ -304,24 +307,34 @@ struct ClassTreeIndex: NodeSearch, Sendable {
 
   // MARK: Recent lists
 
-  /// Recomputes every inner slot of class `c` from the leaves (`pull` over
-  /// raw buffers: a merge's main cost).
-  mutating func rebuildInner(_ c: Int) {
+  /// Recomputes the inner slots of class `c` above leaves `lo ..< hi`
+  /// (tree-local positions, `lo < hi`) from their children, level by level
+  /// (`pull` over raw buffers: a merge's main cost). Slots above other
+  /// leaves only must be current already.
+  ///
+  /// - Complexity: O((hi − lo + log size) · devices)
+  mutating func rebuildInner(_ c: Int, leaves lo: Int, _ hi: Int) {
     let t = trees[c]
     let devs = t.devs
     slots.withUnsafeMutableBufferPointer { allSlots in
       dev.withUnsafeMutableBufferPointer { allDev in
         let S = UnsafeMutableBufferPointer(rebasing: allSlots[t.base..<(t.base + 2 * t.size)])
         let D = UnsafeMutableBufferPointer(rebasing: allDev[t.devBase..<(t.devBase + 2 * t.size * devs)])
-        var i = t.size - 1
-        while i >= 1 {
-          let sl = S[2 &* i], sr = S[2 &* i &+ 1]
-          S[i] = Slot(cpu: max(sl.cpu, sr.cpu), mem: max(sl.mem, sr.mem), uMax: max(sl.uMax, sr.uMax),
-                      uMin: min(sl.uMin, sr.uMin), minRank: min(sl.minRank, sr.minRank),
-                      dpu: max(sl.dpu, sr.dpu), classes: sl.classes | sr.classes)
-          let da = i &* devs, dl = 2 &* i &* devs, dr = dl &+ devs
-          for k in 0..<devs { D[da &+ k] = max(D[dl &+ k], D[dr &+ k]) }
-          i &-= 1
+        // The parents of slots a ... b, one level up at a time.
+        var a = (t.size &+ lo) >> 1, b = (t.size &+ hi &- 1) >> 1
+        while a >= 1 {
+          var i = b
+          while i >= a {
+            let sl = S[2 &* i], sr = S[2 &* i &+ 1]
+            S[i] = Slot(cpu: max(sl.cpu, sr.cpu), mem: max(sl.mem, sr.mem), uMax: max(sl.uMax, sr.uMax),
+                        uMin: min(sl.uMin, sr.uMin), minRank: min(sl.minRank, sr.minRank),
+                        dpu: max(sl.dpu, sr.dpu), classes: sl.classes | sr.classes)
+            let da = i &* devs, dl = 2 &* i &* devs, dr = dl &+ devs
+            for k in 0..<devs { D[da &+ k] = max(D[dl &+ k], D[dr &+ k]) }
+            i &-= 1
+          }
+          a >>= 1
+          b >>= 1
         }
       }
     }
@@ -376,7 +389,8 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// Merges class `c`'s recent list back into its sorted leaves: the live
   /// leaves keep their (U, rank) order, the recent nodes (sorted the same
   /// way) are inserted among them, the recent nodes' dead leaves are
-  /// dropped, and the inner slots are rebuilt.
+  /// dropped, and the inner slots are rebuilt. Only leaves 0 ..< `nodes`
+  /// take part: the padding after them stays dead.
   ///
   /// - Complexity: O(n · devices + r log r) for the class's n nodes and r recent nodes
   mutating func mergeRecent(_ c: Int) {
@@ -394,11 +408,11 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     }
     let leaf0 = t.base + t.size
     mergeSlots.removeAll(keepingCapacity: true)
-    mergeSlots.append(contentsOf: slots[leaf0..<(leaf0 + t.size)])
+    mergeSlots.append(contentsOf: slots[leaf0..<(leaf0 + t.nodes)])
     mergeDev.removeAll(keepingCapacity: true)
-    mergeDev.append(contentsOf: dev[(t.devBase + t.size * t.devs)..<(t.devBase + 2 * t.size * t.devs)])
+    mergeDev.append(contentsOf: dev[(t.devBase + t.size * t.devs)..<(t.devBase + (t.size + t.nodes) * t.devs)])
     mergeNodes.removeAll(keepingCapacity: true)
-    mergeNodes.append(contentsOf: nodeAt[t.leafBase..<(t.leafBase + t.size)])
+    mergeNodes.append(contentsOf: nodeAt[t.leafBase..<(t.leafBase + t.nodes)])
     var out = 0, j = 0
     @inline(__always) func emitRecent(_ r: Int) {
       let n = recentNode[rb + r]
@@ -409,9 +423,9 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       for k in 0..<t.devs { dev[dst + k] = recentDev[src + k] }
       out += 1
     }
-    for p in 0..<t.size {
+    for p in 0..<t.nodes {
       let n = mergeNodes[p]
-      if n < 0 || recentIndex[Int(n)] >= 0 { continue }  // padding, or a recent node's dead leaf
+      if recentIndex[Int(n)] >= 0 { continue }  // a recent node's dead leaf
       let sl = mergeSlots[p]
       if sl.cpu >= 0 {  // live: recent nodes that sort before it go first
         while j < count {
@@ -432,7 +446,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       emitRecent(Int(mergeOrder[j]))
       j += 1
     }
-    rebuildInner(c)
+    rebuildInner(c, leaves: 0, t.nodes)
     trees[c].epoch &+= 1
     for r in 0..<count { recentIndex[Int(recentNode[rb + r])] = -1 }
     clearRecent(c)
@@ -653,7 +667,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     nextHintSlot &+= 1
   }
 
-  mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
+  mutating func best(_ q: TaskQuery, _ core: inout PlacementCore) -> Candidate? {
     if q.prepared && q.onlySite < 0 && q.excludedSites.isEmpty { return best(q.treePlan, hintSlot: q.tables.hintSlot) }
     var plan = planScratch
     planScratch = []
@@ -699,11 +713,31 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       }
       candidates.append(TreeCandidate(plan: Int32(pi), bound: bound, minRank: root.minRank))
     }
-    candidates.sort { $0.bound != $1.bound ? $0.bound > $1.bound : $0.minRank < $1.minRank }
+    // By bound, ties to the smaller rank, then the hinted tree first: an
+    // insertion sort in place (a dozen trees at most), cheaper than the
+    // generic sort with its closure followed by `remove` and `insert`.
     let hinted = hintSlot >= 0 ? winner[hintSlot & (winner.count - 1)] : -1
-    if hinted >= 0, let h = candidates.firstIndex(where: { plan[Int($0.plan)].tree == hinted }), h > 0 {
-      let c = candidates.remove(at: h)
-      candidates.insert(c, at: 0)
+    candidates.withUnsafeMutableBufferPointer { c in
+      var i = 1
+      while i < c.count {
+        let x = c[i]
+        var j = i
+        while j > 0 && (c[j &- 1].bound < x.bound || (c[j &- 1].bound == x.bound && c[j &- 1].minRank > x.minRank)) {
+          c[j] = c[j &- 1]
+          j &-= 1
+        }
+        c[j] = x
+        i &+= 1
+      }
+      if hinted >= 0, let h = c.firstIndex(where: { plan[Int($0.plan)].tree == hinted }), h > 0 {
+        let x = c[h]
+        var j = h
+        while j > 0 {
+          c[j] = c[j &- 1]
+          j &-= 1
+        }
+        c[0] = x
+      }
     }
     // This query's memo row (leaves are in rank order without a slope: no memo).
     var row = -1
@@ -794,7 +828,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     return slots[t.base + t.size + Int(position[Int(n)])].cpu >= 0
   }
 
-  mutating func nodeChanged(_ n: NodeID, _ core: PlacementCore) {
+  mutating func nodeChanged(_ n: NodeID, _ core: inout PlacementCore) {
     let nc = Int(core.nodeClass[Int(n)])
     let c = Int(treeOf[nc])
     let pos = Int(position[Int(n)])
@@ -848,9 +882,9 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     }
   }
 
-  mutating func setExcluded(_ n: NodeID, _ e: Bool, _ core: PlacementCore) {
+  mutating func setExcluded(_ n: NodeID, _ e: Bool, _ core: inout PlacementCore) {
     if e { excluded.insert(n) } else { excluded.remove(n) }
-    nodeChanged(n, core)
+    nodeChanged(n, &core)
   }
 
   /// Counts, per node, the first reason it cannot take the task. Class and
@@ -862,7 +896,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// (recent, down or excluded nodes) look up their node's class.
   ///
   /// - Complexity: O(nodes), a few reads of raw buffers each
-  func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation {
+  func explain(_ q: TaskQuery, _ core: inout PlacementCore) -> Explanation {
     var counts = ReasonCounts()
     // Per class: whether its nodes are judged one by one.
     var judged = [Bool](repeating: false, count: core.classes.count)
@@ -903,16 +937,17 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       slots.withUnsafeBufferPointer { allSlots in
         dev.withUnsafeBufferPointer { allDev in
           nodeAt.withUnsafeBufferPointer { allNodes in
-            let leaves = UnsafeBufferPointer(rebasing: allSlots[(t.base + t.size)..<(t.base + 2 * t.size)])
+            // The tree's nodes fill its first `nodes` leaves; the rest is padding.
+            let leaves = UnsafeBufferPointer(rebasing: allSlots[(t.base + t.size)..<(t.base + t.size + t.nodes)])
             for p in 0..<leaves.count {
               let sl = leaves[p]
               if sl.cpu >= 0 {
                 if sl.classes & bits != 0 { judge(sl, allDev, t.devBase &+ (t.size &+ p) &* devs) }
                 continue
               }
-              // A dead leaf: padding, a recent node (judged below), or down or excluded.
+              // A dead leaf: a recent node (judged below), or down or excluded.
               let n = allNodes[t.leafBase &+ p]
-              if n < 0 || recentIndex[Int(n)] >= 0 || !judged[Int(core.nodeClass[Int(n)])] { continue }
+              if recentIndex[Int(n)] >= 0 || !judged[Int(core.nodeClass[Int(n)])] { continue }
               if core.state.isDown(n) { down &+= 1 } else { anti &+= 1 }
             }
           }

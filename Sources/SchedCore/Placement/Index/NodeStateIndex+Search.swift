@@ -5,7 +5,7 @@ extension NodeStateIndex: NodeSearch {
   /// are scored again); the whole class is scanned when the remembered best
   /// group itself changed or the log no longer reaches back far enough.
   /// State-dependent score terms are cached per (group, shape).
-  mutating func best(_ q: TaskQuery, _ core: PlacementCore) -> Candidate? {
+  mutating func best(_ q: TaskQuery, _ core: inout PlacementCore) -> Candidate? {
     var bestScore = Int64.min
     var bestEntry = UInt64.max
     var bestChosen: Int32 = -1
@@ -16,7 +16,7 @@ extension NodeStateIndex: NodeSearch {
       if q.onlySite >= 0 && cls.site != q.onlySite { continue }
       if !q.excludedSites.isEmpty && q.excludedSites[cls.site] != nil { continue }
       let sid = intern(shape)
-      let cb = bestInClass(c, sid, cls, shape, core)
+      let cb = bestInClass(c, sid, cls, shape, &core)
       guard cb.found else { continue }
       let total = q.classTerm[c] &+ cb.term
       if total < bestScore || (total == bestScore && cb.entry >= bestEntry) { continue }
@@ -30,9 +30,10 @@ extension NodeStateIndex: NodeSearch {
   }
 
   /// The best group of class `c` for shape `sid`: highest state term, ties
-  /// to the lowest (rank, node) entry.
+  /// to the lowest (rank, node) entry. `core` is only read (inout: `best`
+  /// holds it inout, and a by-value argument would be copied per class).
   mutating func bestInClass(_ c: Int, _ sid: Int32, _ cls: NodeClass, _ shape: TaskShape,
-                            _ core: PlacementCore) -> ClassBest {
+                            _ core: inout PlacementCore) -> ClassBest {
     let cacheKey = Int64(c) << 32 | Int64(sid)
     let now = changeCount[c]
     if var cb = classBest[cacheKey], now &- cb.seen <= UInt64(Self.changeLogSize) {
@@ -134,7 +135,7 @@ extension NodeStateIndex: NodeSearch {
     return (v, chosen)
   }
 
-  mutating func nodeChanged(_ n: NodeID, _ core: PlacementCore) {
+  mutating func nodeChanged(_ n: NodeID, _ core: inout PlacementCore) {
     let wasAttached = nodeGroup[Int(n)] >= 0
     let c = Int(core.nodeClass[Int(n)])
     if wasAttached { detach(n) }
@@ -147,12 +148,12 @@ extension NodeStateIndex: NodeSearch {
     }
   }
 
-  mutating func setExcluded(_ n: NodeID, _ e: Bool, _ core: PlacementCore) {
+  mutating func setExcluded(_ n: NodeID, _ e: Bool, _ core: inout PlacementCore) {
     if e { excluded.insert(n) } else { excluded.remove(n) }
-    nodeChanged(n, core)
+    nodeChanged(n, &core)
   }
 
-  func explain(_ q: TaskQuery, _ core: PlacementCore) -> Explanation {
+  func explain(_ q: TaskQuery, _ core: inout PlacementCore) -> Explanation {
     var counts = ReasonCounts()
     for c in 0..<classGroups.count {
       if let r = core.classReason(q, c) {

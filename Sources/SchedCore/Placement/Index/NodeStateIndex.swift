@@ -92,6 +92,9 @@ struct NodeStateIndex: Sendable {
     NodeID(bitPattern: UInt32(truncatingIfNeeded: entry))
   }
 
+  /// Always inlined: `nodeChanged` calls it with `core` inout, where a
+  /// call would copy the whole `PlacementCore` into a temporary first.
+  @inline(__always)
   mutating func attach(_ n: NodeID, _ core: PlacementCore) {
     let c = Int(core.nodeClass[Int(n)])
     let key = core.key(of: n)

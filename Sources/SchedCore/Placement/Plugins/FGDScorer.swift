@@ -26,8 +26,12 @@ enum FGDScorer {
       } else {
         var fit: Int32 = 0
         var small: Int64 = 0
+        // Branch-free (selects, not jumps): whether a device fits is data,
+        // and this loop runs for every target type of every scored state.
         for f in free {
-          if f >= m.milliPerDevice { fit += 1 } else { small += Int64(f) }
+          let fits = f >= m.milliPerDevice
+          fit += fits ? 1 : 0
+          small += fits ? 0 : Int64(f)
         }
         frag = fit >= m.deviceCount ? small : idle
       }
