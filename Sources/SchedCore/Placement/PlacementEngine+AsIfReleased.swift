@@ -65,7 +65,7 @@ extension PlacementCore {
       let c = Int(nodeClass[Int(n)])
       if q.shapes[c] != nil && !state.isDown(n) && nodeReason(q, c, key(of: n)) == nil { hidden.append(n) }
     }
-    for n in hidden { search.setExcluded(n, true, self) }
+    for n in hidden { search.setExcluded(n, true, &self) }
     // The releases, on the state only.
     var given = 0
     for t in released {
@@ -77,20 +77,21 @@ extension PlacementCore {
     var fits = given == released.count
     if fits {
       var heap = Heap<TouchedCandidate>()
-      func consider(_ n: NodeID, _ core: PlacementCore, _ search: ClassTreeIndex) {
+      // `inout` only to read them without a copy (the caller is mutating).
+      func consider(_ n: NodeID, _ core: inout PlacementCore, _ search: inout ClassTreeIndex) {
         let c = Int(core.nodeClass[Int(n)])
         guard q.shapes[c] != nil, !core.state.isDown(n) else { return }
         let key = core.key(of: n)
-        guard core.nodeReason(q, c, key) == nil, let total = search.total(of: n, key, q, core) else { return }
+        guard core.nodeReason(q, c, key) == nil, let total = search.total(of: n, key, q, &core) else { return }
         heap.insert(TouchedCandidate(total: total, rank: core.tieRank[Int(n)], node: n))
       }
-      for n in touchedList { consider(n, self, search) }
+      for n in touchedList { consider(n, &self, &search) }
       placed.reserveCapacity(Int(max(group.count, 0)))
       for _ in 0..<Int(max(group.count, 0)) {
         var node: NodeID = -1
         var chosenFree: Int32 = -1
         var fromHeap = false
-        if let a = search.best(q, self) {
+        if let a = search.best(q, &self) {
           precondition(!touched.contains(a.node), "the index offered a touched node")
           node = a.node
           chosenFree = a.chosenFree
@@ -112,21 +113,21 @@ extension PlacementCore {
         placed.append(a)
         if fromHeap {
           _ = heap.popMax()
-          consider(node, self, search)
+          consider(node, &self, &search)
         } else {
-          search.nodeChanged(node, self)
+          search.nodeChanged(node, &self)
         }
       }
     }
     // Back exactly to the state as it was.
     for a in placed.reversed() {
       releaseUnchecked(a)
-      if !touched.contains(a.node) { search.nodeChanged(a.node, self) }
+      if !touched.contains(a.node) { search.nodeChanged(a.node, &self) }
     }
     for t in released[..<given].reversed() {
       guard commitUnchecked(t) else { preconditionFailure("could not take back a release") }
     }
-    for n in hidden { search.setExcluded(n, false, self) }
+    for n in hidden { search.setExcluded(n, false, &self) }
     if given < released.count { return .unsupported }
     return fits ? .placed(Allocation(jobID: job.id, tasks: placed)) : .failed
   }
@@ -135,7 +136,7 @@ extension PlacementCore {
 extension ClassTreeIndex {
   /// The total `best` gives node `n` in free state `key` for prepared
   /// query `q` (whose plan has an entry for the node's tree), or nil.
-  func total(of n: NodeID, _ key: NodeStateKey, _ q: TaskQuery, _ core: PlacementCore) -> Int64? {
+  func total(of n: NodeID, _ key: NodeStateKey, _ q: TaskQuery, _ core: inout PlacementCore) -> Int64? {
     let nc = Int(core.nodeClass[Int(n)])
     let tc = treeOf[nc]
     guard let p = q.treePlan.first(where: { $0.tree == tc }) else { return nil }
