@@ -209,9 +209,10 @@ public struct Simulator {
     }
     // A smaller prepared-query cache (each slot keeps a whole task group as
     // its key) and fewer leaf-memo rows than a placement service's: a
-    // simulation asks for a few hundred kinds of task, and with the
-    // defaults the 1M-job FCFS run's peak heap was 11.65 MiB, over its
-    // 11.63 MiB target; with these 11.49 MiB (heaptrack), time unchanged.
+    // simulation asks for a few hundred kinds of task. With the defaults
+    // the 1M-job FCFS run's peak heap was 11.65 MB (heaptrack's M is 10^6
+    // bytes: 11.11 MiB, under its 11.63 MiB target); with these 11.49 MB,
+    // time unchanged.
     engine = PlacementEngine(cluster: cluster, profile: config.profile, target: target, openbCompat: false,
                              treeRecentCapacity: nil, memoRows: 64, queryCacheSlots: 256)
     idle = FirstFitPlacer(cluster: cluster)
