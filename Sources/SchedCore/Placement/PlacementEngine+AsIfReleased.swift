@@ -54,8 +54,7 @@ extension PlacementCore {
                                   search: inout ClassTreeIndex) -> PlacementEngine.PlacementAsIfReleased {
     guard allocations[job.id] == nil else { return .unsupported }
     ctx.bind(job: job)
-    let q = preparedQuery(for: group, of: job, search: &search)
-    guard q.onlySite < 0 && q.excludedSites.isEmpty else { return .unsupported }
+    let q = preparedQuery(for: group, of: job, search: &search)  // no site rules: the engine checked the group
     var touched = Set<NodeID>()
     for t in released { touched.insert(t.node) }
     let touchedList = touched.sorted()

@@ -10,9 +10,8 @@
 /// scratch copy of the touched nodes' free amounts; the cluster state is
 /// never changed.
 struct TaskCountReplay {
-  /// Each node's class (-1: none), and the number of classes.
+  /// Each node's class (-1: none).
   let classOf: [Int32]
-  let classCount: Int
   /// Per node: its scratch entry while touched, else -1.
   var entryOf: [Int32]
   /// Scratch per touched node: free CPU, memory and DPUs, its devices'
@@ -35,7 +34,6 @@ struct TaskCountReplay {
   /// - Complexity: O(nodes)
   init(nodeClass: [Int32], classCount: Int) {
     classOf = nodeClass.map { $0 >= 0 && Int($0) < classCount ? $0 : -1 }
-    self.classCount = classCount
     entryOf = Array(repeating: -1, count: nodeClass.count)
   }
 

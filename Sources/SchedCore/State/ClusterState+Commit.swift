@@ -35,10 +35,7 @@ extension ClusterState {
     // to 256 cores): checked and taken a word at a time; else core by core.
     let row = i * coreWords
     let masks = CoreWordMasks(task.cores, words: coreWords)
-    if masks == nil || !(0..<min(coreWords, CoreWordMasks.capacity)).allSatisfy({ w in
-      let m = masks?[w] ?? 0
-      return coreBits[row + w] & m == m
-    }) {
+    if masks?.all(free: true, in: coreBits, row: row, words: coreWords) != true {
       for c in task.cores {
         guard c >= 0, Int(c) < coreWords * 64, coreBits[row + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) != 0 else {
           throw .overCommit(cluster.nodes[i].id, "core \(c)")
@@ -89,9 +86,7 @@ extension ClusterState {
     // As in `commit`: a word at a time when the cores fit four words and
     // none is beyond the node's cores.
     let masks = task.cores.allSatisfy { $0 < cores } ? CoreWordMasks(task.cores, words: coreWords) : nil
-    if masks == nil || !(0..<min(coreWords, CoreWordMasks.capacity)).allSatisfy({ w in
-      coreBits[row + w] & (masks?[w] ?? 0) == 0
-    }) {
+    if masks?.all(free: false, in: coreBits, row: row, words: coreWords) != true {
       for c in task.cores {
         guard c >= 0, c < cores, coreBits[row + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) == 0 else {
           throw StateError("node \(cluster.nodes[i].id): core \(c) is not held")
@@ -144,7 +139,6 @@ extension ClusterState {
 /// A task's cores as bit masks over the first four 64-core words of a
 /// node's free-core bitmap, kept inline (no allocation): what commit and
 /// release check and flip a word at a time.
-@usableFromInline
 struct CoreWordMasks {
   static let capacity = 4
   var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
@@ -164,6 +158,14 @@ struct CoreWordMasks {
       default: w3 |= bit
       }
     }
+  }
+
+  /// Whether every masked core is free (`free`) or held (`!free`) in the
+  /// bitmap row of `words` words at `row` of `bits`.
+  @inline(__always)
+  func all(free: Bool, in bits: [UInt64], row: Int, words: Int) -> Bool {
+    for w in 0..<min(words, Self.capacity) where bits[row + w] & self[w] != (free ? self[w] : 0) { return false }
+    return true
   }
 
   @inline(__always)
