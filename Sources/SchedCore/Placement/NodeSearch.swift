@@ -19,9 +19,12 @@ struct TaskQuery: Sendable {
     /// it indexes what they remember of its last search (see
     /// `ClassTreeIndex.winner` and `ClassTreeIndex.memo`), or -1.
     let hintSlot: Int
+    /// Per class tree, the index of its entry in `treePlan`, or -1.
+    let planOfTree: [Int32]
 
     init(shapes: [TaskShape?], reasons: [String?], classTerm: [Int64], requestTerm: [Int64], uFeasible: [Int64],
-         treePlan: [ClassTreeIndex.TreePlan] = [], hintSlot: Int = -1) {
+         treePlan: [ClassTreeIndex.TreePlan] = [], hintSlot: Int = -1, planOfTree: [Int32] = []) {
+      self.planOfTree = planOfTree
       self.shapes = shapes
       self.reasons = reasons
       self.classTerm = classTerm
@@ -73,6 +76,11 @@ struct Candidate {
 /// `PlacementCore` by value copies it into a temporary on every call.
 protocol NodeSearch {
   mutating func best(_ q: TaskQuery, _ core: inout PlacementCore) -> Candidate?
+  /// As `best(_:_:)`, told that the caller expects to ask for `q` about
+  /// `upcoming` times in a row (this call included), each time after
+  /// taking the node found: the tasks of one group. A search may then
+  /// prepare answers for the calls to come; the answer is the same.
+  mutating func best(_ q: TaskQuery, _ core: inout PlacementCore, upcoming: Int) -> Candidate?
   /// Node `n`'s free state changed (commit, release) or it went down/up.
   mutating func nodeChanged(_ n: NodeID, _ core: inout PlacementCore)
   /// Rules node `n` out of (or back into) searches, for anti-affinity.
@@ -85,6 +93,7 @@ protocol NodeSearch {
 
 extension NodeSearch {
   mutating func prepare(_ q: inout TaskQuery, _ core: PlacementCore) {}
+  mutating func best(_ q: TaskQuery, _ core: inout PlacementCore, upcoming: Int) -> Candidate? { best(q, &core) }
 }
 
 extension PlacementCore {
@@ -154,7 +163,7 @@ extension PlacementCore {
             for s in distinct where q.excludedSites[s] == nil { q.excludedSites[s] = "spread: site already used" }
           }
         }
-        guard let cand = search.best(q, &self) else {
+        guard let cand = search.best(q, &self, upcoming: Int(group.count) - t) else {
           let why = explain ? search.explain(q, &self) : Explanation(totalNodes: state.nodeCount, counts: [:])
           rollback(&self, &search)
           return .failure(Unschedulable(jobID: job.id, group: group.name, task: t, explanation: why))

@@ -86,11 +86,11 @@ extension PlacementCore {
       }
       for n in touchedList { consider(n, &self, &search) }
       placed.reserveCapacity(Int(max(group.count, 0)))
-      for _ in 0..<Int(max(group.count, 0)) {
+      for t in 0..<Int(max(group.count, 0)) {
         var node: NodeID = -1
         var chosenFree: Int32 = -1
         var fromHeap = false
-        if let a = search.best(q, &self) {
+        if let a = search.best(q, &self, upcoming: Int(group.count) - t) {
           precondition(!touched.contains(a.node), "the index offered a touched node")
           node = a.node
           chosenFree = a.chosenFree

@@ -253,3 +253,58 @@ import Testing
     #expect(placedCount > 200 && failedCount > 50, "block \(block): \(placedCount) placed, \(failedCount) failed")
   }
 }
+
+extension EngineEquivalenceTests {
+  /// Groups of many tasks under the linear profiles: after the first task
+  /// the class trees answer from a prepared series (the k best nodes and
+  /// the change log) instead of searching again; every decision must still
+  /// be the scan's, with releases, anti-affinity and down nodes changing
+  /// nodes between and during series, and tiny recent lists merging
+  /// mid-series.
+  @Test(arguments: 0..<6)
+  func manyTaskGroupsDecideLikeReference(block: Int) {
+    let profiles = Self.profiles.filter(\.isLinear)
+    var placedCount = 0, failedCount = 0, answered = 0
+    for i in 0..<10 {
+      let seed = UInt64(30_000 + block * 10 + i)
+      var g = SeededGenerator(seed: seed)
+      let cluster = RandomClusters.cluster(&g, maxNodes: 150)
+      let profile = profiles[Int(seed % UInt64(profiles.count))]
+      var engine = PlacementEngine(cluster: cluster, profile: profile, target: .empty, openbCompat: false,
+                                   treeRecentCapacity: seed % 2 == 0 ? 1 + Int(seed % 5) : nil)
+      var reference = ReferencePlacer(cluster: cluster, profile: profile, target: .empty)
+      var placed: [String] = []
+      for step in 0..<120 {
+        let action = g.below(10)
+        if action < 3, !placed.isEmpty {
+          let victim = placed.remove(at: Int(g.below(UInt64(placed.count))))
+          #expect(engine.release(jobID: victim) == reference.release(jobID: victim), "seed \(seed) step \(step)")
+        } else if action == 3, cluster.nodes.count > 1 {
+          Self.toggleNode(NodeID(g.below(UInt64(cluster.nodes.count))), &engine, &reference, &placed)
+        } else {
+          var job = RandomClusters.job(&g, id: "k\(step)", placed: placed)
+          job.id = "k\(seed)-\(step)"
+          for k in job.groups.indices {
+            job.groups[k].count = Int32(2 + g.below(g.below(3) == 0 ? 40 : 8))
+            job.groups[k].sameSite = false
+            job.groups[k].spreadSites = 0
+          }
+          // Sometimes the same job twice in a row: the second one's first
+          // task may continue the first one's series.
+          let again = g.below(4) == 0
+          for copy in 0..<(again ? 2 : 1) {
+            var j = job
+            if copy == 1 { j.id += "-again" }
+            Self.tally(Self.compare(engine.place(j), reference.place(j),
+                                    "seed \(seed) step \(step) copy \(copy) profile \(profile.name)"),
+                       j.id, &placed, &placedCount, &failedCount)
+          }
+        }
+        engine._checkInvariants()
+      }
+      answered += engine.trees?.seriesAnswers ?? 0
+    }
+    #expect(placedCount > 100 && failedCount > 50, "block \(block): \(placedCount) placed, \(failedCount) failed")
+    #expect(answered > 2000, "block \(block): only \(answered) searches answered from a series")
+  }
+}

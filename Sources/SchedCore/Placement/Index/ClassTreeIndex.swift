@@ -132,6 +132,17 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var rank: UInt32 = 0
     var u: Int64 = 0
   }
+  /// Every node change (see `nodeChanged`) in order, the last
+  /// `changeLog.count` of them (a power of two), and per node the number of
+  /// its last change (-1: none): what a `Series` reads to bring its answers
+  /// up to date.
+  var changeLog = [NodeID](repeating: -1, count: 1024)
+  var changeCount = 0
+  var lastChange: [Int]
+  /// The answers prepared for the tasks of one group (see `Series`).
+  var series = Series()
+  /// Searches answered from a series (for tests and profiling).
+  var seriesAnswers = 0
   /// Scratch for `best`: the plan of a query with site rules.
   var planScratch: [TreePlan] = []
   /// What `best` needs of one tree for one query: the first member class
@@ -217,6 +228,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     recentSlot = Array(repeating: Slot(), count: recents)
     recentDev = Array(repeating: -1, count: recentDevs)
     recentIndex = Array(repeating: -1, count: core.state.nodeCount)
+    lastChange = Array(repeating: -1, count: core.state.nodeCount)
     for (c, list) in members.enumerated() {
       let ordered = list.sorted { core.tieRank[Int($0)] < core.tieRank[Int($1)] }
       for (i, n) in ordered.enumerated() {
@@ -660,10 +672,12 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     free.excludedSites = [:]
     var plan: [TreePlan] = []
     makePlan(free, core, into: &plan)
+    var planOfTree = [Int32](repeating: -1, count: trees.count)
+    for (i, p) in plan.enumerated() { planOfTree[Int(p.tree)] = Int32(i) }
     let t = q.tables
     q.tables = TaskQuery.Tables(shapes: t.shapes, reasons: t.reasons, classTerm: t.classTerm,
                                 requestTerm: t.requestTerm, uFeasible: t.uFeasible, treePlan: plan,
-                                hintSlot: nextHintSlot)
+                                hintSlot: nextHintSlot, planOfTree: planOfTree)
     nextHintSlot &+= 1
   }
 
@@ -691,28 +705,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var bestRank = UInt32.max
     var bestNode: NodeID = -1
     let direction = slope > 0 ? 1 : (slope < 0 ? -1 : 0)
-    candidates.removeAll(keepingCapacity: true)
-    for (pi, p) in plan.enumerated() {
-      let t = trees[Int(p.tree)]
-      let treeFits = mayFit(t, 1, p.shape, p.allowed)
-      let recentFits = t.recentCount > 0 && mayFit(t, 0, p.shape, p.allowed)
-      guard treeFits || recentFits else { continue }
-      // Bound: the best total this class could reach (over the tree and its recent list).
-      var root = treeFits ? slots[t.base + 1] : Slot()
-      if recentFits {
-        let r = slots[t.base]
-        root.uMax = max(root.uMax, r.uMax)
-        root.uMin = min(root.uMin, r.uMin)
-        root.minRank = min(root.minRank, r.minRank)
-      }
-      let bound: Int64
-      switch direction {
-      case 1: bound = p.base &+ p.k &* (min(root.uMax, p.uFeasible) &+ p.q)
-      case -1: bound = p.base &+ p.k &* (root.uMin &+ p.q)
-      default: bound = p.base
-      }
-      candidates.append(TreeCandidate(plan: Int32(pi), bound: bound, minRank: root.minRank))
-    }
+    boundTrees(plan)
     // By bound, ties to the smaller rank, then the hinted tree first: an
     // insertion sort in place (a dozen trees at most), cheaper than the
     // generic sort with its closure followed by `remove` and `insert`.
@@ -810,6 +803,38 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     return bestNode < 0 ? nil : Candidate(node: bestNode, score: bestScore, chosenFree: -1)
   }
 
+  /// Fills `candidates` with every tree of `plan` that may hold a
+  /// feasible node (in its sorted leaves or recent list), with the best
+  /// total it could reach there and its smallest rank, in plan order.
+  ///
+  /// - Complexity: O(trees of the plan)
+  @inline(__always)
+  mutating func boundTrees(_ plan: [TreePlan]) {
+    let direction = slope > 0 ? 1 : (slope < 0 ? -1 : 0)
+    candidates.removeAll(keepingCapacity: true)
+    for (pi, p) in plan.enumerated() {
+      let t = trees[Int(p.tree)]
+      let treeFits = mayFit(t, 1, p.shape, p.allowed)
+      let recentFits = t.recentCount > 0 && mayFit(t, 0, p.shape, p.allowed)
+      guard treeFits || recentFits else { continue }
+      // Bound: the best total this class could reach (over the tree and its recent list).
+      var root = treeFits ? slots[t.base + 1] : Slot()
+      if recentFits {
+        let r = slots[t.base]
+        root.uMax = max(root.uMax, r.uMax)
+        root.uMin = min(root.uMin, r.uMin)
+        root.minRank = min(root.minRank, r.minRank)
+      }
+      let bound: Int64
+      switch direction {
+      case 1: bound = p.base &+ p.k &* (min(root.uMax, p.uFeasible) &+ p.q)
+      case -1: bound = p.base &+ p.k &* (root.uMin &+ p.q)
+      default: bound = p.base
+      }
+      candidates.append(TreeCandidate(plan: Int32(pi), bound: bound, minRank: root.minRank))
+    }
+  }
+
   /// Whether (`u`, `rank`) is strictly better than `bar` in `direction`
   /// (see `bestRecent`).
   @inline(__always)
@@ -829,6 +854,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   }
 
   mutating func nodeChanged(_ n: NodeID, _ core: inout PlacementCore) {
+    noteChange(n)
     let nc = Int(core.nodeClass[Int(n)])
     let c = Int(treeOf[nc])
     let pos = Int(position[Int(n)])
