@@ -364,6 +364,8 @@ extension Simulator {
       }
     }
     var counted = false
+    /// The released tasks on nodes that can take a task of the head then (task counts only).
+    var roomTasks: [TaskAssignment] = []
     if config.countsTasks && slot[head].isMonotone, let group = jobs[head].groups.first {
       // A monotone head fits exactly when the per-node task counts reach its
       // task count: walk the batches adding up what each releases, without
@@ -400,6 +402,12 @@ extension Simulator {
       replayed = (0..<max(hi, 0)).map { k in
         batches[k].filter { r in run[Int(r)].allocation?.tasks.contains { taskCount.hasRoom($0.node) } ?? false }
       }
+      // Likewise the placement as if released needs only their tasks on such nodes.
+      for k in 0..<max(hi, 0) {
+        for r in replayed?[k] ?? [] {
+          for t in run[Int(r)].allocation?.tasks ?? [] where taskCount.hasRoom(t.node) { roomTasks.append(t) }
+        }
+      }
       taskCount.end()
     } else {
       probeSearch(&self)
@@ -413,7 +421,7 @@ extension Simulator {
         for k in 0..<hi {
           for r in replayed[k] { if let a = run[Int(r)].allocation { gone.append(a) } }
         }
-        switch engine.placeAsIfReleased(jobs[head], released: gone.flatMap(\.tasks)) {
+        switch engine.placeAsIfReleased(jobs[head], released: roomTasks) {
         case .placed(let h):
           counters.reservationProbes += 1
           found = h
