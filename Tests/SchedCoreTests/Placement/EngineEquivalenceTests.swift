@@ -258,7 +258,7 @@ extension EngineEquivalenceTests {
   /// Groups of many tasks under the linear profiles: after the first task
   /// the class trees answer from a prepared series (the k best nodes and
   /// the change log) instead of searching again; every decision must still
-  /// be the scan's, with releases, anti-affinity and down nodes changing
+  /// be the scan's (for same-site gangs too), with releases, anti-affinity and down nodes changing
   /// nodes between and during series, and tiny recent lists merging
   /// mid-series.
   @Test(arguments: 0..<6)
@@ -286,8 +286,7 @@ extension EngineEquivalenceTests {
           job.id = "k\(seed)-\(step)"
           for k in job.groups.indices {
             job.groups[k].count = Int32(2 + g.below(g.below(3) == 0 ? 40 : 8))
-            job.groups[k].sameSite = false
-            job.groups[k].spreadSites = 0
+            job.groups[k].spreadSites = 0  // same-site gangs stay: held to one site, they have series too
           }
           // Sometimes the same job twice in a row: the second one's first
           // task may continue the first one's series.

@@ -15,7 +15,9 @@
 ///   is judged as the index holds it now.
 ///
 /// The answer is the better of the two: exactly what `best` returns, since
-/// `best` is exact over the index as it stands. A series that cannot tell
+/// `best` is exact over the index as it stands. A series is made for a
+/// prepared query without site rules, or held to one site (a same-site
+/// gang after its first task, searched with that site's plan). A series that cannot tell
 /// (its unchanged part used up, or more than `seriesLag` changes since) is
 /// made again. Internal-check builds compare every answer with `best`.
 extension ClassTreeIndex {
@@ -39,9 +41,15 @@ extension ClassTreeIndex {
   /// `since`, best first; `complete` when they were all its feasible nodes.
   struct Series: Sendable {
     var ticket = -1
+    /// The site the query was held to (a gang's same-site rule), or -1.
+    var site: SiteID = -1
     var since = 0
     var top: [Ranked] = []
     var complete = false
+    /// The plan searched (the query's own without a site), and per tree
+    /// the index of its entry, or -1.
+    var plan: [TreePlan] = []
+    var planOfTree: [Int32] = []
   }
 
   /// Logs a change of node `n` (see `changeLog`).
@@ -53,41 +61,55 @@ extension ClassTreeIndex {
   }
 
   mutating func best(_ q: TaskQuery, _ core: inout PlacementCore, upcoming: Int) -> Candidate? {
-    guard q.prepared && q.onlySite < 0 && q.excludedSites.isEmpty else { return best(q, &core) }
+    guard q.prepared && q.excludedSites.isEmpty else { return best(q, &core) }
     let h = q.tables.hintSlot
-    if series.ticket == h, let answer = seriesAnswer(q, &core) {
+    if series.ticket == h && series.site == q.onlySite, let answer = seriesAnswer(&core) {
       seriesAnswers &+= 1
       #if SCHEDCORE_INTERNAL_CHECKS
-      checkSeries(answer, q)
+      checkSeries(answer, q, &core)
       #endif
       return answer
     }
     guard upcoming > 1 else { return best(q, &core) }
-    var top = series.top
+    var s = series
     series = Series()
-    let complete = bestSeries(q.treePlan, k: min(upcoming, Self.seriesDepth), into: &top)
-    let answer = top.first.map { Candidate(node: $0.node, score: $0.total, chosenFree: -1) }
-    series = Series(ticket: h, since: changeCount, top: top, complete: complete)
+    s.ticket = h
+    s.site = q.onlySite
+    if q.onlySite < 0 {
+      s.plan = q.treePlan
+      s.planOfTree = q.tables.planOfTree
+    } else {
+      // Held to one site: the query's plan without the trees' other sites.
+      s.plan.removeAll(keepingCapacity: true)
+      makePlan(q, core, into: &s.plan)
+      s.planOfTree.removeAll(keepingCapacity: true)
+      s.planOfTree.append(contentsOf: repeatElement(-1, count: trees.count))
+      for (i, p) in s.plan.enumerated() { s.planOfTree[Int(p.tree)] = Int32(i) }
+    }
+    s.complete = bestSeries(s.plan, k: min(upcoming, Self.seriesDepth), into: &s.top)
+    s.since = changeCount
+    let answer = s.top.first.map { Candidate(node: $0.node, score: $0.total, chosenFree: -1) }
+    series = s
     #if SCHEDCORE_INTERNAL_CHECKS
-    checkSeries(answer, q)
+    checkSeries(answer, q, &core)
     #endif
     return answer
   }
 
   #if SCHEDCORE_INTERNAL_CHECKS
   /// Checks a series' answer against a full search.
-  mutating func checkSeries(_ answer: Candidate?, _ q: TaskQuery) {
-    let full = best(q.treePlan, hintSlot: -1)
+  mutating func checkSeries(_ answer: Candidate?, _ q: TaskQuery, _ core: inout PlacementCore) {
+    let full = best(q, &core)
     precondition(full?.node == answer?.node && full?.score == answer?.score,
                  "series answer \(String(describing: answer)) differs from the search's \(String(describing: full))")
   }
   #endif
 
-  /// The answer of `series` (made for `q`) now: `.some(nil)` when no node
+  /// The answer of `series` now: `.some(nil)` when no node
   /// fits; nil when the series cannot tell (see the extension's comment).
   ///
   /// - Complexity: O(series depth + changes since the series was made)
-  func seriesAnswer(_ q: TaskQuery, _ core: inout PlacementCore) -> Candidate?? {
+  func seriesAnswer(_ core: inout PlacementCore) -> Candidate?? {
     let since = series.since
     guard changeCount &- since <= min(Self.seriesLag, changeLog.count) else { return nil }
     var best: Ranked?
@@ -100,19 +122,19 @@ extension ClassTreeIndex {
     var s = since
     while s < changeCount {
       let n = changeLog[s & mask]
-      if lastChange[Int(n)] == s, let e = ranked(n, q, &core), best.map({ e.beats($0) }) ?? true { best = e }
+      if lastChange[Int(n)] == s, let e = ranked(n, &core), best.map({ e.beats($0) }) ?? true { best = e }
       s &+= 1
     }
     return .some(best.map { Candidate(node: $0.node, score: $0.total, chosenFree: -1) })
   }
 
-  /// Node `n` ranked for prepared query `q` as the index holds it (its
-  /// recent entry or live leaf), or nil when `q` cannot use it there.
+  /// Node `n` ranked by the series' plan as the index holds it (its
+  /// recent entry or live leaf), or nil when the plan cannot use it there.
   @inline(__always)
-  func ranked(_ n: NodeID, _ q: TaskQuery, _ core: inout PlacementCore) -> Ranked? {
-    let pi = Int(q.tables.planOfTree[Int(treeOf[Int(core.nodeClass[Int(n)])])])
+  func ranked(_ n: NodeID, _ core: inout PlacementCore) -> Ranked? {
+    let pi = Int(series.planOfTree[Int(treeOf[Int(core.nodeClass[Int(n)])])])
     guard pi >= 0 else { return nil }
-    let p = q.treePlan[pi]
+    let p = series.plan[pi]
     let t = trees[Int(p.tree)]
     let devK = Int(p.shape.deviceCount) &- 1
     guard devK < t.devs else { return nil }
