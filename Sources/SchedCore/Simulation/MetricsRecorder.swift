@@ -20,6 +20,7 @@ struct MetricsRecorder {
   var utilSite: [[TimePoint]]
   var queueLength: [TimePoint] = []
   var fragmentation: [TimePoint] = []
+  var fragmentationCache = FragmentationCache()
   var domesticTFLOPSHours = 0.0
   var allTFLOPSHours = 0.0
   var energyWattHours = 0.0
@@ -138,7 +139,11 @@ struct MetricsRecorder {
     }
     queueLength.append(TimePoint(t: t, value: Double(q)))
     if capacityDevice > 0 && !target.types.isEmpty {
-      fragmentation.append(TimePoint(t: t, value: ClusterFragmentation.total(engine.state, target: target) / capacityDevice))
+      let total = fragmentationCache.total(engine.state, target: target)
+      #if SCHEDCORE_INTERNAL_CHECKS
+      precondition(total == ClusterFragmentation.total(engine.state, target: target), "stale fragmentation cache")
+      #endif
+      fragmentation.append(TimePoint(t: t, value: total / capacityDevice))
     }
   }
 }
@@ -160,6 +165,58 @@ public enum ClusterFragmentation {
       sum += buf.withUnsafeBufferPointer {
         FGDScorer.fragmentation(free: $0, milliCPU: state.freeMilliCPU(id), model: acc.model, target: target)
       }
+    }
+    return sum
+  }
+}
+
+/// `ClusterFragmentation.total` kept per node: each node's F_n is kept
+/// with the free CPU and device milli it was computed from, and a sample
+/// recomputes only the nodes whose free amounts changed since (a small
+/// share between two samples), reading the others' with a comparison. The
+/// terms are added in node order as `total` adds them: the same Double.
+struct FragmentationCache {
+  /// Per node: the free milli-CPU F_n was computed at (-1: not yet), and F_n.
+  var cpu: [Int64] = []
+  var value: [Double] = []
+  /// Per device slot of the state: the free milli F_n was computed at.
+  var devices: [Int16] = []
+  /// Per node: its accelerator model, or -1 (no accelerator: F_n is not counted).
+  var model: [DeviceModelID] = []
+
+  /// - Complexity: O(nodes + devices), plus O(devices × task types) per changed node
+  mutating func total(_ state: ClusterState, target: TargetWorkload) -> Double {
+    if cpu.count != state.nodeCount {
+      cpu = Array(repeating: -1, count: state.nodeCount)
+      value = Array(repeating: 0, count: state.nodeCount)
+      devices = Array(repeating: -1, count: state.deviceFree.count)
+      model = state.cluster.nodes.map { $0.accelerator?.model ?? -1 }
+    }
+    var sum = 0.0
+    var buf: [Int32] = []
+    for n in 0..<state.nodeCount {
+      let m = model[n]
+      guard m >= 0 else { continue }
+      let lo = Int(state.deviceOffset[n]), hi = Int(state.deviceOffset[n + 1])
+      var same = cpu[n] == state.freeCPU[n]
+      if same {
+        for d in lo..<hi where devices[d] != state.deviceFree[d] {
+          same = false
+          break
+        }
+      }
+      if !same {
+        buf.removeAll(keepingCapacity: true)
+        for d in lo..<hi {
+          devices[d] = state.deviceFree[d]
+          buf.append(Int32(state.deviceFree[d]))
+        }
+        cpu[n] = state.freeCPU[n]
+        value[n] = buf.withUnsafeBufferPointer {
+          FGDScorer.fragmentation(free: $0, milliCPU: state.freeCPU[n], model: m, target: target)
+        }
+      }
+      sum += value[n]
     }
     return sum
   }
