@@ -208,11 +208,12 @@ extension ClassTreeIndex {
   /// Offers every feasible node of plan entry `p`'s tree's recent list.
   ///
   /// - Complexity: O(recent nodes of the tree)
-  func collectRecent(_ p: TreePlan, _ k: Int, _ top: inout [Ranked]) {
+  mutating func collectRecent(_ p: TreePlan, _ k: Int, _ top: inout [Ranked]) {
     let t = trees[Int(p.tree)]
     let s = p.shape
     let devK = Int(s.deviceCount) &- 1
     guard devK < t.devs, t.recentCount > 0, mayFit(t, 0, s, p.allowed) else { return }
+    trees[Int(p.tree)].scanWork &+= t.recentCount
     for j in 0..<t.recentCount {
       let e = recentSlot[t.recentBase &+ j]
       if e.classes & p.allowed == 0 || e.cpu < s.milliCPU || e.mem < s.memoryMiB || e.dpu < s.dpuUnits

@@ -17,8 +17,11 @@
 /// instead: its leaf is written dead and the node joins its tree's short
 /// *recent* list, which holds its current free amounts and U and is scanned
 /// linearly next to the tree descent (slot 0 of each tree, unused by the
-/// tree, bounds the list). When the list is full (max(64, 2·√leaves)
-/// nodes) it is merged back into the sorted leaves (O(class nodes)). Down and excluded nodes are in neither:
+/// tree, bounds the list). The list is merged back into the sorted leaves
+/// (O(class nodes)) once searches have read `mergeFactor` entries per
+/// class node from it since it was last empty — reading it on would cost
+/// more than merging — or when it is full (max(256, 4·√leaves) nodes, at
+/// most the class's). Down and excluded nodes are in neither:
 /// their leaves are dead. All trees and lists live in a few flat arrays (no
 /// per-class objects).
 ///
@@ -50,6 +53,11 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var recentCap: Int
     /// Number of nodes in the recent list.
     var recentCount: Int
+    /// Recent entries searches have read since the list was last empty,
+    /// and the amount at which merging the list back is cheaper than
+    /// reading it on (see `nodeChanged`; `Int.max`: only a full list merges).
+    var scanWork = 0
+    var mergeWork = Int.max
     /// Bumped whenever leaves are written live (a merge or a relayout), so
     /// a `LeafMemo` of an older epoch is void. In between, the sorted
     /// leaves only die (a changed node moves to the recent list).
@@ -159,6 +167,10 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var q: Int64
     var uFeasible: Int64
   }
+  /// The recent lists' least capacity (see `init`), and how many recent
+  /// entries read cost about one leaf of a merge (see `Tree.mergeWork`).
+  static let recentLimit = 256
+  static let mergeFactor = 32
   /// D = W_best-fit − W_worst-fit (thousandths).
   let slope: Int64
   /// W_worst-fit · unit, the constant worst-fit adds.
@@ -210,9 +222,14 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       var p = 1
       while p < max(list.count, 1) { p <<= 1 }
       let d = Int(core.classes[Int(treeClasses[c][0])].deviceCount)
-      let cap = slope != 0 ? max(1, recentCapacity ?? max(64, 2 * Int(Double(p).squareRoot()))) : 0
+      // A given capacity merges exactly when full (tests); else the list
+      // merges once searches have read about as much as a merge costs,
+      // up to a capacity no list needs more than.
+      let cap = slope != 0
+        ? max(1, recentCapacity ?? min(max(list.count, 1), max(Self.recentLimit, 4 * Int(Double(p).squareRoot())))) : 0
       trees.append(Tree(size: p, nodes: list.count, devs: d, base: slots, devBase: devSlots, leafBase: leaves,
-                        recentBase: recents, recentDevBase: recentDevs, recentCap: cap, recentCount: 0))
+                        recentBase: recents, recentDevBase: recentDevs, recentCap: cap, recentCount: 0,
+                        mergeWork: recentCapacity == nil ? Self.mergeFactor * max(list.count, 1) : .max))
       slots += 2 * p
       devSlots += 2 * p * d
       leaves += p
@@ -357,6 +374,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   mutating func clearRecent(_ c: Int) {
     let t = trees[c]
     trees[c].recentCount = 0
+    trees[c].scanWork = 0
     slots[t.base] = Slot()
     for k in 0..<t.devs { dev[t.devBase + k] = -1 }
   }
@@ -484,13 +502,14 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// free capacity).
   ///
   /// - Complexity: O(recent nodes of the tree)
-  func bestRecent(_ c: Int, _ s: TaskShape, direction: Int, uFeasible: Int64,
-                  allowed: UInt64, beat: (u: Int64, rank: UInt32)?) -> (node: NodeID, u: Int64, rank: UInt32)? {
+  mutating func bestRecent(_ c: Int, _ s: TaskShape, direction: Int, uFeasible: Int64,
+                           allowed: UInt64, beat: (u: Int64, rank: UInt32)?) -> (node: NodeID, u: Int64, rank: UInt32)? {
     let t = trees[c]
     let devs = t.devs
     let devK = Int(s.deviceCount) - 1  // which k-th largest device to test, -1: none
     guard devK < devs, t.recentCount > 0, mayFit(t, 0, s, allowed) else { return nil }
     if let beat, !mayBeat(slots[t.base], direction, uFeasible, beat.u, beat.rank) { return nil }
+    trees[c].scanWork &+= t.recentCount
     let cpu = s.milliCPU, mem = s.memoryMiB, dpu = s.dpuUnits, milli = s.milliPerDevice
     var bestNode: NodeID = -1
     // Whether (bestU, bestRank) holds a bar to beat: a recent node's or `beat`.
@@ -888,7 +907,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       pullPath(c, pos)
     }
     guard live else { return }
-    if t.recentCount >= t.recentCap { mergeRecent(c) }
+    if t.recentCount >= t.recentCap || t.scanWork >= t.mergeWork { mergeRecent(c) }
     let key = core.key(of: n)
     let j = trees[c].recentCount
     trees[c].recentCount = j + 1
