@@ -171,49 +171,57 @@ public enum ClusterFragmentation {
 }
 
 /// `ClusterFragmentation.total` kept per node: each node's F_n is kept
-/// with the free CPU and device milli it was computed from, and a sample
-/// recomputes only the nodes whose free amounts changed since (a small
-/// share between two samples), reading the others' with a comparison. The
-/// terms are added in node order as `total` adds them: the same Double.
+/// with what it was computed from — its free device milli, and where its
+/// free CPU stands among the target types' CPU requests (F_n reads the CPU
+/// only by comparing it with them) — and a sample recomputes only the
+/// nodes where either changed since (a small share between two samples).
+/// The terms are added in node order as `total` adds them (nodes without
+/// devices add 0 there): the same Double.
 struct FragmentationCache {
-  /// Per node: the free milli-CPU F_n was computed at (-1: not yet), and F_n.
-  var cpu: [Int64] = []
+  /// The target types' distinct CPU requests, ascending.
+  var thresholds: [Int64] = []
+  /// Per node: how many thresholds its free CPU reached when F_n was
+  /// computed (-1: not yet), and F_n.
+  var cpuRank: [Int32] = []
   var value: [Double] = []
   /// Per device slot of the state: the free milli F_n was computed at.
   var devices: [Int16] = []
-  /// Per node: its accelerator model, or -1 (no accelerator: F_n is not counted).
-  var model: [DeviceModelID] = []
 
-  /// - Complexity: O(nodes + devices), plus O(devices × task types) per changed node
+  /// - Complexity: O(nodes · log types + devices), plus O(devices × task types) per changed node
   mutating func total(_ state: ClusterState, target: TargetWorkload) -> Double {
-    if cpu.count != state.nodeCount {
-      cpu = Array(repeating: -1, count: state.nodeCount)
+    if cpuRank.count != state.nodeCount {
+      thresholds = Array(Set(target.types.map(\.milliCPU))).sorted()
+      cpuRank = Array(repeating: -1, count: state.nodeCount)
       value = Array(repeating: 0, count: state.nodeCount)
       devices = Array(repeating: -1, count: state.deviceFree.count)
-      model = state.cluster.nodes.map { $0.accelerator?.model ?? -1 }
     }
     var sum = 0.0
     var buf: [Int32] = []
     for n in 0..<state.nodeCount {
-      let m = model[n]
-      guard m >= 0 else { continue }
       let lo = Int(state.deviceOffset[n]), hi = Int(state.deviceOffset[n + 1])
-      var same = cpu[n] == state.freeCPU[n]
+      guard lo < hi else { continue }
+      let cpu = state.freeCPU[n]
+      var rank = 0, top = thresholds.count
+      while rank < top {  // the first threshold above `cpu`
+        let mid = (rank + top) / 2
+        if thresholds[mid] <= cpu { rank = mid + 1 } else { top = mid }
+      }
+      var same = cpuRank[n] == Int32(rank)
       if same {
         for d in lo..<hi where devices[d] != state.deviceFree[d] {
           same = false
           break
         }
       }
-      if !same {
+      if !same, let model = state.cluster.nodes[n].accelerator?.model {
         buf.removeAll(keepingCapacity: true)
         for d in lo..<hi {
           devices[d] = state.deviceFree[d]
           buf.append(Int32(state.deviceFree[d]))
         }
-        cpu[n] = state.freeCPU[n]
+        cpuRank[n] = Int32(rank)
         value[n] = buf.withUnsafeBufferPointer {
-          FGDScorer.fragmentation(free: $0, milliCPU: state.freeCPU[n], model: m, target: target)
+          FGDScorer.fragmentation(free: $0, milliCPU: cpu, model: model, target: target)
         }
       }
       sum += value[n]

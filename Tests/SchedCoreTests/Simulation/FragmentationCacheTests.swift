@@ -27,10 +27,10 @@ import Testing
       }
       if k % 97 == 0 { engine.setNodeDown(NodeID(g.below(UInt64(cluster.nodes.count))), g.below(2) == 0) }
       guard k % 5 == 0 else { continue }
-      let before = cache.cpu
+      let before = cache.value
       let cached = cache.total(engine.state, target: target)
       #expect(cached == ClusterFragmentation.total(engine.state, target: target), "seed \(seed) step \(k)")
-      recomputed += zip(before, cache.cpu).filter { $0 != $1 }.count
+      recomputed += zip(before, cache.value).filter { $0 != $1 }.count
     }
     // A job placed and released again between two reads leaves the state,
     // and so the cached sum, as it was.
