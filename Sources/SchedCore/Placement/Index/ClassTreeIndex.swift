@@ -20,7 +20,7 @@
 /// tree, bounds the list). The list is merged back into the sorted leaves
 /// (O(class nodes)) once searches have read `mergeFactor` entries per
 /// class node from it since it was last empty — reading it on would cost
-/// more than merging — or when it is full (max(256, 4·√leaves) nodes, at
+/// more than merging — or when it is full (max(160, 4·√leaves) nodes, at
 /// most the class's). Down and excluded nodes are in neither:
 /// their leaves are dead. All trees and lists live in a few flat arrays (no
 /// per-class objects).
@@ -169,7 +169,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   }
   /// The recent lists' least capacity (see `init`), and how many recent
   /// entries read cost about one leaf of a merge (see `Tree.mergeWork`).
-  static let recentLimit = 256
+  static let recentLimit = 160
   static let mergeFactor = 32
   /// D = W_best-fit − W_worst-fit (thousandths).
   let slope: Int64
