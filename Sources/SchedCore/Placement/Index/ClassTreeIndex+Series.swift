@@ -213,6 +213,12 @@ extension ClassTreeIndex {
     let s = p.shape
     let devK = Int(s.deviceCount) &- 1
     guard devK < t.devs, t.recentCount > 0, mayFit(t, 0, s, p.allowed) else { return }
+    if top.count == k {  // the list's bounds may not even beat the k-th best
+      let w = top[k &- 1]
+      let direction = slope > 0 ? 1 : (slope < 0 ? -1 : 0)
+      if let b = Self.threshold(score: w.total, rank: w.rank, base: p.base, k: p.k, q: p.q, direction: direction),
+         !mayBeat(slots[t.base], direction, p.uFeasible, b.u, b.rank) { return }
+    }
     trees[Int(p.tree)].scanWork &+= t.recentCount
     for j in 0..<t.recentCount {
       let e = recentSlot[t.recentBase &+ j]
