@@ -121,6 +121,7 @@ extension Simulator {
             cachedReservation = c
             reservationEpoch += 1
             if same, shieldCache?.epoch == reservationEpoch - 1 { shieldCache?.epoch = reservationEpoch }
+            if !same { shieldVersion += 1 }  // same needs, same shield: refusals under it stand
           }
           reservation = c.reservation
         } else {
@@ -133,6 +134,7 @@ extension Simulator {
           let (r, usable) = reserve(head)
           cachedReservation = (slot[head].seq, usable, r)
           reservationEpoch += 1
+          shieldVersion += 1
           reservation = r
         }
       }
@@ -149,9 +151,15 @@ extension Simulator {
         continue
       }
       // Runs past the reservation: it may not take what the head needs then.
-      if config.skipKnownOutcomes, slot[i].refusedAt == (engineVersion, reservationEpoch)
-          || (slot[i].isMonotone && slot[i].refusedGainAt.epoch == reservationEpoch
+      if config.skipKnownOutcomes, slot[i].refusedAt == (engineVersion, shieldVersion)
+          || (slot[i].isMonotone && slot[i].refusedGainAt.epoch == shieldVersion
               && noGain(on: i, since: slot[i].refusedGainAt.gain)) {
+        #if SCHEDCORE_INTERNAL_CHECKS
+        // The skip must be exact: under the same shield the job still does not fit.
+        if setShield(r), case .success = engine.place(jobs[i], explain: false) {
+          preconditionFailure("\(jobs[i].id) skipped as refused, but it fits under the same shield")
+        }
+        #endif
         counters.skipped += 1
         continue
       }
@@ -165,9 +173,9 @@ extension Simulator {
           #endif
           startBackfill(i, d.allocation)
         } else {
-          slot[i].refusedAt = (engineVersion, reservationEpoch)
+          slot[i].refusedAt = (engineVersion, shieldVersion)
           if slot[i].isMonotone {
-            slot[i].refusedGainAt = (capacityGain, reservationEpoch)
+            slot[i].refusedGainAt = (capacityGain, shieldVersion)
             rememberUsableClasses(i)
           }
           counters.backfillRefusals += 1
@@ -183,7 +191,7 @@ extension Simulator {
         startBackfill(i, d.allocation)
       } else {
         engine.release(jobID: jobs[i].id)
-        slot[i].refusedAt = (engineVersion, reservationEpoch)
+        slot[i].refusedAt = (engineVersion, shieldVersion)
         counters.backfillRefusals += 1
       }
     }

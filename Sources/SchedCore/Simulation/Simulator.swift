@@ -33,11 +33,11 @@ public struct Simulator {
     var failedAt = -1
     var failedGainAt = -1
     /// A backfill candidate refused by the head's reservation is not tried
-    /// again while neither the state (`engineVersion`) nor the reservation
-    /// (`reservationEpoch`) changed: the same placement would be refused again.
+    /// again while neither the state (`engineVersion`) nor the head's needs
+    /// (`shieldVersion`) changed: the same placement would be refused again.
     var refusedAt = (version: -1, epoch: -1)
-    /// For monotone jobs: the gain counter and reservation at the last
-    /// refusal under the shield (the shield is the same for one reservation).
+    /// For monotone jobs: the gain counter and shield version at the last
+    /// refusal under the shield.
     var refusedGainAt = (gain: -1, epoch: -1)
     /// The node classes it may use (computed at its first failure).
     var usableClassList: [Int32]?
@@ -125,6 +125,12 @@ public struct Simulator {
   var capacityGain = 0
   var classGain: [Int]
   var reservationEpoch = 0
+  /// Bumped whenever the head's needs, and so its shield, may change (a new
+  /// reservation, or needs edited): unlike `reservationEpoch` not when an
+  /// overdue reservation moves to now with the same needs. Refusals under
+  /// the shield are remembered per version: the same placement against
+  /// the same shield is refused again.
+  var shieldVersion = 0
   /// Whether the EASY shield (see `setShield`) is held, and for which reservation.
   var shieldHeld = false
   var shieldEpoch = -1
@@ -559,6 +565,7 @@ public struct Simulator {
       c.reservation.addRelease(of: a, state: engine.state)
       cachedReservation = c
       reservationEpoch += 1
+      shieldVersion += 1
     } else if !c.reservation.stillFits(engine.state) {
       cachedReservation = nil
     }
@@ -582,6 +589,7 @@ public struct Simulator {
     c.reservation.forgetRelease(of: a, state: engine.state)
     cachedReservation = c
     reservationEpoch += 1  // the shield and refusal memos follow the new needs
+    shieldVersion += 1
   }
 
   /// Meters what still runs at the end as if it stopped now (it stays running).
