@@ -271,22 +271,7 @@ extension ClassTreeIndex {
               b = bar(top)
               continue
             }
-            let l = S[2 &* i], r = S[2 &* i &+ 1]
-            // The more promising child is explored first (pushed last).
-            let leftFirst: Bool
-            switch direction {
-            case 1:
-              let bl = min(l.uMax, uFeasible), br = min(r.uMax, uFeasible)
-              leftFirst = bl > br || (bl == br && l.minRank <= r.minRank)
-            case -1: leftFirst = l.uMin < r.uMin || (l.uMin == r.uMin && l.minRank <= r.minRank)
-            default: leftFirst = l.minRank <= r.minRank
-            }
-            if leftFirst {
-              stack[sp] = 2 &* i &+ 1; stack[sp &+ 1] = 2 &* i
-            } else {
-              stack[sp] = 2 &* i; stack[sp &+ 1] = 2 &* i &+ 1
-            }
-            sp &+= 2
+            Self.pushChildren(of: i, S, stack, &sp, direction, uFeasible)
           }
         }
       }

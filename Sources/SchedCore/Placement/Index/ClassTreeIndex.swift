@@ -588,22 +588,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
               }
               continue
             }
-            let l = S[2 &* i], r = S[2 &* i &+ 1]
-            // Push the less promising child first so the better one is explored first.
-            let leftFirst: Bool
-            switch direction {
-            case 1:
-              let bl = min(l.uMax, uFeasible), br = min(r.uMax, uFeasible)
-              leftFirst = bl > br || (bl == br && l.minRank <= r.minRank)
-            case -1: leftFirst = l.uMin < r.uMin || (l.uMin == r.uMin && l.minRank <= r.minRank)
-            default: leftFirst = l.minRank <= r.minRank
-            }
-            if leftFirst {
-              stack[top] = 2 &* i &+ 1; stack[top &+ 1] = 2 &* i
-            } else {
-              stack[top] = 2 &* i; stack[top &+ 1] = 2 &* i &+ 1
-            }
-            top &+= 2
+            Self.pushChildren(of: i, S, stack, &top, direction, uFeasible)
           }
           return bestPos < 0 ? nil : (bestPos, bestU, bestRank)
         }
@@ -613,6 +598,28 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     return nil
   }
 
+
+  /// Pushes the children of inner slot `i` on a descent's `stack` (at
+  /// `top`), the less promising first so the better one is explored first.
+  @inline(__always)
+  static func pushChildren(of i: Int, _ S: UnsafeBufferPointer<Slot>, _ stack: UnsafeMutableBufferPointer<Int>,
+                           _ top: inout Int, _ direction: Int, _ uFeasible: Int64) {
+    let l = S[2 &* i], r = S[2 &* i &+ 1]
+    let leftFirst: Bool
+    switch direction {
+    case 1:
+      let bl = min(l.uMax, uFeasible), br = min(r.uMax, uFeasible)
+      leftFirst = bl > br || (bl == br && l.minRank <= r.minRank)
+    case -1: leftFirst = l.uMin < r.uMin || (l.uMin == r.uMin && l.minRank <= r.minRank)
+    default: leftFirst = l.minRank <= r.minRank
+    }
+    if leftFirst {
+      stack[top] = 2 &* i &+ 1; stack[top &+ 1] = 2 &* i
+    } else {
+      stack[top] = 2 &* i; stack[top &+ 1] = 2 &* i &+ 1
+    }
+    top &+= 2
+  }
 
   /// Whether slot `sl`'s (U, rank) bounds allow a node strictly better than
   /// (`u`, `rank`) in `direction` (see `bestRecent`).
