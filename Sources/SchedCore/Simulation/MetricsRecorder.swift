@@ -4,7 +4,8 @@ struct MetricsRecorder {
   let target: TargetWorkload
   /// Capacity and allocation by device kind (accelerators and DPUs in milli; CPU in milli-CPU).
   var capacityByKind: [DeviceKind: Int64] = [:]
-  var allocatedByKind: [DeviceKind: Int64] = [:]
+  /// Indexed by `DeviceKind.sortOrder` (a dictionary hashed the kind twice per task).
+  var allocatedByKind = [Int64](repeating: 0, count: DeviceKind.allCases.count)
   /// By site: accelerator milli when the site has accelerators, else milli-CPU.
   var capacityBySite: [Int64]
   var allocatedBySite: [Int64]
@@ -94,19 +95,21 @@ struct MetricsRecorder {
 
   mutating func account(_ a: Allocation, sign: Int64) {
     var cpu: Int64 = 0
-    for t in a.tasks {
-      let n = facts[Int(nodeClass[Int(t.node)])]
-      cpu += t.milliCPU
-      let dm = t.deviceMilli
+    // By index: `for t in a.tasks` copies each task, retaining its arrays.
+    for k in a.tasks.indices {
+      let n = facts[Int(nodeClass[Int(a.tasks[k].node)])]
+      let taskCPU = a.tasks[k].milliCPU
+      cpu += taskCPU
+      let dm = a.tasks[k].deviceMilli
       if dm > 0, let kind = n.kind {
-        allocatedByKind[kind, default: 0] += sign * dm
+        allocatedByKind[kind.sortOrder] += sign * dm
         allocatedDevice += sign * dm
       }
       let s = Int(n.site)
-      allocatedBySite[s] += sign * (siteUsesDevices[s] ? dm : t.milliCPU)
+      allocatedBySite[s] += sign * (siteUsesDevices[s] ? dm : taskCPU)
     }
     allocatedCPU += sign * cpu
-    allocatedByKind[.cpu, default: 0] += sign * cpu
+    allocatedByKind[DeviceKind.cpu.sortOrder] += sign * cpu
   }
 
   /// Accounts a run interval: delivered compute and energy.
@@ -132,7 +135,7 @@ struct MetricsRecorder {
   mutating func sample(at now: Int64, queueLength q: Int, engine: PlacementEngine) {
     let t = Double(now) / 1e6
     for (k, cap) in capacityByKind where cap > 0 {
-      utilKind[k, default: []].append(TimePoint(t: t, value: Double(allocatedByKind[k] ?? 0) / Double(cap)))
+      utilKind[k, default: []].append(TimePoint(t: t, value: Double(allocatedByKind[k.sortOrder]) / Double(cap)))
     }
     for s in capacityBySite.indices where capacityBySite[s] > 0 {
       utilSite[s].append(TimePoint(t: t, value: Double(allocatedBySite[s]) / Double(capacityBySite[s])))

@@ -511,7 +511,7 @@ public struct Simulator {
     run[i].generation += 1
     if queue.contains(Int32(i)) { queue.remove(Int32(i)) }
     var bits: UInt64 = 0
-    for t in a.tasks { bits |= RunningJobs.bit(ofClass: engine.nodeClass(of: t.node)) }
+    for k in a.tasks.indices { bits |= RunningJobs.bit(ofClass: engine.nodeClass(of: a.tasks[k].node)) }
     running.insert(Int32(i), estimatedEnd: now &+ jobs[i].estimatedMicros, rank: jobs[i].priority.rank,
                    seq: slot[i].seq, classBits: bits)
     if config.failures != nil { runningByID[jobs[i].id] = Int32(i) }
@@ -525,7 +525,7 @@ public struct Simulator {
     guard let a = run[i].allocation else { return }
     engineVersion += 1
     capacityGain += 1
-    for t in a.tasks { classGain[engine.nodeClass(of: t.node)] = capacityGain }
+    for k in a.tasks.indices { classGain[engine.nodeClass(of: a.tasks[k].node)] = capacityGain }
     invalidateReservation(stopping: i, a)
     engine.release(jobID: jobs[i].id)
     running.remove(Int32(i))
@@ -623,10 +623,10 @@ public struct Simulator {
 
   mutating func addUse(_ job: Int, _ a: Allocation, sign: Int64) {
     let t = Int(slot[job].tenant)
-    for task in a.tasks {
-      tenantUse[t].cpu += sign * task.milliCPU
-      tenantUse[t].mem += sign * task.memoryMiB
-      tenantUse[t].dev += sign * task.deviceMilli
+    for k in a.tasks.indices {
+      tenantUse[t].cpu += sign * a.tasks[k].milliCPU
+      tenantUse[t].mem += sign * a.tasks[k].memoryMiB
+      tenantUse[t].dev += sign * a.tasks[k].deviceMilli
     }
   }
 
