@@ -112,20 +112,21 @@ extension ClassTreeIndex {
   func seriesAnswer(_ core: inout PlacementCore) -> Candidate?? {
     let since = series.since
     guard changeCount &- since <= min(Self.seriesLag, changeLog.count) else { return nil }
-    var best: Ranked?
+    var found: Ranked?
     for e in series.top where lastChange[Int(e.node)] < since {
-      best = e
+      found = e
       break
     }
-    if best == nil && !series.complete { return nil }
+    if found == nil && !series.complete { return nil }
     let mask = changeLog.count &- 1
     var s = since
     while s < changeCount {
       let n = changeLog[s & mask]
-      if lastChange[Int(n)] == s, let e = ranked(n, &core), best.map({ e.beats($0) }) ?? true { best = e }
+      // Each changed node once, at its last change.
+      if lastChange[Int(n)] == s, let e = ranked(n, &core), found.map({ e.beats($0) }) ?? true { found = e }
       s &+= 1
     }
-    return .some(best.map { Candidate(node: $0.node, score: $0.total, chosenFree: -1) })
+    return .some(found.map { Candidate(node: $0.node, score: $0.total, chosenFree: -1) })
   }
 
   /// Node `n` ranked by the series' plan as the index holds it (its
