@@ -66,6 +66,10 @@ public struct SyntheticWorkload: Sendable {
     Int64((lo + (hi - lo) * g.unit()) * 60_000_000)
   }
 
+  /// Device kind sets shared by every job (a set literal per job built and hashed a new set).
+  static let gpuNPU: Set<DeviceKind> = [.gpu, .npu]
+  static let anyAccelerator: Set<DeviceKind> = [.gpu, .npu, .dcu]
+
   func job(_ n: Int, submit: Int64, _ g: inout SeededGenerator) -> Job {
     let r = g.unit()
     var priority = PriorityClass.batch
@@ -81,7 +85,7 @@ public struct SyntheticWorkload: Sendable {
       let tasks = Int32([1, 1, 2, 2, 4, 4, 8, 16, 32, 64][Int(g.below(10))])
       let domestic = g.below(2) == 0
       groups = [TaskGroup(name: "workers", count: tasks, milliCPU: 32_000, memoryMiB: 262_144,
-                          device: DeviceRequest(count: 8, kinds: [.gpu, .npu], domesticOnly: domestic,
+                          device: DeviceRequest(count: 8, kinds: Self.gpuNPU, domesticOnly: domestic,
                                                 minMemoryMiB: 32_768),
                           gang: true)]
       estimate = minutes(120, 720, &g)
@@ -90,7 +94,7 @@ public struct SyntheticWorkload: Sendable {
       priority = .online
       let milli = Int32([250, 500, 1000][Int(g.below(3))])
       groups = [TaskGroup(name: "replicas", count: Int32(1 + g.below(4)), milliCPU: 4000, memoryMiB: 16_384,
-                          device: DeviceRequest(count: 1, milliPerDevice: milli, kinds: [.gpu, .npu]), gang: false)]
+                          device: DeviceRequest(count: 1, milliPerDevice: milli, kinds: Self.gpuNPU), gang: false)]
       if !tianjinOrigins.isEmpty { latency = .bound(origin: pick(tianjinOrigins, &g), maxMicros: 1000) }
       estimate = minutes(10, 60, &g)
     } else if r < 0.49 {
@@ -98,7 +102,7 @@ public struct SyntheticWorkload: Sendable {
       tenant = "auto-drive"
       priority = .online
       groups = [TaskGroup(name: "edge", count: 1, milliCPU: 2000, memoryMiB: 4096,
-                          device: DeviceRequest(count: 1, milliPerDevice: 300, kinds: [.gpu, .npu]))]
+                          device: DeviceRequest(count: 1, milliPerDevice: 300, kinds: Self.gpuNPU))]
       if let v = vehicleOrigin { latency = .bound(origin: v, maxMicros: 1000) }
       estimate = minutes(1, 10, &g)
     } else if r < 0.55 {
@@ -125,7 +129,7 @@ public struct SyntheticWorkload: Sendable {
       kind = "be"
       priority = .bestEffort
       groups = [TaskGroup(name: "main", count: 1, milliCPU: 8000, memoryMiB: 32_768,
-                          device: DeviceRequest(count: 1, kinds: [.gpu, .npu, .dcu]))]
+                          device: DeviceRequest(count: 1, kinds: Self.anyAccelerator))]
       estimate = minutes(30, 240, &g)
     }
     var actual = Int64(Double(estimate) * (0.3 + 0.7 * g.unit()))
