@@ -52,6 +52,23 @@ import Testing
     }
   }
 
+  /// One step of a random churn, the same on the engine and the scan:
+  /// releases a placed job (3 in 10), takes a node down or up (1 in 10),
+  /// else calls `place`.
+  static func churn(_ g: inout SeededGenerator, _ step: Int, seed: UInt64, cluster: Cluster,
+                    _ engine: inout PlacementEngine, _ reference: inout ReferencePlacer, _ placed: inout [String],
+                    place: (inout SeededGenerator, inout PlacementEngine, inout ReferencePlacer, inout [String]) -> Void) {
+    let action = g.below(10)
+    if action < 3, !placed.isEmpty {
+      let victim = placed.remove(at: Int(g.below(UInt64(placed.count))))
+      #expect(engine.release(jobID: victim) == reference.release(jobID: victim), "seed \(seed) step \(step)")
+    } else if action == 3, cluster.nodes.count > 1 {
+      toggleNode(NodeID(g.below(UInt64(cluster.nodes.count))), &engine, &reference, &placed)
+    } else {
+      place(&g, &engine, &reference, &placed)
+    }
+  }
+
   static func toggleNode(_ n: NodeID, _ engine: inout PlacementEngine, _ reference: inout ReferencePlacer,
                          _ placed: inout [String]) {
     let down = !engine.state.isDown(n)
@@ -155,13 +172,7 @@ import Testing
       var reference = ReferencePlacer(cluster: cluster, profile: profile, target: .empty)
       var placed: [String] = []
       for step in 0..<150 {
-        let action = g.below(10)
-        if action < 3, !placed.isEmpty {
-          let victim = placed.remove(at: Int(g.below(UInt64(placed.count))))
-          #expect(engine.release(jobID: victim) == reference.release(jobID: victim), "seed \(seed) step \(step)")
-        } else if action == 3, cluster.nodes.count > 1 {
-          Self.toggleNode(NodeID(g.below(UInt64(cluster.nodes.count))), &engine, &reference, &placed)
-        } else {
+        Self.churn(&g, step, seed: seed, cluster: cluster, &engine, &reference, &placed) { g, engine, reference, placed in
           var job = RandomClusters.job(&g, id: "m\(step)", placed: placed)
           job.id = "m\(seed)-\(step)"
           Self.tally(Self.compare(engine.place(job), reference.place(job),
@@ -275,13 +286,7 @@ extension EngineEquivalenceTests {
       var reference = ReferencePlacer(cluster: cluster, profile: profile, target: .empty)
       var placed: [String] = []
       for step in 0..<120 {
-        let action = g.below(10)
-        if action < 3, !placed.isEmpty {
-          let victim = placed.remove(at: Int(g.below(UInt64(placed.count))))
-          #expect(engine.release(jobID: victim) == reference.release(jobID: victim), "seed \(seed) step \(step)")
-        } else if action == 3, cluster.nodes.count > 1 {
-          Self.toggleNode(NodeID(g.below(UInt64(cluster.nodes.count))), &engine, &reference, &placed)
-        } else {
+        Self.churn(&g, step, seed: seed, cluster: cluster, &engine, &reference, &placed) { g, engine, reference, placed in
           var job = RandomClusters.job(&g, id: "k\(step)", placed: placed)
           job.id = "k\(seed)-\(step)"
           for k in job.groups.indices {

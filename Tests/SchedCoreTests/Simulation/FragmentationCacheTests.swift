@@ -3,8 +3,9 @@ import Testing
 
 @Suite struct FragmentationCacheTests {
   /// The per-node cache gives exactly the full sum (the same Double) after
-  /// every change of a churning cluster, including node failures, and is
-  /// not fooled by a node that changes and changes back between two reads.
+  /// every change of a churning cluster, including node failures. (The
+  /// last check, a job placed and released between two reads, holds for
+  /// any cache keyed on free amounts; the per-step comparison is the test.)
   @Test(arguments: [1, 2, 3] as [UInt64])
   func cacheEqualsTheFullSum(seed: UInt64) {
     let cluster = SyntheticCluster.generate(nodes: 200, sites: 3)

@@ -165,19 +165,6 @@ extension ClassTreeIndex {
   mutating func bestSeries(_ plan: [TreePlan], k: Int, into top: inout [Ranked]) -> Bool {
     top.removeAll(keepingCapacity: true)
     boundTrees(plan)
-    candidates.withUnsafeMutableBufferPointer { c in
-      var i = 1
-      while i < c.count {
-        let x = c[i]
-        var j = i
-        while j > 0 && (c[j &- 1].bound < x.bound || (c[j &- 1].bound == x.bound && c[j &- 1].minRank > x.minRank)) {
-          c[j] = c[j &- 1]
-          j &-= 1
-        }
-        c[j] = x
-        i &+= 1
-      }
-    }
     for cand in candidates {
       if top.count == k {
         let w = top[k &- 1]
@@ -216,7 +203,6 @@ extension ClassTreeIndex {
     guard devK < t.devs, t.recentCount > 0, mayFit(t, 0, s, p.allowed) else { return }
     if top.count == k {  // the list's bounds may not even beat the k-th best
       let w = top[k &- 1]
-      let direction = slope > 0 ? 1 : (slope < 0 ? -1 : 0)
       if let b = Self.threshold(score: w.total, rank: w.rank, base: p.base, k: p.k, q: p.q, direction: direction),
          !mayBeat(slots[t.base], direction, p.uFeasible, b.u, b.rank) { return }
     }
@@ -242,7 +228,7 @@ extension ClassTreeIndex {
     let devs = t.devs
     let devK = Int(s.deviceCount) &- 1
     guard devK < devs, mayFit(t, 1, s, p.allowed) else { return }
-    let direction = slope > 0 ? 1 : (slope < 0 ? -1 : 0)
+    let direction = self.direction
     let uFeasible = p.uFeasible
     // The bar in this tree's U (nil: nothing to beat yet, or no safe bar).
     func bar(_ top: [Ranked]) -> (u: Int64, rank: UInt32)? {

@@ -730,24 +730,11 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var bestScore = Int64.min
     var bestRank = UInt32.max
     var bestNode: NodeID = -1
-    let direction = slope > 0 ? 1 : (slope < 0 ? -1 : 0)
+    let direction = self.direction
     boundTrees(plan)
-    // By bound, ties to the smaller rank, then the hinted tree first: an
-    // insertion sort in place (a dozen trees at most), cheaper than the
-    // generic sort with its closure followed by `remove` and `insert`.
+    // The hinted tree first (the rest stay in bound order).
     let hinted = hintSlot >= 0 ? winner[hintSlot & (winner.count - 1)] : -1
     candidates.withUnsafeMutableBufferPointer { c in
-      var i = 1
-      while i < c.count {
-        let x = c[i]
-        var j = i
-        while j > 0 && (c[j &- 1].bound < x.bound || (c[j &- 1].bound == x.bound && c[j &- 1].minRank > x.minRank)) {
-          c[j] = c[j &- 1]
-          j &-= 1
-        }
-        c[j] = x
-        i &+= 1
-      }
       if hinted >= 0, let h = c.firstIndex(where: { plan[Int($0.plan)].tree == hinted }), h > 0 {
         let x = c[h]
         var j = h
@@ -831,12 +818,13 @@ struct ClassTreeIndex: NodeSearch, Sendable {
 
   /// Fills `candidates` with every tree of `plan` that may hold a
   /// feasible node (in its sorted leaves or recent list), with the best
-  /// total it could reach there and its smallest rank, in plan order.
+  /// total it could reach there and its smallest rank, ordered by that
+  /// bound (ties to the smaller rank).
   ///
-  /// - Complexity: O(trees of the plan)
+  /// - Complexity: O(trees of the plan²), a dozen trees at most
   @inline(__always)
   mutating func boundTrees(_ plan: [TreePlan]) {
-    let direction = slope > 0 ? 1 : (slope < 0 ? -1 : 0)
+    let direction = self.direction
     candidates.removeAll(keepingCapacity: true)
     for (pi, p) in plan.enumerated() {
       let t = trees[Int(p.tree)]
@@ -859,7 +847,26 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       }
       candidates.append(TreeCandidate(plan: Int32(pi), bound: bound, minRank: root.minRank))
     }
+    // An insertion sort in place, cheaper here than the generic sort with its closure.
+    candidates.withUnsafeMutableBufferPointer { c in
+      var i = 1
+      while i < c.count {
+        let x = c[i]
+        var j = i
+        while j > 0 && (c[j &- 1].bound < x.bound || (c[j &- 1].bound == x.bound && c[j &- 1].minRank > x.minRank)) {
+          c[j] = c[j &- 1]
+          j &-= 1
+        }
+        c[j] = x
+        i &+= 1
+      }
+    }
   }
+
+  /// The direction of the best U: +1 (largest, best-fit), −1 (smallest,
+  /// worst-fit) or 0 (U plays no part: ranks decide).
+  @inline(__always)
+  var direction: Int { slope > 0 ? 1 : (slope < 0 ? -1 : 0) }
 
   /// Whether (`u`, `rank`) is strictly better than `bar` in `direction`
   /// (see `bestRecent`).
