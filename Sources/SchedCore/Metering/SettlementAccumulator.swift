@@ -13,13 +13,29 @@ public struct SettlementAccumulator {
   let perJobLines: Bool
   var accounts: [TenantAccount] = []
   var accountOf: [String: Int] = [:]
+  /// The last record's tenant, site and device model and what each
+  /// resolved to (an account, an index into `pricing.rates`, a catalog id):
+  /// consecutive records (a job's tasks) mostly share them, so most
+  /// records look nothing up by name.
+  var lastTenant = "", lastAccount = -1
+  var lastSite = "", lastSiteIndex = -1
+  var lastModel = "", lastModelID: Int?, haveLastModel = false
   /// Lines of the current end time, in arrival order.
-  var pending: [ChargeLine] = []
+  var pending: [Line] = []
   var pendingEnd = Int64.min
   /// Records whose charge would not fit in 64 bits (never in practice).
   public private(set) var overflowed = 0
   /// Records taken out of end-time order (settled at the time they came).
   public private(set) var outOfOrder = 0
+
+  /// A priced line waiting for its end time to pass: what its account needs.
+  struct Line {
+    var jobID: String
+    var account: Int32
+    var site: Int32
+    var kind: DeviceKind
+    var fen: Int64
+  }
 
   public init(cluster: Cluster, vouchers: [Voucher], perJobLines: Bool = false) {
     pricing = UsageLedger.Pricing(cluster: cluster)
@@ -35,23 +51,58 @@ public struct SettlementAccumulator {
       if r.endMicros < pendingEnd { outOfOrder += 1 } else { flush() }
       pendingEnd = max(pendingEnd, r.endMicros)
     }
-    UsageLedger.price(r, pricing, overflowed: &overflowed) { pending.append($0) } hours: { _, _ in } compute: { _, _ in }
+    if lastSiteIndex < 0 || r.site != lastSite {
+      guard let s = pricing.siteIndex[r.site] else { return }
+      lastSite = r.site
+      lastSiteIndex = s
+    }
+    var model: Int?
+    if r.deviceMilli > 0, let name = r.deviceModel {
+      if !haveLastModel || name != lastModel {
+        lastModel = name
+        lastModelID = pricing.model(named: name)
+        haveLastModel = true
+      }
+      model = lastModelID
+    }
+    // The record's lines (at most four), collected first: the closure
+    // must not touch `self` while `pricing` is lent to `price`.
+    var kinds = InlineArray<4, DeviceKind>(repeating: .cpu)
+    var fens = InlineArray<4, Int64>(repeating: 0)
+    var count = 0
+    UsageLedger.price(r, site: lastSiteIndex, model: model, pricing, overflowed: &overflowed) { _, kind, _, money in
+      guard count < 4 else { return }
+      kinds[count] = kind
+      fens[count] = money.fen
+      count += 1
+    } compute: { _, _ in }
+    guard count > 0 else { return }
+    let account = Int32(account(of: r.tenant))
+    for k in 0..<count {
+      pending.append(Line(jobID: r.jobID, account: account, site: Int32(lastSiteIndex), kind: kinds[k], fen: fens[k]))
+    }
+  }
+
+  /// Tenant `tenant`'s account, opened on its first line.
+  mutating func account(of tenant: String) -> Int {
+    if lastAccount >= 0 && tenant == lastTenant { return lastAccount }
+    let a: Int
+    if let known = accountOf[tenant] {
+      a = known
+    } else {
+      a = accounts.count
+      accountOf[tenant] = a
+      accounts.append(TenantAccount(tenant: tenant, vouchers: vouchers, perJob: perJobLines))
+    }
+    lastTenant = tenant
+    lastAccount = a
+    return a
   }
 
   mutating func flush() {
     guard !pending.isEmpty else { return }
-    var last = -1
-    func charge(_ l: ChargeLine) {
-      if last < 0 || accounts[last].tenant != l.tenant {
-        if let a = accountOf[l.tenant] {
-          last = a
-        } else {
-          last = accounts.count
-          accountOf[l.tenant] = last
-          accounts.append(TenantAccount(tenant: l.tenant, vouchers: vouchers, perJob: perJobLines))
-        }
-      }
-      accounts[last].charge(l)
+    func charge(_ l: Line) {
+      accounts[Int(l.account)].charge(jobID: l.jobID, site: Int(l.site), of: pricing.siteIDs, kind: l.kind, fen: l.fen)
     }
     // Lines of one job (the usual case: one job stopping) are already in order.
     let first = pending[0].jobID

@@ -44,8 +44,12 @@ public struct UsageLedger: Sendable {
   /// name lowercased).
   struct Pricing {
     let catalog: DeviceCatalog
-    /// Per site id: its rates, with each catalog model's device-hour price.
-    var sites: [String: Rates] = [:]
+    /// Per site id: its index in `siteIDs` and `rates`.
+    var siteIndex: [String: Int] = [:]
+    /// Per site (cluster order): its id and its rates, with each catalog
+    /// model's device-hour price.
+    var siteIDs: [String] = []
+    var rates: [Rates] = []
     /// Catalog model ids by exact catalog name (other spellings go
     /// through `DeviceCatalog.id(named:)`).
     var modelByName: [String: Int] = [:]
@@ -71,9 +75,16 @@ public struct UsageLedger: Sendable {
         fp64.append(m.classes.contains(.supercomputing) ? (m.fp64TFLOPS ?? 0) : nil)
       }
       for s in cluster.sites {
-        sites[s.id] = Rates(cpuCoreHour: s.prices.cpuCoreHour, memoryGiBHour: s.prices.memoryGiBHour,
-                            dpuHour: s.prices.deviceHour[.dpu] ?? .zero,
-                            deviceHour: (0..<catalog.count).map { s.prices.devicePrice(for: catalog[DeviceModelID($0)]) })
+        let r = Rates(cpuCoreHour: s.prices.cpuCoreHour, memoryGiBHour: s.prices.memoryGiBHour,
+                      dpuHour: s.prices.deviceHour[.dpu] ?? .zero,
+                      deviceHour: (0..<catalog.count).map { s.prices.devicePrice(for: catalog[DeviceModelID($0)]) })
+        if let i = siteIndex[s.id] {
+          rates[i] = r  // a repeated id: the last site's prices, as a dictionary by id would keep
+        } else {
+          siteIndex[s.id] = siteIDs.count
+          siteIDs.append(s.id)
+          rates.append(r)
+        }
       }
     }
 
@@ -86,40 +97,62 @@ public struct UsageLedger: Sendable {
 
   /// Prices record `r` and adds its lines.
   mutating func add(_ r: UsageRecord, _ pricing: Pricing) {
-    Self.price(r, pricing, overflowed: &overflowed) { line in
-      lines.append(line)
-    } hours: { resource, qty in
-      hours[r.tenant, default: [:]][resource, default: 0] += qty
+    guard let site = pricing.siteIndex[r.site] else { return }
+    let model = r.deviceMilli > 0 ? r.deviceModel.flatMap { pricing.model(named: $0) } : nil
+    Self.price(r, site: site, model: model, pricing, overflowed: &overflowed) { resource, kind, qty, money in
+      let name = resource.name(pricing)
+      lines.append(ChargeLine(jobID: r.jobID, tenant: r.tenant, site: r.site, resource: name, kind: kind,
+                              quantityHours: qty, amount: money, endMicros: r.endMicros))
+      hours[r.tenant, default: [:]][name, default: 0] += qty
     } compute: { fp16, fp64 in
       pflopsHoursFP16[r.tenant, default: 0] += fp16
       if let fp64 { pflopsHoursFP64[r.tenant, default: 0] += fp64 }
     }
   }
 
-  /// The charge lines of record `r` (CPU, memory, device, DPU), its
-  /// resource-hours and normalized compute, each handed to a closure.
-  static func price(_ r: UsageRecord, _ pricing: Pricing, overflowed: inout Int, line: (ChargeLine) -> Void,
-                    hours: (String, Double) -> Void, compute: (Double, Double?) -> Void) {
-    guard let site = pricing.sites[r.site] else { return }
+  /// What one charge line is for: CPU, memory, DPUs or a catalog model's devices.
+  enum Resource {
+    case cpu, memory, dpu
+    case model(Int)
+
+    /// The line's resource name: "cpu", "memory", "dpu" or the model's catalog name.
+    func name(_ pricing: Pricing) -> String {
+      switch self {
+      case .cpu: return "cpu"
+      case .memory: return "memory"
+      case .dpu: return "dpu"
+      case .model(let m): return pricing.modelName[m]
+      }
+    }
+  }
+
+  /// The charge lines of record `r` (CPU, memory, device, DPU) at site
+  /// `site` (an index into `pricing.rates`) with its device model `model`
+  /// (a catalog id, nil when it holds none or the model is unknown): each
+  /// line's resource, kind, resource-hours and charge handed to `line`, the
+  /// normalized compute to `compute`.
+  ///
+  /// - Complexity: O(1)
+  static func price(_ r: UsageRecord, site s: Int, model: Int?, _ pricing: Pricing, overflowed: inout Int,
+                    line: (Resource, DeviceKind, Double, Money) -> Void, compute: (Double, Double?) -> Void) {
+    let site = pricing.rates[s]
     let d = r.durationMicros
     let h = Double(d) / 3.6e9
-    func add(_ resource: String, _ kind: DeviceKind, _ qty: Double, _ money: Money?) {
+    func add(_ resource: Resource, _ kind: DeviceKind, _ qty: Double, _ money: Money?) {
       guard let money else { overflowed += 1; return }
-      line(ChargeLine(jobID: r.jobID, tenant: r.tenant, site: r.site, resource: resource, kind: kind,
-                      quantityHours: qty, amount: money, endMicros: r.endMicros))
-      hours(resource, qty)
+      line(resource, kind, qty, money)
     }
-    add("cpu", .cpu, Double(r.milliCPU) / 1000 * h, site.cpuCoreHour.charge(units: r.milliCPU, per: 1000, micros: d))
-    add("memory", .cpu, Double(r.memoryMiB) / 1024 * h,
+    add(.cpu, .cpu, Double(r.milliCPU) / 1000 * h, site.cpuCoreHour.charge(units: r.milliCPU, per: 1000, micros: d))
+    add(.memory, .cpu, Double(r.memoryMiB) / 1024 * h,
         site.memoryGiBHour.charge(units: r.memoryMiB, per: 1024, micros: d))
-    if r.deviceMilli > 0, let name = r.deviceModel, let m = pricing.model(named: name), m < site.deviceHour.count {
-      add(pricing.modelName[m], pricing.modelKind[m], Double(r.deviceMilli) / 1000 * h,
+    if r.deviceMilli > 0, let m = model, m < site.deviceHour.count {
+      add(.model(m), pricing.modelKind[m], Double(r.deviceMilli) / 1000 * h,
           site.deviceHour[m].charge(units: r.deviceMilli, per: 1000, micros: d))
       let devHours = Double(r.deviceMilli) / 1000 * h
       compute(devHours * pricing.fp16[m] / 1000, pricing.fp64[m].map { devHours * $0 / 1000 })
     }
     if r.dpuUnits > 0 {
-      add("dpu", .dpu, Double(r.dpuUnits) * h, site.dpuHour.charge(units: Int64(r.dpuUnits), per: 1, micros: d))
+      add(.dpu, .dpu, Double(r.dpuUnits) * h, site.dpuHour.charge(units: Int64(r.dpuUnits), per: 1, micros: d))
     }
   }
 

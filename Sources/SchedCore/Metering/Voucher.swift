@@ -53,6 +53,9 @@ struct TenantAccount {
   /// Gross per site, in order of first charge (a handful: searched linearly).
   var siteNames: [String] = []
   var siteFen: [Int64] = []
+  /// Per caller site index (see `charge(jobID:site:of:kind:fen:)`): its
+  /// index in `siteNames`, or -1.
+  var slotOfSite: [Int32] = []
   var gross: Int64 = 0, subsidy: Int64 = 0
 
   init(tenant: String, vouchers: [Voucher], perJob: Bool) {
@@ -64,28 +67,49 @@ struct TenantAccount {
     self.perJob = perJob
   }
 
+  /// Charges line `l`.
   mutating func charge(_ l: ChargeLine) {
+    charge(jobID: l.jobID, siteSlot: siteSlot(named: l.site), kind: l.kind, fen: l.amount.fen)
+  }
+
+  /// Charges `fen` of kind `kind` for job `jobID` at site `site` of `ids`
+  /// (site indices the caller keeps fixed for this account): as a line
+  /// with those fields, without looking up the site's name.
+  mutating func charge(jobID: String, site: Int, of ids: [String], kind: DeviceKind, fen: Int64) {
+    if site >= slotOfSite.count { slotOfSite.append(contentsOf: repeatElement(-1, count: site + 1 - slotOfSite.count)) }
+    var k = Int(slotOfSite[site])
+    if k < 0 {
+      k = siteSlot(named: ids[site])
+      slotOfSite[site] = Int32(k)
+    }
+    charge(jobID: jobID, siteSlot: k, kind: kind, fen: fen)
+  }
+
+  /// The index of site `name` in `siteNames`, added when new.
+  mutating func siteSlot(named name: String) -> Int {
+    if let k = siteNames.firstIndex(of: name) { return k }
+    siteNames.append(name)
+    siteFen.append(0)
+    return siteNames.count - 1
+  }
+
+  mutating func charge(jobID: String, siteSlot k: Int, kind: DeviceKind, fen: Int64) {
     if perJob {
-      if jobGross[l.jobID] == nil { jobOrder.append(l.jobID) }
-      jobGross[l.jobID, default: 0] += l.amount.fen
+      if jobGross[jobID] == nil { jobOrder.append(jobID) }
+      jobGross[jobID, default: 0] += fen
     }
-    gross += l.amount.fen
-    if let k = siteNames.firstIndex(of: l.site) {
-      siteFen[k] += l.amount.fen
-    } else {
-      siteNames.append(l.site)
-      siteFen.append(l.amount.fen)
-    }
-    var left = l.amount.fen
-    let kindBit = Voucher.bit(l.kind)
-    for (v, voucher) in mine.enumerated() where kindMask[v] & kindBit != 0 && remaining[v].fen > 0 && left > 0 {
-      let want = min(Money(fen: left).portion(basisPoints: voucher.rateBasisPoints).fen, left)
+    gross += fen
+    siteFen[k] += fen
+    var left = fen
+    let kindBit = Voucher.bit(kind)
+    for v in mine.indices where kindMask[v] & kindBit != 0 && remaining[v].fen > 0 && left > 0 {
+      let want = min(Money(fen: left).portion(basisPoints: mine[v].rateBasisPoints).fen, left)
       let pay = min(want, remaining[v].fen)
       remaining[v] = Money(fen: remaining[v].fen - pay)
-      if remaining[v].fen == 0 && pay > 0 { exhausted[v] = l.jobID }
+      if remaining[v].fen == 0 && pay > 0 { exhausted[v] = jobID }
       left -= pay
       subsidy += pay
-      if perJob { jobSub[l.jobID, default: 0] += pay }
+      if perJob { jobSub[jobID, default: 0] += pay }
     }
   }
 

@@ -14,6 +14,26 @@ import Testing
     return Cluster(name: "m", catalog: .builtin, sites: [site], network: net, nodes: [node])
   }
 
+  /// Two sites with different prices (a T4 node at each), for records that
+  /// switch site, model and tenant from one to the next.
+  static func twoSiteCluster() -> Cluster {
+    let tj = PriceList(cpuCoreHour: Money(fen: 5), memoryGiBHour: Money(fen: 1),
+                       deviceHour: [.gpu: Money(fen: 1000), .dpu: Money(fen: 90)], modelHour: ["T4": Money(fen: 250)])
+    let bj = PriceList(cpuCoreHour: Money(fen: 7), memoryGiBHour: Money(fen: 2),
+                       deviceHour: [.gpu: Money(fen: 1300), .dpu: Money(fen: 120)], modelHour: ["T4": Money(fen: 310)])
+    let sites = [("tj", tj), ("bj", bj)].map { id, p in
+      Site(id: id, name: id, city: "Tianjin", district: "", tier: .centre, pue: 1.25, greenShare: 0, prices: p)
+    }
+    let net = LatencyNetwork(locations: [Location(id: "tj", kind: .site, site: 0), Location(id: "bj", kind: .site, site: 1)],
+                             links: [], rings: [])
+    let t4 = DeviceCatalog.builtin.id(named: "T4") ?? 0
+    let nodes = (0..<2).map {
+      Node(id: "n\($0)", site: SiteID($0), milliCPU: 64_000, memoryMiB: 262_144,
+           accelerator: DeviceGroup(model: t4, count: 4, memoryMiB: 16_384))
+    }
+    return Cluster(name: "m2", catalog: .builtin, sites: sites, network: net, nodes: nodes)
+  }
+
   @Test func chargesByHand() {
     // 2.5 cores for 1 h at ¥0.05/core-h = 12.5 fen → half-to-even 12 fen;
     // 3 GiB for 1 h at ¥0.01 = 3 fen; 0.5 T4 for 1 h at ¥2.50 = 125 fen.
@@ -114,19 +134,23 @@ import Testing
     let tenants = ["a", "b", "c"]
     var records = (0..<400).map { k -> UsageRecord in
       let start = Int64(g.below(1_000)) * 3_600_000_000
-      return UsageRecord(jobID: "j\(g.below(80))", tenant: tenants[Int(g.below(3))], site: "tj", node: "n",
+      // Sites and models change from record to record (the streaming side
+      // resolves them by the previous record's); one site and one model are unknown.
+      return UsageRecord(jobID: "j\(g.below(80))", tenant: tenants[Int(g.below(3))],
+                         site: ["tj", "bj", "bj", "nowhere"][Int(g.below(4))], node: "n",
                          startMicros: start, endMicros: start + Int64(1 + g.below(5)) * 3_600_000_000,
                          milliCPU: Int64(g.below(64_000)), memoryMiB: Int64(g.below(262_144)),
-                         deviceModel: g.below(2) == 0 ? "T4" : nil, deviceKind: .gpu, deviceMilli: Int64(g.below(4000)))
+                         deviceModel: [nil, "T4", "A100-80GB", "X9"][Int(g.below(4))], deviceKind: .gpu,
+                         deviceMilli: Int64(g.below(4000)), dpuUnits: Int32(g.below(3)))
     }
     // A simulation hands records out as jobs stop: in end-time order, ties in any order.
     records = records.enumerated().sorted { ($0.1.endMicros, $0.0) < ($1.1.endMicros, $1.0) }.map(\.1)
     let vouchers = [Voucher(id: "x", tenant: "a", rateBasisPoints: 5000, capPerYear: Money(fen: Int64(g.below(200_000)))),
                     Voucher(id: "y", tenant: "a", rateBasisPoints: 3000, capPerYear: Money(fen: Int64(g.below(90_000))), kinds: [.gpu]),
                     Voucher(id: "z", tenant: "b", rateBasisPoints: 10_000, capPerYear: Money(fen: 5_000))]
-    let batch = Settlement(ledger: UsageLedger(cluster: Self.cluster(), records: records), vouchers: vouchers)
+    let batch = Settlement(ledger: UsageLedger(cluster: Self.twoSiteCluster(), records: records), vouchers: vouchers)
     for perJob in [true, false] {
-      var acc = SettlementAccumulator(cluster: Self.cluster(), vouchers: vouchers, perJobLines: perJob)
+      var acc = SettlementAccumulator(cluster: Self.twoSiteCluster(), vouchers: vouchers, perJobLines: perJob)
       for r in records { acc.add(r) }
       let streamed = acc.settlement()
       #expect(streamed.statements.map(\.tenant) == batch.statements.map(\.tenant), "seed \(seed)")
