@@ -274,27 +274,40 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     }
   }
 
-  /// Recomputes inner slot `i` (tree-local) of class `c` from its children;
-  /// returns whether anything in it changed.
+  /// Recomputes inner slot `i` of a tree from its children, in the tree's
+  /// slots `S` and device maxima `D` (`devs` per slot); returns whether
+  /// anything in it changed.
   @inline(__always) @discardableResult
-  mutating func pull(_ c: Int, _ i: Int) -> Bool {
-    let t = trees[c]
-    let a = t.base + i, l = t.base + 2 * i, r = l + 1
-    let sl = slots[l], sr = slots[r]
+  static func pull(_ S: UnsafeMutableBufferPointer<Slot>, _ D: UnsafeMutableBufferPointer<Int16>, _ i: Int,
+                   devs: Int) -> Bool {
+    let sl = S[2 &* i], sr = S[2 &* i &+ 1]
     let new = Slot(cpu: max(sl.cpu, sr.cpu), mem: max(sl.mem, sr.mem), uMax: max(sl.uMax, sr.uMax),
                    uMin: min(sl.uMin, sr.uMin), minRank: min(sl.minRank, sr.minRank),
                    dpu: max(sl.dpu, sr.dpu), classes: sl.classes | sr.classes)
-    var changed = slots[a] != new
-    slots[a] = new
-    let da = t.devBase + i * t.devs, dl = t.devBase + 2 * i * t.devs, dr = dl + t.devs
-    for k in 0..<t.devs {
-      let v = max(dev[dl + k], dev[dr + k])
-      if dev[da + k] != v {
-        dev[da + k] = v
+    var changed = S[i] != new
+    S[i] = new
+    let da = i &* devs, dl = 2 &* i &* devs, dr = dl &+ devs
+    for k in 0..<devs {
+      let v = max(D[dl &+ k], D[dr &+ k])
+      if D[da &+ k] != v {
+        D[da &+ k] = v
         changed = true
       }
     }
     return changed
+  }
+
+  /// Calls `body` with tree `c`'s slots and device maxima as raw buffers
+  /// (tree-local indices: slot `i` of the tree is `S[i]`).
+  @inline(__always)
+  mutating func withTree<R>(_ c: Int, _ body: (UnsafeMutableBufferPointer<Slot>, UnsafeMutableBufferPointer<Int16>) -> R) -> R {
+    let t = trees[c]
+    return slots.withUnsafeMutableBufferPointer { allSlots in
+      dev.withUnsafeMutableBufferPointer { allDev in
+        body(UnsafeMutableBufferPointer(rebasing: allSlots[t.base..<(t.base + 2 * t.size)]),
+             UnsafeMutableBufferPointer(rebasing: allDev[t.devBase..<(t.devBase + 2 * t.size * t.devs)]))
+      }
+    }
   }
 
   /// Writes every leaf of class `c` from the state (after sorting them by
@@ -324,11 +337,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       writeLeaf(c, i, live ? core.key(of: m.0) : nil, u: m.1, rank: m.2,
                 bit: classBit[Int(core.nodeClass[Int(m.0)])])
     }
-    var i = t.size - 1
-    while i >= 1 {
-      pull(c, i)
-      i -= 1
-    }
+    if t.size > 1 { rebuildInner(c, leaves: 0, t.size) }
     trees[c].epoch &+= 1
     for j in 0..<t.recentCount { recentIndex[Int(recentNode[t.recentBase + j])] = -1 }
     clearRecent(c)
@@ -345,26 +354,17 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   mutating func rebuildInner(_ c: Int, leaves lo: Int, _ hi: Int) {
     let t = trees[c]
     let devs = t.devs
-    slots.withUnsafeMutableBufferPointer { allSlots in
-      dev.withUnsafeMutableBufferPointer { allDev in
-        let S = UnsafeMutableBufferPointer(rebasing: allSlots[t.base..<(t.base + 2 * t.size)])
-        let D = UnsafeMutableBufferPointer(rebasing: allDev[t.devBase..<(t.devBase + 2 * t.size * devs)])
-        // The parents of slots a ... b, one level up at a time.
-        var a = (t.size &+ lo) >> 1, b = (t.size &+ hi &- 1) >> 1
-        while a >= 1 {
-          var i = b
-          while i >= a {
-            let sl = S[2 &* i], sr = S[2 &* i &+ 1]
-            S[i] = Slot(cpu: max(sl.cpu, sr.cpu), mem: max(sl.mem, sr.mem), uMax: max(sl.uMax, sr.uMax),
-                        uMin: min(sl.uMin, sr.uMin), minRank: min(sl.minRank, sr.minRank),
-                        dpu: max(sl.dpu, sr.dpu), classes: sl.classes | sr.classes)
-            let da = i &* devs, dl = 2 &* i &* devs, dr = dl &+ devs
-            for k in 0..<devs { D[da &+ k] = max(D[dl &+ k], D[dr &+ k]) }
-            i &-= 1
-          }
-          a >>= 1
-          b >>= 1
+    withTree(c) { S, D in
+      // The parents of slots a ... b, one level up at a time.
+      var a = (t.size &+ lo) >> 1, b = (t.size &+ hi &- 1) >> 1
+      while a >= 1 {
+        var i = b
+        while i >= a {
+          Self.pull(S, D, i, devs: devs)
+          i &-= 1
         }
+        a >>= 1
+        b >>= 1
       }
     }
   }
@@ -935,9 +935,12 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// - Complexity: O(log n · devices), often far less
   @inline(__always)
   mutating func pullPath(_ c: Int, _ pos: Int) {
-    var i = (trees[c].size + pos) >> 1
-    while i >= 1 && pull(c, i) {
-      i >>= 1
+    let t = trees[c]
+    withTree(c) { S, D in
+      var i = (t.size &+ pos) >> 1
+      while i >= 1 && Self.pull(S, D, i, devs: t.devs) {
+        i >>= 1
+      }
     }
   }
 
