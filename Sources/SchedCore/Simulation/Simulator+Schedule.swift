@@ -629,9 +629,21 @@ extension Simulator {
         fits = true
       }
     } else {
+      // Each prefix probed in turn, growing the released set by one victim
+      // per probe (the state with a prefix released does not depend on the
+      // order of its releases), then everything restored.
+      var released: [Allocation] = []
       for v in pool {
         chosen.append(v)
-        if fitsWithout(chosen[...], &self) { fits = true; break }
+        if let a = engine.releaseDeferringIndex(jobID: jobs[Int(v)].id) { released.append(a) }
+        if case .success = engine.place(j, explain: false) {
+          engine.releaseDeferringIndex(jobID: j.id)
+          fits = true
+          break
+        }
+      }
+      for a in released.reversed() {
+        do { try engine.commitDeferringIndex(a) } catch { preconditionFailure("could not restore \(a.jobID): \(error)") }
       }
     }
     guard fits else {
