@@ -71,7 +71,7 @@ public struct SettlementAccumulator {
     var fens = InlineArray<4, Int64>(repeating: 0)
     var count = 0
     UsageLedger.price(r, site: lastSiteIndex, model: model, pricing, overflowed: &overflowed) { _, kind, _, money in
-      guard count < 4 else { return }
+      precondition(count < 4, "a usage record prices into at most four lines")
       kinds[count] = kind
       fens[count] = money.fen
       count += 1

@@ -555,19 +555,25 @@ extension Simulator {
     guard haveCPU >= needCPU && haveDev >= needDev else { return false }
     // What-if searches on the engine itself (releases deferred, then
     // restored exactly), not on a copy of it.
+    /// Whether the job places now (taken back at once).
+    func placesNow(_ s: inout Simulator) -> Bool {
+      guard case .success = s.engine.place(j, explain: false) else { return false }
+      s.engine.releaseDeferringIndex(jobID: j.id)
+      return true
+    }
+    /// Commits `released` back, last first (index upkeep deferred).
+    func restore(_ released: [Allocation], _ s: inout Simulator) {
+      for a in released.reversed() {
+        do { try s.engine.commitDeferringIndex(a) } catch { preconditionFailure("could not restore \(a.jobID): \(error)") }
+      }
+    }
     func probeWithout(_ victims: ArraySlice<Int32>, _ s: inout Simulator) -> Bool {
       var released: [Allocation] = []
       for v in victims {
         if let a = s.engine.releaseDeferringIndex(jobID: s.jobs[Int(v)].id) { released.append(a) }
       }
-      var fits = false
-      if case .success = s.engine.place(j, explain: false) {
-        s.engine.releaseDeferringIndex(jobID: j.id)
-        fits = true
-      }
-      for a in released.reversed() {
-        do { try s.engine.commitDeferringIndex(a) } catch { preconditionFailure("could not restore \(a.jobID): \(error)") }
-      }
+      let fits = placesNow(&s)
+      restore(released, &s)
       return fits
     }
     // A monotone job fits exactly when the per-node task counts reach its
@@ -636,15 +642,12 @@ extension Simulator {
       for v in pool {
         chosen.append(v)
         if let a = engine.releaseDeferringIndex(jobID: jobs[Int(v)].id) { released.append(a) }
-        if case .success = engine.place(j, explain: false) {
-          engine.releaseDeferringIndex(jobID: j.id)
+        if placesNow(&self) {
           fits = true
           break
         }
       }
-      for a in released.reversed() {
-        do { try engine.commitDeferringIndex(a) } catch { preconditionFailure("could not restore \(a.jobID): \(error)") }
-      }
+      restore(released, &self)
     }
     guard fits else {
       engine.flushIndex()
