@@ -97,7 +97,7 @@ public struct TaskGroup: Sendable, Hashable {
   public var dpuCount: Int32
   /// All tasks placed at once or none.
   public var gang: Bool
-  /// With `gang`, all tasks on one site.
+  /// All tasks on one site: the best site for the first task that holds them all.
   public var sameSite: Bool
   /// Replicas on at least this many distinct sites (disaster recovery); 0 or 1 = no rule.
   public var spreadSites: Int32

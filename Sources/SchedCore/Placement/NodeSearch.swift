@@ -99,8 +99,11 @@ extension NodeSearch {
 extension PlacementCore {
   /// Places every task of `job` or none: resolves each group against every
   /// node class once, then for each task asks `search` for the best node,
-  /// reserves devices and cores, and commits. On the first task that fits
-  /// nowhere, everything this call committed is released again.
+  /// reserves devices and cores, and commits. A same-site group whose site
+  /// runs out starts again on the next site (see below). On the first task
+  /// that fits nowhere, everything this call committed is released again.
+  ///
+  /// - Complexity: O(tasks × search) per site a same-site group tries.
   mutating func place<S: NodeSearch>(_ job: Job, search: inout S,
                                      explain: Bool = true) -> Result<PlacementDecision, Unschedulable> {
     guard allocations[job.id] == nil else {
@@ -154,19 +157,50 @@ extension PlacementCore {
       // Sites of this group's placed tasks, kept only when a rule reads them.
       let tracksSites = group.sameSite || group.spreadSites > 1
       var sitesUsed: [SiteID] = []
-      for t in 0..<Int(max(group.count, 0)) {
+      // A same-site group goes to its first task's best site; when that site
+      // cannot hold every task, its tasks there are taken back and the group
+      // starts again on the best site not tried yet (sites in the order of
+      // their best node for the first task).
+      let count = Int(max(group.count, 0))
+      let groupStart = placed.count
+      var sitesTried: [SiteID: String] = [:]
+      var t = 0
+      while t < count {
         q.onlySite = group.sameSite ? (sitesUsed.first ?? -1) : -1
         if !antiSites.isEmpty || !q.excludedSites.isEmpty { q.excludedSites = antiSites }
+        for (s, why) in sitesTried where q.excludedSites[s] == nil { q.excludedSites[s] = why }
         if group.spreadSites > 1 {
           let distinct = Set(sitesUsed)
           if distinct.count < Int(group.spreadSites) {
             for s in distinct where q.excludedSites[s] == nil { q.excludedSites[s] = "spread: site already used" }
           }
         }
-        guard let cand = search.best(q, &self, upcoming: Int(group.count) - t) else {
+        guard let cand = search.best(q, &self, upcoming: count - t) else {
+          if group.sameSite && t > 0 {
+            for a in placed[groupStart...].reversed() {
+              releaseUnchecked(a)
+              search.nodeChanged(a.node, &self)
+            }
+            placed.removeSubrange(groupStart...)
+            scores.removeSubrange(groupStart...)
+            sitesTried[sitesUsed[0]] = "gang same-site: site cannot hold all \(count) tasks"
+            sitesUsed.removeAll()
+            t = 0
+            continue
+          }
           let why = explain ? search.explain(q, &self) : Explanation(totalNodes: state.nodeCount, counts: [:])
           rollback(&self, &search)
           return .failure(Unschedulable(jobID: job.id, group: group.name, task: t, explanation: why))
+        }
+        let site = classes[Int(nodeClass[Int(cand.node)])].site
+        if group.sameSite && t == 0 && count > 1 {
+          // The site's summed free capacity, if it cannot hold every task,
+          // rules it out without placing (the same outcome).
+          q.onlySite = site
+          if !fitsByTotals(q, count: group.count) {
+            sitesTried[site] = "gang same-site: site cannot hold all \(count) tasks"
+            continue
+          }
         }
         guard let shape = q.shapes[Int(nodeClass[Int(cand.node)])] else { preconditionFailure("no shape") }
         let a = assignment(node: cand.node, shape: shape, chosenFree: cand.chosenFree)
@@ -174,7 +208,8 @@ extension PlacementCore {
         search.nodeChanged(cand.node, &self)
         placed.append(a)
         scores.append(ScoreScale.display(cand.score))
-        if tracksSites { sitesUsed.append(classes[Int(nodeClass[Int(cand.node)])].site) }
+        if tracksSites { sitesUsed.append(site) }
+        t += 1
       }
     }
     let alloc = Allocation(jobID: job.id, tasks: placed)

@@ -176,11 +176,44 @@ struct Both {
 
   @Test func sameSite() {
     var p = Both()
-    let job = TinyCluster.job("s", count: 2, cpu: 40_000, sameSite: true)
-    // n0 (32 cores) cannot; n1 takes one 40-core task; the second must stay at tj-a and fails there.
-    #expect(p.nodes(job).first?.contains("gang same-site: other site") == true)
+    // The first task's best node is n1 (tj-a), but tj-a cannot hold a second
+    // 40-core task (n0 has 32 cores): the gang goes to the next best site,
+    // Beijing, where n3 and n4 take one each.
+    let next = TinyCluster.job("s", count: 2, cpu: 40_000, sameSite: true)
+    #expect(p.nodes(next) == ["n3", "n4"])
+    // Three more fit on no site: the explanation names the sites tried.
+    let none = TinyCluster.job("u", count: 3, cpu: 40_000, sameSite: true)
+    let why = p.nodes(none).first ?? ""
+    #expect(why.contains("4 gang same-site: site cannot hold all 3 tasks"), "\(why)")
+    #expect(why.contains("1 insufficient CPU"), "\(why)")
+    // A gang its first task's site holds stays there.
     let ok = TinyCluster.job("t", count: 2, cpu: 30_000, sameSite: true)
     #expect(p.nodes(ok) == ["n0", "n1"])
+    #expect(p.engine.allocations.count == 2)
+  }
+
+  /// A site whose summed free capacity holds the gang but whose nodes do
+  /// not: the tasks placed there are taken back and the next site holds all.
+  @Test func sameSiteTakesBackAndMovesOn() {
+    let tiny = TinyCluster.make()
+    let xeon = tiny.catalog.id(named: "Xeon-8480+") ?? -1
+    let nodes = [
+      Node(id: "a0", site: 0, cpuModel: xeon, sockets: 2, milliCPU: 48_000, memoryMiB: 131_072),
+      Node(id: "a1", site: 0, cpuModel: xeon, sockets: 2, milliCPU: 48_000, memoryMiB: 131_072),
+      Node(id: "b0", site: 2, cpuModel: xeon, sockets: 2, milliCPU: 96_000, memoryMiB: 131_072),
+    ]
+    let cluster = Cluster(name: "two-sites", catalog: tiny.catalog, sites: tiny.sites,
+                          network: tiny.network, nodes: nodes)
+    for policy in [ScorerKind.firstFit, .bestFit, .worstFit] {
+      var p = Both(.single(policy), cluster: cluster)
+      // tj-a sums 96 cores for three 30-core tasks but each node holds one.
+      let gang = TinyCluster.job("g", count: 3, cpu: 30_000, sameSite: true)
+      #expect(p.nodes(gang) == ["b0", "b0", "b0"], "\(policy)")
+      #expect(p.engine.state.freeMilliCPU(0) == 48_000 && p.engine.state.freeMilliCPU(1) == 48_000)
+      // Without the rule the same three tasks take what the policy likes.
+      let loose = TinyCluster.job("h", count: 3, cpu: 10_000)
+      #expect(p.nodes(loose).count == 3)
+    }
   }
 
   @Test func spreadAcrossSites() {

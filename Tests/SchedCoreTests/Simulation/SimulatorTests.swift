@@ -133,7 +133,7 @@ import Testing
   @Test func classSummariesHoldBeyond64Classes() {
     let cluster = SyntheticCluster.generate(nodes: 400, sites: 8)
     #expect(PlacementEngine(cluster: cluster).core.classes.count > 64)
-    let jobs = SyntheticWorkload(jobs: 400, durationMicros: 2 * 3_600_000_000, seed: 5, cluster: cluster).generate()
+    let jobs = SyntheticWorkload(jobs: 800, durationMicros: 2 * 3_600_000_000, seed: 5, cluster: cluster).generate()
     let config = SimulationConfig(queue: QueuePolicy(mode: .easy, preemption: true), seed: 5, checkInvariants: true)
     let r = Simulator.run(cluster: cluster, jobs: jobs, config: config)
     #expect(r.counters.reservations > 0 && r.counters.preemptionSearches > 0,
