@@ -51,6 +51,39 @@ struct FirstFitPlacer: Sendable {
 
   mutating func place(_ job: Job) -> Result<PlacementDecision, Unschedulable> { core.place(job, search: &scan) }
 
+  /// Whether `job` fits on this placer's cluster while it is idle (nothing
+  /// placed; the placer takes no node down), counted class by class
+  /// without placing; nil when counts do not decide it. They decide a job
+  /// of one group of identical tasks each taking whole devices or a share
+  /// of one, without a spread rule (see `Simulator.isMonotone`;
+  /// anti-affinity names no job on an idle cluster): the greedy search
+  /// places every task exactly when the nodes' task counts add up to the
+  /// task count — over the cluster, or, for a same-site group, over some
+  /// site (it tries every site that can take its first task). All nodes of
+  /// a class are alike when idle.
+  ///
+  /// - Complexity: O(classes × devices per node)
+  mutating func fitsByCounts(_ job: Job) -> Bool? {
+    guard job.groups.count == 1, let group = job.groups.first, group.spreadSites <= 1,
+          Simulator.tasksCountDown(group), core.allocations.isEmpty else { return nil }
+    let need = Int64(max(group.count, 0))
+    if need == 0 { return true }
+    let q = core.query(for: group, of: job)
+    var room = Array(repeating: Int64(0), count: group.sameSite ? core.state.cluster.sites.count : 1)
+    for (c, cls) in core.classes.enumerated() {
+      guard let shape = q.shapes[c], core.classReason(q, c) == nil else { continue }
+      let perNode = TaskCountReplay.tasks(of: shape, cpu: cls.milliCPU, mem: cls.memoryMiB,
+                                          dpu: Int64(cls.dpuCount),
+                                          devices: repeatElement(Int16(1000), count: Int(max(cls.deviceCount, 0))),
+                                          cap: need)
+      let r = group.sameSite ? Int(cls.site) : 0
+      guard r >= 0, r < room.count else { return nil }
+      room[r] = room[r] &+ perNode &* Int64(cls.nodeCount)
+      if room[r] >= need { return true }
+    }
+    return false
+  }
+
   @discardableResult
   mutating func release(jobID id: String) -> Allocation? { core.release(jobID: id, search: &scan) }
 }

@@ -303,9 +303,17 @@ public struct Simulator {
   static func isMonotone(_ job: Job) -> Bool {
     guard job.groups.count == 1, let g = job.groups.first, job.antiAffinity.isEmpty,
           !g.sameSite, g.spreadSites <= 1 else { return false }
-    if let d = g.device, d.count > 1, d.milliPerDevice < 1000 { return false }
+    return tasksCountDown(g)
+  }
+
+  /// Whether each task of `group` placed on a node lowers the number of
+  /// its tasks the node could still take by exactly one in every
+  /// dimension: each task takes whole devices, or a share of one device.
+  static func tasksCountDown(_ group: TaskGroup) -> Bool {
+    if let d = group.device, d.count > 1, d.milliPerDevice < 1000 { return false }
     return true
   }
+
 
   mutating func push(_ e: Event) {
     var e = e
@@ -435,12 +443,16 @@ public struct Simulator {
     var why: Unschedulable?
     let h = IdleShape.hash(of: job)
     if fitsIdle[h]?.contains(where: { $0.matches(job) }) != true {
-      switch idle.place(job) {
-      case .success:
-        idle.release(jobID: job.id)
+      if idle.fitsByCounts(job) == true {
         fitsIdle[h, default: []].append(IdleShape(job))
-      case .failure(let w):
-        why = w
+      } else {
+        switch idle.place(job) {
+        case .success:
+          idle.release(jobID: job.id)
+          fitsIdle[h, default: []].append(IdleShape(job))
+        case .failure(let w):
+          why = w
+        }
       }
     }
     let i = takeSlot(job, seqNo: seqNo)
