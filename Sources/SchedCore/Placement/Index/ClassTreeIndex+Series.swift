@@ -239,7 +239,7 @@ extension ClassTreeIndex {
     var b = bar(top)
     slots.withUnsafeBufferPointer { allSlots in
       dev.withUnsafeBufferPointer { allDev in
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * Int.bitWidth + 4) { stack in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.descentStackCapacity) { stack in
           let S = UnsafeBufferPointer(rebasing: allSlots[t.base..<(t.base + 2 * t.size)])
           let D = UnsafeBufferPointer(rebasing: allDev[t.devBase..<(t.devBase + 2 * t.size * devs)])
           stack[0] = 1

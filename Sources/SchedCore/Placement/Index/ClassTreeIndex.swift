@@ -558,7 +558,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     // Raw buffers: this loop is the engine's hottest code.
     let found: (pos: Int, u: Int64, rank: UInt32)? = slots.withUnsafeBufferPointer { allSlots in
       dev.withUnsafeBufferPointer { allDev in
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * Int.bitWidth + 4) { stack in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.descentStackCapacity) { stack in
           let S = UnsafeBufferPointer(rebasing: allSlots[t.base..<(t.base + 2 * t.size)])
           let D = UnsafeBufferPointer(rebasing: allDev[t.devBase..<(t.devBase + 2 * t.size * devs)])
           @inline(__always) func fits(_ i: Int, _ sl: Slot) -> Bool {
@@ -598,6 +598,13 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     return nil
   }
 
+  /// Stack entries a depth-first descent needs: popping a slot pushes its
+  /// two children, so the stack holds at most one pending sibling per
+  /// level above the deepest plus two (a tree has fewer than 2^63 slots).
+  /// At 8 bytes each this stays under the 1,024 bytes that
+  /// `withUnsafeTemporaryAllocation` always takes from the stack (twice as
+  /// many went to the heap on every search).
+  static var descentStackCapacity: Int { Int.bitWidth + 4 }
 
   /// Pushes the children of inner slot `i` on a descent's `stack` (at
   /// `top`), the less promising first so the better one is explored first.
