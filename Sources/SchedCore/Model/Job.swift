@@ -117,6 +117,14 @@ public struct TaskGroup: Sendable, Hashable {
     self.sameSite = sameSite
     self.spreadSites = spreadSites
   }
+
+  /// Whether `other` asks for the same as this group: every field but the
+  /// name equal (`==` on copies with the names cleared, without copying).
+  public func sameRequest(as other: TaskGroup) -> Bool {
+    count == other.count && milliCPU == other.milliCPU && memoryMiB == other.memoryMiB
+      && dpuCount == other.dpuCount && gang == other.gang && sameSite == other.sameSite
+      && spreadSites == other.spreadSites && device == other.device && normalized == other.normalized
+  }
 }
 
 /// Node- or site-level separation from another job.

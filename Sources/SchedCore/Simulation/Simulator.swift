@@ -411,11 +411,7 @@ public struct Simulator {
     /// the groups): every field the shape keeps is compared.
     func matches(_ job: Job) -> Bool {
       guard groups.count == job.groups.count, latency == job.latency, ceiling == job.priceCeiling else { return false }
-      for (k, g) in job.groups.enumerated() {
-        var h = g
-        h.name = ""
-        if h != groups[k] { return false }
-      }
+      for k in groups.indices where !groups[k].sameRequest(as: job.groups[k]) { return false }
       return true
     }
 

@@ -54,6 +54,22 @@ import Testing
     }
   }
 
+  /// `TaskGroup.sameRequest(as:)` (the simulator's idle-shape match) is
+  /// `==` with the names cleared, for a change in any one field; the
+  /// variants change every stored field (a new field fails the count).
+  @Test func sameRequestIsEqualityBesidesTheName() {
+    #expect(Mirror(reflecting: Self.base).children.count == 10, "a new TaskGroup field: compare it in sameRequest")
+    let groups = Self.variants().map { ($0.0, $0.1) }
+    for (name, g) in groups {
+      for (other, h) in groups {
+        var a = g, b = h
+        a.name = ""
+        b.name = ""
+        #expect(g.sameRequest(as: h) == (a == b), "\(name) against \(other)")
+      }
+    }
+  }
+
   /// Jobs with the same amounts but different device kinds share a cache
   /// slot; each must still go where its own kind is.
   @Test func sameAmountsOtherKindsAreNotConfused() {
