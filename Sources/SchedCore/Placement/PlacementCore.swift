@@ -197,8 +197,7 @@ public struct PlacementCore: Sendable {
     let maskBase = Int(numa.offset[Int(n)])
     let coreCount = Int(state.cluster.nodes[Int(n)].cores)
     guard maskBase >= 0 else { return exclusiveCoresByList(node: n, count: need, nearDevice: nearDevice) }
-    var cores: [Int32] = []
-    cores.reserveCapacity(min(need, coreCount))
+    guard need <= coreCount else { return [] }  // a node never has more free cores than cores
     let domainCount = Int(numa.domainCount[Int(n)])
     var preferred = -1
     if let device = nearDevice,
@@ -212,17 +211,29 @@ public struct PlacementCore: Sendable {
         if free > most { most = free; preferred = d }
       }
     }
-    // First the preferred domain's free cores (its list is ascending), then the rest.
-    for pass in 0..<2 where cores.count < need {
-      let inDomain = pass == 0
-      appendFreeCores(node: n, need: need, into: &cores) { w in
-        let mask = preferred >= 0 ? numa.words[maskBase + preferred * words + w] : 0
-        return inDomain ? mask : ~mask
+    // First the preferred domain's free cores (its list is ascending), then
+    // the rest; written straight into the array's storage.
+    var cores = [Int32](repeating: 0, count: need)
+    var written = 0, fromDomain = 0
+    cores.withUnsafeMutableBufferPointer { buf in
+      for pass in 0..<2 where written < need {
+        if pass == 1 { fromDomain = written }
+        for w in 0..<words where written < need {
+          let mask = preferred >= 0 ? numa.words[maskBase + preferred * words + w] : 0
+          var bits = state.coreBits[row + w] & (pass == 0 ? mask : ~mask)
+          while bits != 0 && written < need {
+            let c = w &* 64 &+ bits.trailingZeroBitCount
+            if c >= coreCount { break }
+            buf[written] = Int32(truncatingIfNeeded: c)
+            written &+= 1
+            bits &= bits &- 1
+          }
+        }
       }
     }
-    if cores.count < need { return [] }
+    if written < need { return [] }
     // Two ascending runs (the preferred domain's, then the rest): often one.
-    if zip(cores, cores.dropFirst()).contains(where: { $0 > $1 }) { cores.sort() }
+    if fromDomain > 0 && fromDomain < need && cores[fromDomain] < cores[fromDomain - 1] { cores.sort() }
     return cores
   }
 

@@ -32,9 +32,14 @@ struct JobQueue {
     var tenant: Int32
     var entries = Deque<Entry>()
     var stale = 0
+    /// Whether it is in `removedFrom` (gained a stale entry since the last compaction).
+    var listed = false
   }
 
   private(set) var buckets: [Bucket] = []
+  /// Buckets that gained a stale entry since the last `compact`: only
+  /// they can have a stale front or be more than half stale anew.
+  private var removedFrom: [Int32] = []
   private var bucketOf: [Int: Int] = [:]
   /// Per slot: how often it was enqueued (its live entry carries the
   /// latest value; the count goes on across the slot's jobs, so a former
@@ -121,6 +126,10 @@ struct JobQueue {
     let b = Int(jobBucket[j])
     perTenant[Int(buckets[b].tenant)] -= 1
     buckets[b].stale += 1
+    if !buckets[b].listed {
+      buckets[b].listed = true
+      removedFrom.append(Int32(b))
+    }
   }
 
   func isLive(_ e: Entry) -> Bool {
@@ -130,9 +139,12 @@ struct JobQueue {
   /// Drops stale entries: every bucket's stale front, and every stale
   /// entry of a bucket that is more than half stale. Not during a pass.
   ///
-  /// - Complexity: O(stale entries dropped + sizes of compacted buckets)
+  /// - Complexity: O(buckets removed from + stale entries dropped + sizes
+  ///   of compacted buckets)
   mutating func compact() {
-    for b in buckets.indices {
+    for b32 in removedFrom {
+      let b = Int(b32)
+      buckets[b].listed = false
       while let f = buckets[b].entries.first, !isLive(f) {
         buckets[b].entries.removeFirst()
         buckets[b].stale -= 1
@@ -145,6 +157,7 @@ struct JobQueue {
         buckets[b].stale = 0
       }
     }
+    removedFrom.removeAll(keepingCapacity: true)
   }
 
   /// A pass's walk through the queue in order (see `next`).
@@ -227,5 +240,13 @@ struct JobQueue {
     }
     precondition(live == count && live == isQueued.lazy.filter { $0 }.count, "queued jobs and live entries differ")
     precondition(tenantLive == perTenant, "per-tenant queue counts are off")
+    // Every bucket with a stale entry not yet compacted away is listed, once.
+    precondition(Set(removedFrom).count == removedFrom.count
+                   && removedFrom.allSatisfy { buckets[Int($0)].listed }
+                   && buckets.filter(\.listed).count == removedFrom.count,
+                 "the buckets to compact are misrecorded")
+    for (b, bucket) in buckets.enumerated() where !bucket.listed {
+      precondition(bucket.entries.first.map(isLive) ?? true, "bucket \(b) has a stale front but is not listed")
+    }
   }
 }
