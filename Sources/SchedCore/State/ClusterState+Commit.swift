@@ -85,7 +85,7 @@ extension ClusterState {
     let row = i * coreWords
     // As in `commit`: a word at a time when the cores fit four words and
     // none is beyond the node's cores.
-    let masks = task.cores.allSatisfy { $0 < cores } ? CoreWordMasks(task.cores, words: coreWords) : nil
+    let masks = CoreWordMasks(task.cores, words: coreWords, below: cores)
     if masks?.all(free: false, in: coreBits, row: row, words: coreWords) != true {
       for c in task.cores {
         guard c >= 0, c < cores, coreBits[row + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) == 0 else {
@@ -145,19 +145,24 @@ struct CoreWordMasks {
 
   /// The masks of `cores`, or nil when one lies outside the first
   /// `min(words, 4)` words (negative, or beyond the bitmap or the masks).
+  /// Also nil when a core is not below `bound` (a node's core count).
   @inline(__always)
-  init?(_ cores: [Int32], words: Int) {
-    let limit = Int32(min(words, Self.capacity) * 64)
-    for c in cores {
-      guard c >= 0, c < limit else { return nil }
-      let bit = UInt64(1) << UInt64(c & 63)
-      switch c >> 6 {
-      case 0: w0 |= bit
-      case 1: w1 |= bit
-      case 2: w2 |= bit
-      default: w3 |= bit
+  init?(_ cores: [Int32], words: Int, below bound: Int32 = .max) {
+    let limit = min(Int32(min(words, Self.capacity) * 64), bound)
+    // The four words as one buffer, indexed by word: no branch per core.
+    var m: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    let ok = cores.withUnsafeBufferPointer { list in
+      withUnsafeMutableBytes(of: &m) { raw in
+        let w = raw.bindMemory(to: UInt64.self)
+        for c in list {
+          guard c >= 0 && c < limit else { return false }
+          w[Int(c &>> 6)] |= UInt64(1) &<< UInt64(c & 63)
+        }
+        return true
       }
     }
+    guard ok else { return nil }
+    (w0, w1, w2, w3) = m
   }
 
   /// Whether every masked core is free (`free`) or held (`!free`) in the
