@@ -80,7 +80,9 @@ extension Money {
   /// The product is formed in 128-bit integers, so no realistic price, size or
   /// duration overflows; a result beyond `Int64` returns `nil`.
   public func charge(milliUnits: Int64, micros: Int64) -> Money? {
-    let numerator = Int128(fen) * Int128(milliUnits) * Int128(micros)
+    // Two 64-bit factors fit 128 bits; the third may not (then nil, no trap).
+    let (numerator, overflow) = (Int128(fen) * Int128(milliUnits)).multipliedReportingOverflow(by: Int128(micros))
+    guard !overflow else { return nil }
     let denominator = Int128(1000) * Int128(3_600_000_000)
     let q = roundHalfEven(numerator, denominator)
     guard q >= Int128(Int64.min), q <= Int128(Int64.max) else { return nil }
@@ -94,7 +96,27 @@ extension Money {
   /// GiB-hour price with `units` in MiB and `per` 1024.
   public func charge(units: Int64, per: Int64, micros: Int64) -> Money? {
     guard per > 0 else { return nil }
-    let numerator = Int128(fen) * Int128(units) * Int128(micros)
+    // Most charges fit 64 bits: the same integer arithmetic without the
+    // 128-bit division (a library call); anything near the edge goes wide.
+    let (a, o1) = fen.multipliedReportingOverflow(by: units)
+    let (n, o2) = a.multipliedReportingOverflow(by: micros)
+    let (d, o3) = per.multipliedReportingOverflow(by: 3_600_000_000)
+    if !o1 && !o2 && !o3 && n != .min && d < (1 << 61) {
+      var q = n / d
+      let r = n - q * d
+      let twice = (r < 0 ? -r : r) * 2
+      if twice > d || (twice == d && q % 2 != 0) { q += n < 0 ? -1 : 1 }
+      return Money(fen: q)
+    }
+    return chargeWide(units: units, per: per, micros: micros)
+  }
+
+  /// `charge(units:per:micros:)` in 128-bit integers throughout (nil
+  /// beyond them, or beyond `Int64` in the end).
+  func chargeWide(units: Int64, per: Int64, micros: Int64) -> Money? {
+    guard per > 0 else { return nil }
+    let (numerator, overflow) = (Int128(fen) * Int128(units)).multipliedReportingOverflow(by: Int128(micros))
+    guard !overflow else { return nil }
     let denominator = Int128(per) * Int128(3_600_000_000)
     let q = roundHalfEven(numerator, denominator)
     guard q >= Int128(Int64.min), q <= Int128(Int64.max) else { return nil }

@@ -48,6 +48,47 @@ import Testing
     #expect(UsageLedger(cluster: Self.cluster(), records: [r2]).lines[0].amount.fen == 18)
   }
 
+  /// The 64-bit fast path of `Money.charge(units:per:micros:)` gives the
+  /// 128-bit result for any input: exact ties (both parities, both signs),
+  /// negative prices and sizes, products at the 64-bit edge and beyond
+  /// (where the wide path takes over, or answers nil); seeds printed.
+  @Test(arguments: [1, 2, 3] as [UInt64])
+  func fastChargeEqualsWide(seed: UInt64) {
+    var g = SeededGenerator(seed: seed)
+    func draw() -> Int64 {
+      switch g.below(6) {
+      case 0: return Int64(g.below(10))
+      case 1: return Int64(g.below(1 << 20)) - (1 << 19)
+      case 2: return Int64(g.below(1 << 40))
+      case 3: return Int64(bitPattern: g.next())
+      case 4: return [Int64.max, .min, .max / 3_600_000_000, 1 << 31][Int(g.below(4))]
+      default: return Int64(g.below(3_600_000_000 * 4))
+      }
+    }
+    var ties = 0
+    for step in 0..<20_000 {
+      let price = Money(fen: draw()), units = draw(), micros = draw()
+      let per = [1, 2, 1000, 1024, Int64(1 + g.below(5000)), draw()][Int(g.below(6))]
+      let fast = price.charge(units: units, per: per, micros: micros)
+      #expect(fast == price.chargeWide(units: units, per: per, micros: micros),
+              "seed \(seed) step \(step): \(price.fen) × \(units) / \(per) over \(micros) µs")
+      let (n, o) = (Int128(price.fen) * Int128(units)).multipliedReportingOverflow(by: Int128(micros) * 2)
+      if per > 0, !o, n % (Int128(per) * 3_600_000_000) == 0 { ties += 1 }
+    }
+    // Ties by construction: half a fen either way must round to even.
+    for fen in [-3, -1, 1, 3, 5, 6] as [Int64] {
+      let m = Money(fen: fen)
+      #expect(m.charge(units: 1, per: 2, micros: 3_600_000_000) == m.chargeWide(units: 1, per: 2, micros: 3_600_000_000))
+    }
+    #expect(Money(fen: 5).charge(units: 1, per: 2, micros: 3_600_000_000) == Money(fen: 2))
+    #expect(Money(fen: 7).charge(units: 1, per: 2, micros: 3_600_000_000) == Money(fen: 4))
+    #expect(Money(fen: -5).charge(units: 1, per: 2, micros: 3_600_000_000) == Money(fen: -2))
+    #expect(ties > 100, "seed \(seed): \(ties) exact halves or wholes")
+    // Three 64-bit extremes overflow even 128 bits: nil, not a trap.
+    #expect(Money(fen: .max).charge(units: .max, per: 1, micros: .max) == nil)
+    #expect(Money(fen: .max).charge(milliUnits: .max, micros: .max) == nil)
+  }
+
   @Test func voucherRunsOutMidJob() {
     let records = (0..<4).map { k in
       UsageRecord(jobID: "j\(k)", tenant: "t", site: "tj", node: "n", startMicros: Int64(k) * 3_600_000_000,
