@@ -152,25 +152,48 @@ public struct PlacementCore: Sendable {
         if pick >= 0 { devices = [DeviceShare(index: Int32(pick - base), milli: t.milliPerDevice)] }
       } else {
         // The lowest-index fitting devices of the first domain with enough
-        // of them, else the lowest-index fitting devices overall.
+        // of them, else the lowest-index fitting devices overall; written
+        // into the array in place, domains read as device bit sets.
         let want = Int(t.deviceCount)
-        devices.reserveCapacity(want)
-        if domains.count > 1 {
-          for d in domains {
-            for i in devs where Int32(state.deviceFree[i]) >= t.milliPerDevice && d.devices.contains(Int32(i - base)) {
-              devices.append(DeviceShare(index: Int32(i - base), milli: t.milliPerDevice))
-              if devices.count == want { break }
+        let milli = t.milliPerDevice
+        devices = Array(repeating: DeviceShare(index: 0, milli: milli), count: want)
+        var found = 0
+        devices.withUnsafeMutableBufferPointer { out in
+          if domains.count > 1 && devs.count <= 64 {
+            for d in domains {
+              var inDomain: UInt64 = 0
+              for k in d.devices where k >= 0 && Int(k) < devs.count { inDomain |= UInt64(1) << UInt64(k) }
+              found = 0
+              for i in devs where inDomain & (UInt64(1) << UInt64(i - base)) != 0
+                && Int32(state.deviceFree[i]) >= milli {
+                out[found].index = Int32(i - base)
+                found += 1
+                if found == want { break }
+              }
+              if found == want { break }
+              found = 0
             }
-            if devices.count == want { break }
-            devices.removeAll(keepingCapacity: true)
+          } else if domains.count > 1 {
+            for d in domains {
+              found = 0
+              for i in devs where Int32(state.deviceFree[i]) >= milli && d.devices.contains(Int32(i - base)) {
+                out[found].index = Int32(i - base)
+                found += 1
+                if found == want { break }
+              }
+              if found == want { break }
+              found = 0
+            }
+          }
+          if found == 0 {
+            for i in devs where Int32(state.deviceFree[i]) >= milli {
+              out[found].index = Int32(i - base)
+              found += 1
+              if found == want { break }
+            }
           }
         }
-        if devices.isEmpty {
-          for i in devs where Int32(state.deviceFree[i]) >= t.milliPerDevice {
-            devices.append(DeviceShare(index: Int32(i - base), milli: t.milliPerDevice))
-            if devices.count == want { break }
-          }
-        }
+        if found < want { devices.removeLast(want - found) }
       }
     }
     var cores: [Int32] = []

@@ -262,6 +262,12 @@ struct Both {
     guard case .success(let b) = p.place(two) else { Issue.record("two"); return }
     #expect(b.allocation.tasks[0].devices.map(\.index) == [2, 3])
     #expect(b.allocation.tasks[0].cores == [16, 17, 18, 19])
+    // With GPU 0 held, no domain has three free GPUs: the lowest three overall.
+    p.engine.release(jobID: "two")
+    p.reference.release(jobID: "two")
+    let three = TinyCluster.job("three", cpu: 2000, device: DeviceRequest(count: 3, models: ["A100"]))
+    guard case .success(let c) = p.place(three) else { Issue.record("three"); return }
+    #expect(c.allocation.tasks[0].devices.map(\.index) == [1, 2, 3])
   }
 
   @Test func releaseIsTheExactInverseOfCommit() {
