@@ -333,9 +333,11 @@ public struct Simulator {
   /// The next arrival: jobs come in submit order, so arrivals are read
   /// one at a time from the source instead of sitting in the event heap
   /// (which then holds only what runs, samples and failures: O(running), not O(jobs)).
+  @inline(__always)  // read from mutating code: a call would copy the whole simulator
   var pendingArrival: Event? {
-    guard let j = nextJob else { return nil }
-    return Event(time: max(0, j.submitMicros, lastArrival), kind: 3, seq: 0, a: -1, generation: 0)
+    // The submit time alone (binding the job would copy it, several times per event).
+    guard let submit = nextJob?.submitMicros else { return nil }
+    return Event(time: max(0, submit, lastArrival), kind: 3, seq: 0, a: -1, generation: 0)
   }
 
   /// The earliest event, arrivals included. Arrivals are the only events of
@@ -349,6 +351,7 @@ public struct Simulator {
     return events.popMin()
   }
 
+  @inline(__always)  // read from mutating code: a call would copy the whole simulator
   var nextEventTime: Int64? {
     switch (events.min?.time, pendingArrival?.time) {
     case let (h?, a?): return min(h, a)
@@ -370,7 +373,7 @@ public struct Simulator {
       if dirty { schedule() }
       if config.checkInvariants { checkInvariants() }
       if let progress, eventCount % 4096 == 0 { progress(eventCount, now) }
-      let remaining = nextJob != nil || queuedCount > 0 || !running.isEmpty
+      let remaining = nextJob?.submitMicros != nil || queuedCount > 0 || !running.isEmpty
       if !remaining && events.min.map({ $0.kind == 4 || $0.kind == 2 || $0.kind == 1 }) ?? true {
         metrics.sample(at: now, queueLength: 0, engine: engine)
         break
@@ -627,6 +630,7 @@ public struct Simulator {
   }
 
   /// Jobs waiting: the queue and any requeued during the current pass.
+  @inline(__always)  // read from mutating code: a call would copy the whole simulator
   var queuedCount: Int { queue.count + requeuedInPass.count }
 
   mutating func addUse(_ job: Int, _ a: Allocation, sign: Int64) {
