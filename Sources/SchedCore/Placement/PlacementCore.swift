@@ -355,7 +355,7 @@ public struct PlacementCore: Sendable {
 
 /// Free capacity summed over the nodes of one class: a cheap necessary
 /// condition for a many-task job to fit (see `PlacementCore.fitsByTotals`).
-struct ClassFree: Sendable {
+struct ClassFree: Sendable, Equatable {
   var milliCPU: Int64 = 0
   var memoryMiB: Int64 = 0
   var deviceMilli: Int64 = 0

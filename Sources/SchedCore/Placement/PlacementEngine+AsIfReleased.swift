@@ -65,6 +65,14 @@ extension PlacementCore {
       if q.shapes[c] != nil && !state.isDown(n) && nodeReason(q, c, key(of: n)) == nil { hidden.append(n) }
     }
     for n in hidden { search.setExcluded(n, true, &self) }
+    // What the touched nodes and the class totals hold now: restored at
+    // once at the end (instead of taking back each placement there and
+    // committing each release again).
+    let before = state.snapshot(touchedList)
+    let classFreeBefore = classFree
+    #if SCHEDCORE_INTERNAL_CHECKS
+    let fullBefore = (state.freeCPU, state.freeMemory, state.freeDPU, state.deviceFree, state.coreBits)
+    #endif
     // The releases, on the state only.
     var given = 0
     for t in released {
@@ -118,14 +126,19 @@ extension PlacementCore {
         }
       }
     }
-    // Back exactly to the state as it was.
-    for a in placed.reversed() {
+    // Back exactly to the state as it was: placements on untouched nodes
+    // taken back (the index sees those), the touched nodes and the class
+    // totals restored.
+    for a in placed.reversed() where !touched.contains(a.node) {
       releaseUnchecked(a)
-      if !touched.contains(a.node) { search.nodeChanged(a.node, &self) }
+      search.nodeChanged(a.node, &self)
     }
-    for t in released[..<given].reversed() {
-      guard commitUnchecked(t) else { preconditionFailure("could not take back a release") }
-    }
+    state.restore(before)
+    classFree = classFreeBefore
+    #if SCHEDCORE_INTERNAL_CHECKS
+    precondition(fullBefore == (state.freeCPU, state.freeMemory, state.freeDPU, state.deviceFree, state.coreBits),
+                 "a placement as if released left the state changed")
+    #endif
     for n in hidden { search.setExcluded(n, false, &self) }
     if given < released.count { return .unsupported }
     return fits ? .placed(Allocation(jobID: job.id, tasks: placed)) : .failed

@@ -183,3 +183,61 @@ struct CoreWordMasks {
     }
   }
 }
+
+/// The free amounts of some nodes, as `ClusterState.snapshot` took them.
+struct NodeSnapshot {
+  var nodes: [NodeID] = []
+  var cpu: [Int64] = []
+  var memory: [Int64] = []
+  var dpu: [Int32] = []
+  /// The nodes' devices' free milli, node after node.
+  var devices: [Int16] = []
+  /// The nodes' free-core words, `coreWords` per node.
+  var cores: [UInt64] = []
+}
+
+extension ClusterState {
+  /// The free amounts of `nodes` (each listed once), for `restore(_:)`.
+  ///
+  /// - Complexity: O(nodes × (devices + core words))
+  func snapshot(_ nodes: [NodeID]) -> NodeSnapshot {
+    var s = NodeSnapshot()
+    s.nodes = nodes
+    s.cpu.reserveCapacity(nodes.count)
+    s.memory.reserveCapacity(nodes.count)
+    s.dpu.reserveCapacity(nodes.count)
+    s.cores.reserveCapacity(nodes.count * coreWords)
+    for n in nodes {
+      let i = Int(n)
+      s.cpu.append(freeCPU[i])
+      s.memory.append(freeMemory[i])
+      s.dpu.append(freeDPU[i])
+      s.devices.append(contentsOf: devices(of: n))
+      s.cores.append(contentsOf: coreBits[(i * coreWords)..<((i + 1) * coreWords)])
+    }
+    return s
+  }
+
+  /// Puts the nodes of `s` back to their free amounts when it was taken:
+  /// every commit and release on them since is undone at once (the caller
+  /// keeps whatever else tracks them in step).
+  ///
+  /// - Complexity: O(nodes × (devices + core words))
+  mutating func restore(_ s: NodeSnapshot) {
+    var d = 0
+    for (k, n) in s.nodes.enumerated() {
+      let i = Int(n)
+      freeCPU[i] = s.cpu[k]
+      freeMemory[i] = s.memory[k]
+      freeDPU[i] = s.dpu[k]
+      for j in Int(deviceOffset[i])..<Int(deviceOffset[i + 1]) {
+        deviceFree[j] = s.devices[d]
+        d += 1
+      }
+      for w in 0..<coreWords { coreBits[i * coreWords + w] = s.cores[k * coreWords + w] }
+      #if SCHEDCORE_INTERNAL_CHECKS
+      _checkInvariants(node: n)
+      #endif
+    }
+  }
+}

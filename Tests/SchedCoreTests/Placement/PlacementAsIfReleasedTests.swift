@@ -58,6 +58,11 @@ import Testing
       #expect(engine.allocations == before.allocations, "seed \(seed) job \(k)")
       let unchanged = (0..<cluster.nodes.count).allSatisfy { engine.core.key(of: NodeID($0)) == before.core.key(of: NodeID($0)) }
       #expect(unchanged, "seed \(seed) job \(k): a node's free state changed")
+      let sameCores = (0..<cluster.nodes.count).allSatisfy {
+        engine.state.freeCores(NodeID($0)) == before.state.freeCores(NodeID($0))
+      }
+      #expect(sameCores, "seed \(seed) job \(k): a node's free cores changed")
+      #expect(engine.core.classFree == before.core.classFree, "seed \(seed) job \(k): class totals changed")
       let a = engine.place(probe, explain: false), b = twin.place(probe, explain: false)
       #expect((try? a.get().allocation) == (try? b.get().allocation), "seed \(seed) job \(k)")
       engine.release(jobID: probe.id)
