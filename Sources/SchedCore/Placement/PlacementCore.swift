@@ -159,31 +159,20 @@ public struct PlacementCore: Sendable {
         devices = Array(repeating: DeviceShare(index: 0, milli: milli), count: want)
         var found = 0
         devices.withUnsafeMutableBufferPointer { out in
-          if domains.count > 1 && devs.count <= 64 {
-            for d in domains {
-              var inDomain: UInt64 = 0
-              for k in d.devices where k >= 0 && Int(k) < devs.count { inDomain |= UInt64(1) << UInt64(k) }
-              found = 0
-              for i in devs where inDomain & (UInt64(1) << UInt64(i - base)) != 0
-                && Int32(state.deviceFree[i]) >= milli {
-                out[found].index = Int32(i - base)
-                found += 1
-                if found == want { break }
-              }
+          // A domain's devices as a bit set when the node has at most 64 (else its list is searched).
+          let asBits = devs.count <= 64
+          for d in domains where domains.count > 1 {
+            var inDomain: UInt64 = 0
+            if asBits { for k in d.devices where k >= 0 && Int(k) < devs.count { inDomain |= UInt64(1) << UInt64(k) } }
+            found = 0
+            for i in devs where Int32(state.deviceFree[i]) >= milli
+              && (asBits ? inDomain & (UInt64(1) << UInt64(i - base)) != 0 : d.devices.contains(Int32(i - base))) {
+              out[found].index = Int32(i - base)
+              found += 1
               if found == want { break }
-              found = 0
             }
-          } else if domains.count > 1 {
-            for d in domains {
-              found = 0
-              for i in devs where Int32(state.deviceFree[i]) >= milli && d.devices.contains(Int32(i - base)) {
-                out[found].index = Int32(i - base)
-                found += 1
-                if found == want { break }
-              }
-              if found == want { break }
-              found = 0
-            }
+            if found == want { break }
+            found = 0
           }
           if found == 0 {
             for i in devs where Int32(state.deviceFree[i]) >= milli {

@@ -314,7 +314,6 @@ public struct Simulator {
     return true
   }
 
-
   mutating func push(_ e: Event) {
     var e = e
     seq += 1
