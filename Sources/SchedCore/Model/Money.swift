@@ -77,16 +77,10 @@ extension Money {
   /// Charges `self` per unit-hour for `milliUnits`/1000 units over
   /// `micros` microseconds, rounded half-to-even to the fen.
   ///
-  /// The product is formed in 128-bit integers, so no realistic price, size or
-  /// duration overflows; a result beyond `Int64` returns `nil`.
+  /// `charge(units: milliUnits, per: 1000, micros:)`: `nil` for a result
+  /// beyond `Int64`, or a product beyond even 128 bits.
   public func charge(milliUnits: Int64, micros: Int64) -> Money? {
-    // Two 64-bit factors fit 128 bits; the third may not (then nil, no trap).
-    let (numerator, overflow) = (Int128(fen) * Int128(milliUnits)).multipliedReportingOverflow(by: Int128(micros))
-    guard !overflow else { return nil }
-    let denominator = Int128(1000) * Int128(3_600_000_000)
-    let q = roundHalfEven(numerator, denominator)
-    guard q >= Int128(Int64.min), q <= Int128(Int64.max) else { return nil }
-    return Money(fen: Int64(q))
+    charge(units: milliUnits, per: 1000, micros: micros)
   }
 }
 

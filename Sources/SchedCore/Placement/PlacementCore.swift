@@ -230,16 +230,9 @@ public struct PlacementCore: Sendable {
     cores.withUnsafeMutableBufferPointer { buf in
       for pass in 0..<2 where written < need {
         if pass == 1 { fromDomain = written }
-        for w in 0..<words where written < need {
+        appendFreeCores(node: n, need: need, into: buf, written: &written) { w in
           let mask = preferred >= 0 ? numa.words[maskBase + preferred * words + w] : 0
-          var bits = state.coreBits[row + w] & (pass == 0 ? mask : ~mask)
-          while bits != 0 && written < need {
-            let c = w &* 64 &+ bits.trailingZeroBitCount
-            if c >= coreCount { break }
-            buf[written] = Int32(truncatingIfNeeded: c)
-            written &+= 1
-            bits &= bits &- 1
-          }
+          return pass == 0 ? mask : ~mask
         }
       }
     }
@@ -251,9 +244,8 @@ public struct PlacementCore: Sendable {
 
   /// `exclusiveCores` for a layout whose core lists must be walked.
   func exclusiveCoresByList(node n: NodeID, count need: Int, nearDevice: Int32?) -> [Int32] {
+    guard need <= Int(state.cluster.nodes[Int(n)].cores) else { return [] }
     let domains = state.cluster.nodes[Int(n)].numa.domains
-    var cores: [Int32] = []
-    cores.reserveCapacity(need)
     var preferred = -1
     if let device = nearDevice, let d = domains.firstIndex(where: { $0.devices.contains(device) }) {
       preferred = d
@@ -265,45 +257,52 @@ public struct PlacementCore: Sendable {
         if free > most { most = free; preferred = d }
       }
     }
-    if preferred >= 0 {
-      for c in domains[preferred].cores where state.isCoreFree(n, c) {
-        cores.append(c)
-        if cores.count == need { break }
-      }
-    }
-    if cores.count < need {
-      // The lowest free cores outside the preferred domain.
-      let words = state.coreWords
-      withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { skip in
-        skip.initialize(repeating: 0)
-        if preferred >= 0 {
-          for c in domains[preferred].cores where c >= 0 && Int(c) < words * 64 {
-            skip[Int(c) / 64] |= UInt64(1) << UInt64(c % 64)
-          }
+    var cores = [Int32](repeating: 0, count: need)
+    var written = 0
+    cores.withUnsafeMutableBufferPointer { buf in
+      if preferred >= 0 {
+        for c in domains[preferred].cores where written < need && state.isCoreFree(n, c) {
+          buf[written] = c
+          written += 1
         }
-        appendFreeCores(node: n, need: need, into: &cores) { w in ~skip[w] }
+      }
+      if written < need {
+        // The lowest free cores outside the preferred domain.
+        let words = state.coreWords
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { skip in
+          skip.initialize(repeating: 0)
+          if preferred >= 0 {
+            for c in domains[preferred].cores where c >= 0 && Int(c) < words * 64 {
+              skip[Int(c) / 64] |= UInt64(1) << UInt64(c % 64)
+            }
+          }
+          appendFreeCores(node: n, need: need, into: buf, written: &written) { w in ~skip[w] }
+        }
       }
     }
-    if cores.count < need { return [] }
+    if written < need { return [] }
     cores.sort()
     return cores
   }
 
-  /// Appends node `n`'s lowest free cores among those set in `mask` (per
-  /// 64-core word of the free-core bitmap) until `cores` holds `need`.
+  /// Writes node `n`'s lowest free cores among those set in `mask` (per
+  /// 64-core word of the free-core bitmap) into `buf` from `written` on,
+  /// until it holds `need`.
   ///
-  /// - Complexity: O(words + cores appended)
+  /// - Complexity: O(words + cores written)
   @inline(__always)
-  func appendFreeCores(node n: NodeID, need: Int, into cores: inout [Int32], mask: (Int) -> UInt64) {
+  func appendFreeCores(node n: NodeID, need: Int, into buf: UnsafeMutableBufferPointer<Int32>, written: inout Int,
+                       mask: (Int) -> UInt64) {
     let words = state.coreWords
     let row = Int(n) * words
     let coreCount = Int(state.cluster.nodes[Int(n)].cores)
-    for w in 0..<words where cores.count < need {
+    for w in 0..<words where written < need {
       var bits = state.coreBits[row + w] & mask(w)
-      while bits != 0 && cores.count < need {
-        let c = w * 64 + bits.trailingZeroBitCount
+      while bits != 0 && written < need {
+        let c = w &* 64 &+ bits.trailingZeroBitCount
         if c >= coreCount { break }
-        cores.append(Int32(c))
+        buf[written] = Int32(truncatingIfNeeded: c)
+        written &+= 1
         bits &= bits &- 1
       }
     }

@@ -270,6 +270,30 @@ struct Both {
     #expect(c.allocation.tasks[0].devices.map(\.index) == [1, 2, 3])
   }
 
+  /// A layout whose domains list their cores out of order (as a topology
+  /// file may) takes the walked-list path: the preferred domain's free
+  /// cores in list order, then the lowest free cores elsewhere, sorted.
+  @Test func numaCoresFromUnorderedLists() {
+    let tiny = TinyCluster.make()
+    let a100 = tiny.catalog.id(named: "A100-80GB") ?? -1
+    let layout = NUMALayout(domains: [NUMADomain(cores: [3, 1, 2, 0], devices: [0], memoryMiB: 1024),
+                                      NUMADomain(cores: [7, 5, 6, 4], devices: [1], memoryMiB: 1024)])
+    let node = Node(id: "u0", site: 0, milliCPU: 8000, memoryMiB: 65_536,
+                    accelerator: DeviceGroup(model: a100, count: 2, memoryMiB: 81_920), numa: layout)
+    let cluster = Cluster(name: "unordered", catalog: tiny.catalog, sites: tiny.sites, network: tiny.network,
+                          nodes: [node])
+    var p = Both(cluster: cluster)
+    #expect(p.engine.core.numa.offset[0] < 0, "the layout should take the list path")
+    let near1 = TinyCluster.job("a", cpu: 2000, device: DeviceRequest(count: 1))
+    #expect(p.place(near1).map { $0.allocation.tasks[0].cores } == .success([1, 3]))
+    // GPU 1 sits on domain 1: its list order gives 7, 5, 6.
+    let near2 = TinyCluster.job("b", cpu: 3000, device: DeviceRequest(count: 1))
+    #expect(p.place(near2).map { $0.allocation.tasks[0].cores } == .success([5, 6, 7]))
+    // No device: domain 0 has most free (0 and 2); a third core comes from elsewhere (4).
+    let cpuOnly = TinyCluster.job("c", cpu: 3000)
+    #expect(p.place(cpuOnly).map { $0.allocation.tasks[0].cores } == .success([0, 2, 4]))
+  }
+
   @Test func releaseIsTheExactInverseOfCommit() {
     var p = Both(.single(.bestFit))
     let before = (0..<5).map { p.engine.state.free(NodeID($0)) }
