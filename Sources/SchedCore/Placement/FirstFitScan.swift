@@ -69,7 +69,7 @@ struct FirstFitPlacer: Sendable {
     let need = Int64(max(group.count, 0))
     if need == 0 { return true }
     let q = core.query(for: group, of: job)
-    var room = Array(repeating: Int64(0), count: group.sameSite ? core.state.cluster.sites.count : 1)
+    var room = [Int64].filled(0, count: group.sameSite ? core.state.cluster.sites.count : 1)
     for (c, cls) in core.classes.enumerated() {
       guard let shape = q.shapes[c], core.classReason(q, c) == nil else { continue }
       let perNode = TaskCountReplay.tasks(of: shape, cpu: cls.milliCPU, mem: cls.memoryMiB,

@@ -156,7 +156,7 @@ public struct PlacementCore: Sendable {
         // into the array in place, domains read as device bit sets.
         let want = Int(t.deviceCount)
         let milli = t.milliPerDevice
-        devices = Array(repeating: DeviceShare(index: 0, milli: milli), count: want)
+        devices = .filled(DeviceShare(index: 0, milli: milli), count: want)
         var found = 0
         devices.withUnsafeMutableBufferPointer { out in
           // A domain's devices as a bit set when the node has at most 64 (else its list is searched).
@@ -225,7 +225,7 @@ public struct PlacementCore: Sendable {
     }
     // First the preferred domain's free cores (its list is ascending), then
     // the rest; written straight into the array's storage.
-    var cores = [Int32](repeating: 0, count: need)
+    var cores = [Int32].filled(0, count: need)
     var written = 0, fromDomain = 0
     cores.withUnsafeMutableBufferPointer { buf in
       for pass in 0..<2 where written < need {
@@ -257,7 +257,7 @@ public struct PlacementCore: Sendable {
         if free > most { most = free; preferred = d }
       }
     }
-    var cores = [Int32](repeating: 0, count: need)
+    var cores = [Int32].filled(0, count: need)
     var written = 0
     cores.withUnsafeMutableBufferPointer { buf in
       if preferred >= 0 {

@@ -131,7 +131,7 @@ public struct PlacementEngine: Sendable {
   /// filters there (kind, model, domestic, memory, compute class, latency,
   /// price). A job's placement depends only on the nodes of such classes.
   mutating func usableClasses(for job: Job) -> [Bool] {
-    var usable = Array(repeating: false, count: core.classes.count)
+    var usable = [Bool].filled(false, count: core.classes.count)
     core.ctx.bind(job: job)  // the memoized query's score terms depend on the binding
     for g in job.groups {
       let q = core.query(for: g, of: job)

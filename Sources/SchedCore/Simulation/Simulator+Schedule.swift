@@ -805,7 +805,7 @@ struct Reservation {
   /// into `tasks`) there at `time`.
   func need<S: Sequence>(of n: NodeID, tasks which: S, of tasks: [TaskAssignment], _ state: ClusterState) -> NodeNeed
     where S.Element == Int {
-    var need = NodeNeed(node: n, devices: Array(repeating: 0, count: state.devices(of: n).count))
+    var need = NodeNeed(node: n, devices: .filled(0, count: state.devices(of: n).count))
     var cores: [Int32] = []
     for t in which {
       let h = tasks[t]
