@@ -22,3 +22,20 @@ extension Array {
     return a
   }
 }
+
+extension Array where Element: BitwiseCopyable {
+  /// The elements `body` writes into an uninitialized buffer of `capacity`
+  /// (on the stack when small), the first n of them for the n it returns
+  /// (clamped to 0 ... `capacity`): built with one specialized allocation
+  /// and one copy, for arrays filled element by element on placement
+  /// paths (see `filled(_:count:)` for why not the standard initializers).
+  ///
+  /// - Complexity: O(`capacity`) plus `body`
+  @inlinable
+  static func building(capacity: Int, _ body: (UnsafeMutableBufferPointer<Element>) -> Int) -> [Element] {
+    withUnsafeTemporaryAllocation(of: Element.self, capacity: Swift.max(capacity, 0)) { buf in
+      let n = Swift.min(Swift.max(body(buf), 0), buf.count)
+      return Array(UnsafeBufferPointer(rebasing: buf[..<n]))
+    }
+  }
+}

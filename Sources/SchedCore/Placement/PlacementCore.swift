@@ -156,9 +156,8 @@ public struct PlacementCore: Sendable {
         // into the array in place, domains read as device bit sets.
         let want = Int(t.deviceCount)
         let milli = t.milliPerDevice
-        devices = .filled(DeviceShare(index: 0, milli: milli), count: want)
-        var found = 0
-        devices.withUnsafeMutableBufferPointer { out in
+        devices = .building(capacity: want) { out in
+          var found = 0
           // A domain's devices as a bit set when the node has at most 64 (else its list is searched).
           let asBits = devs.count <= 64
           for d in domains where domains.count > 1 {
@@ -167,7 +166,7 @@ public struct PlacementCore: Sendable {
             found = 0
             for i in devs where Int32(state.deviceFree[i]) >= milli
               && (asBits ? inDomain & (UInt64(1) << UInt64(i - base)) != 0 : d.devices.contains(Int32(i - base))) {
-              out[found].index = Int32(i - base)
+              out[found] = DeviceShare(index: Int32(i - base), milli: milli)
               found += 1
               if found == want { break }
             }
@@ -176,13 +175,13 @@ public struct PlacementCore: Sendable {
           }
           if found == 0 {
             for i in devs where Int32(state.deviceFree[i]) >= milli {
-              out[found].index = Int32(i - base)
+              out[found] = DeviceShare(index: Int32(i - base), milli: milli)
               found += 1
               if found == want { break }
             }
           }
+          return found
         }
-        if found < want { devices.removeLast(want - found) }
       }
     }
     var cores: [Int32] = []
@@ -225,9 +224,8 @@ public struct PlacementCore: Sendable {
     }
     // First the preferred domain's free cores (its list is ascending), then
     // the rest; written straight into the array's storage.
-    var cores = [Int32].filled(0, count: need)
-    var written = 0, fromDomain = 0
-    cores.withUnsafeMutableBufferPointer { buf in
+    return .building(capacity: need) { buf in
+      var written = 0, fromDomain = 0
       for pass in 0..<2 where written < need {
         if pass == 1 { fromDomain = written }
         appendFreeCores(node: n, need: need, into: buf, written: &written) { w in
@@ -235,11 +233,14 @@ public struct PlacementCore: Sendable {
           return pass == 0 ? mask : ~mask
         }
       }
+      if written < need { return 0 }
+      // Two ascending runs (the preferred domain's, then the rest): often one.
+      if fromDomain > 0 && fromDomain < need && buf[fromDomain] < buf[fromDomain - 1] {
+        var run = UnsafeMutableBufferPointer(rebasing: buf[..<need])
+        run.sort()
+      }
+      return need
     }
-    if written < need { return [] }
-    // Two ascending runs (the preferred domain's, then the rest): often one.
-    if fromDomain > 0 && fromDomain < need && cores[fromDomain] < cores[fromDomain - 1] { cores.sort() }
-    return cores
   }
 
   /// `exclusiveCores` for a layout whose core lists must be walked.
@@ -257,9 +258,8 @@ public struct PlacementCore: Sendable {
         if free > most { most = free; preferred = d }
       }
     }
-    var cores = [Int32].filled(0, count: need)
-    var written = 0
-    cores.withUnsafeMutableBufferPointer { buf in
+    return .building(capacity: need) { buf in
+      var written = 0
       if preferred >= 0 {
         for c in domains[preferred].cores where written < need && state.isCoreFree(n, c) {
           buf[written] = c
@@ -279,10 +279,11 @@ public struct PlacementCore: Sendable {
           appendFreeCores(node: n, need: need, into: buf, written: &written) { w in ~skip[w] }
         }
       }
+      if written < need { return 0 }
+      var run = UnsafeMutableBufferPointer(rebasing: buf[..<need])
+      run.sort()
+      return need
     }
-    if written < need { return [] }
-    cores.sort()
-    return cores
   }
 
   /// Writes node `n`'s lowest free cores among those set in `mask` (per

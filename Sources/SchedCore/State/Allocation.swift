@@ -26,7 +26,7 @@ public struct TaskAssignment: Sendable, Hashable {
 }
 
 /// A share of one accelerator.
-public struct DeviceShare: Sendable, Hashable {
+public struct DeviceShare: Sendable, Hashable, BitwiseCopyable {
   public var index: Int32
   public var milli: Int32
 
