@@ -55,9 +55,9 @@ extension PlacementCore {
     guard allocations[job.id] == nil else { return .unsupported }
     ctx.bind(job: job)
     let q = preparedQuery(for: group, of: job, search: &search)  // no site rules: the engine checked the group
-    var touched = Set<NodeID>()
-    for t in released { touched.insert(t.node) }
-    let touchedList = touched.sorted()
+    // The touched nodes, ascending (searched by bisection: no hashing).
+    var touchedList = released.map { $0.node }
+    touchedList.sortAndRemoveDuplicates()
     // Touched nodes the index could return now (it sees them as they are).
     var hidden: [NodeID] = []
     for n in touchedList {
@@ -99,7 +99,7 @@ extension PlacementCore {
         var chosenFree: Int32 = -1
         var fromHeap = false
         if let a = search.best(q, &self, upcoming: Int(group.count) - t) {
-          precondition(!touched.contains(a.node), "the index offered a touched node")
+          precondition(!touchedList.sortedContains(a.node), "the index offered a touched node")
           node = a.node
           chosenFree = a.chosenFree
           if let b = heap.max, b > TouchedCandidate(total: a.score, rank: tieRank[Int(a.node)], node: a.node) {
@@ -129,7 +129,7 @@ extension PlacementCore {
     // Back exactly to the state as it was: placements on untouched nodes
     // taken back (the index sees those), the touched nodes and the class
     // totals restored.
-    for a in placed.reversed() where !touched.contains(a.node) {
+    for a in placed.reversed() where !touchedList.sortedContains(a.node) {
       releaseUnchecked(a)
       search.nodeChanged(a.node, &self)
     }

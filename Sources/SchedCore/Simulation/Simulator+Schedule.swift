@@ -238,11 +238,19 @@ extension Simulator {
     let nodes = Set(head.tasks.map(\.node))
     var rel: [NodeID: [TaskAssignment]] = [:]
     for e in 0..<running.count where running.estimatedEnd[e] <= now {
-      for t in run[Int(running.slots[e])].allocation?.tasks ?? [] where nodes.contains(t.node) {
+      for t in heldTasks(Int(running.slots[e])) where nodes.contains(t.node) {
         rel[t.node, default: []].append(t)
       }
     }
     return rel
+  }
+
+  /// The tasks slot `r`'s job holds (none when it holds nothing), read in
+  /// place: `run[r].allocation` through the array's getter copies (and
+  /// retains) the whole `JobRun`.
+  @inline(__always)
+  func heldTasks(_ r: Int) -> [TaskAssignment] {
+    run.withUnsafeBufferPointer { $0[r].allocation?.tasks } ?? []
   }
 
   /// Whether job `i` is known to fail on the current state: it failed at
@@ -387,8 +395,9 @@ extension Simulator {
         extend(to: b + 1)
         guard b < times.count else { break }
         for r in batches[b] {
-          for t in run[Int(r)].allocation?.tasks ?? [] {
-            taskCount.release(t, classOf: engine.nodeClass(of: t.node), state: engine.state)
+          let tasks = heldTasks(Int(r))
+          for k in tasks.indices {
+            taskCount.release(tasks[k], classOf: engine.nodeClass(of: tasks[k].node), state: engine.state)
           }
         }
         b += 1
@@ -408,12 +417,12 @@ extension Simulator {
       // take a task then: on the others the head cannot go either way, and
       // placing it depends on nothing but the states of the nodes it can use.
       replayed = (0..<max(hi, 0)).map { k in
-        batches[k].filter { r in run[Int(r)].allocation?.tasks.contains { taskCount.hasRoom($0.node) } ?? false }
+        batches[k].filter { r in heldTasks(Int(r)).contains { taskCount.hasRoom($0.node) } }
       }
       // Likewise the placement as if released needs only their tasks on such nodes.
       for k in 0..<max(hi, 0) {
         for r in replayed?[k] ?? [] {
-          for t in run[Int(r)].allocation?.tasks ?? [] where taskCount.hasRoom(t.node) { roomTasks.append(t) }
+          for t in heldTasks(Int(r)) where taskCount.hasRoom(t.node) { roomTasks.append(t) }
         }
       }
       taskCount.end()
@@ -547,7 +556,7 @@ extension Simulator {
     var haveCPU = metrics.capacityCPUInt - metrics.allocatedCPU
     var haveDev = metrics.capacityDeviceInt - metrics.allocatedDevice
     for v in pool {
-      for t in run[Int(v)].allocation?.tasks ?? [] {
+      for t in heldTasks(Int(v)) {
         haveCPU += t.milliCPU
         haveDev += t.deviceMilli
       }
@@ -589,7 +598,7 @@ extension Simulator {
       defer { s.taskCount.end() }
       if s.taskCount.total >= need { return 0 }
       for (k, v) in victims.enumerated() {
-        for t in s.run[Int(v)].allocation?.tasks ?? [] {
+        for t in s.heldTasks(Int(v)) {
           s.taskCount.release(t, classOf: s.engine.nodeClass(of: t.node), state: s.engine.state)
         }
         if s.taskCount.total >= need { return k + 1 }

@@ -39,3 +39,34 @@ extension Array where Element: BitwiseCopyable {
     }
   }
 }
+
+extension Array where Element: Comparable {
+  /// Whether `x` is an element of this array, which must be sorted
+  /// ascending: a binary search (no hashing, no set to build).
+  ///
+  /// - Complexity: O(log n)
+  @inlinable
+  func sortedContains(_ x: Element) -> Bool {
+    var lo = 0, hi = count
+    while lo < hi {
+      let mid = (lo &+ hi) >> 1
+      if self[mid] < x { lo = mid &+ 1 } else { hi = mid }
+    }
+    return lo < count && self[lo] == x
+  }
+
+  /// Sorts ascending and drops repeated elements.
+  ///
+  /// - Complexity: O(n log n)
+  @inlinable
+  mutating func sortAndRemoveDuplicates() {
+    sort()
+    guard count > 1 else { return }
+    var w = 1
+    for r in 1..<count where self[r] != self[w &- 1] {
+      self[w] = self[r]
+      w &+= 1
+    }
+    removeLast(count &- w)
+  }
+}
