@@ -811,37 +811,73 @@ struct Reservation {
   }
 
   /// What node `n` must have free now for the head's tasks `which` (indices
-  /// into `tasks`) there at `time`.
+  /// into `tasks`) there at `time`. The cores are listed ascending.
+  ///
+  /// - Complexity: O(tasks and releases on `n` × (devices + cores) + core words)
   func need<S: Sequence>(of n: NodeID, tasks which: S, of tasks: [TaskAssignment], _ state: ClusterState) -> NodeNeed
     where S.Element == Int {
-    var need = NodeNeed(node: n, devices: .filled(0, count: state.devices(of: n).count))
-    var cores: [Int32] = []
-    for t in which {
-      let h = tasks[t]
-      need.milliCPU += h.milliCPU; need.memoryMiB += h.memoryMiB; need.dpuUnits += Int64(h.dpuUnits)
-      for d in h.devices where Int(d.index) < need.devices.count { need.devices[Int(d.index)] += Int64(d.milli) }
-      cores += h.cores
-    }
     let releases = released[n] ?? []
-    var anyReleasedCores = false
-    for r in releases {
-      need.milliCPU -= r.milliCPU; need.memoryMiB -= r.memoryMiB; need.dpuUnits -= Int64(r.dpuUnits)
-      for d in r.devices where Int(d.index) < need.devices.count { need.devices[Int(d.index)] -= Int64(d.milli) }
-      if !r.cores.isEmpty { anyReleasedCores = true }
-    }
-    if !anyReleasedCores || cores.isEmpty {
-      need.coresFreeNow = cores
-    } else {
-      // Released cores as a bit set over the node's cores: no hashing. (A
-      // core id beyond the bitmap cannot be in a committed allocation.)
-      let words = max(1, state.coreWords)
-      need.coresFreeNow = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
-        bits.initialize(repeating: 0)
-        for r in releases {
-          for c in r.cores where c >= 0 && Int(c) >> 6 < words { bits[Int(c) >> 6] |= 1 << UInt64(c & 63) }
+    let ndev = state.devices(of: n).count
+    var cpu: Int64 = 0, mem: Int64 = 0, dpu: Int64 = 0
+    var coreCount = 0
+    // Tasks and releases read in place (iterating copies each one's arrays).
+    let devices: [Int64] = tasks.withUnsafeBufferPointer { ts in
+      releases.withUnsafeBufferPointer { rs in
+        .building(capacity: ndev) { dev in
+          dev.initialize(repeating: 0)
+          for t in which {
+            cpu += ts[t].milliCPU; mem += ts[t].memoryMiB; dpu += Int64(ts[t].dpuUnits)
+            for d in ts[t].devices where d.index >= 0 && Int(d.index) < ndev { dev[Int(d.index)] += Int64(d.milli) }
+            coreCount += ts[t].cores.count
+          }
+          for r in rs.indices {
+            cpu -= rs[r].milliCPU; mem -= rs[r].memoryMiB; dpu -= Int64(rs[r].dpuUnits)
+            for d in rs[r].devices where d.index >= 0 && Int(d.index) < ndev { dev[Int(d.index)] -= Int64(d.milli) }
+          }
+          return ndev
         }
-        return cores.filter { c in c < 0 || Int(c) >> 6 >= words || bits[Int(c) >> 6] & (1 << UInt64(c & 63)) == 0 }
       }
+    }
+    var need = NodeNeed(node: n, milliCPU: cpu, memoryMiB: mem, dpuUnits: dpu, devices: devices)
+    guard coreCount > 0 else { return need }
+    // The head's cores less the released ones, as bit sets over the node's
+    // cores (no hashing), read out ascending. A core id outside the bitmap
+    // cannot be in a committed allocation; should one come, it is kept.
+    let words = max(1, state.coreWords)
+    need.coresFreeNow = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
+      bits.initialize(repeating: 0)
+      var outside: [Int32] = []
+      tasks.withUnsafeBufferPointer { ts in
+        for t in which {
+          for c in ts[t].cores {
+            if c >= 0 && Int(c) >> 6 < words { bits[Int(c) >> 6] |= 1 << UInt64(c & 63) } else { outside.append(c) }
+          }
+        }
+      }
+      releases.withUnsafeBufferPointer { rs in
+        for r in rs.indices {
+          for c in rs[r].cores where c >= 0 && Int(c) >> 6 < words { bits[Int(c) >> 6] &= ~(1 << UInt64(c & 63)) }
+        }
+      }
+      var held = 0
+      for w in 0..<words { held += bits[w].nonzeroBitCount }
+      var cores: [Int32] = .building(capacity: held) { out in
+        var k = 0
+        for w in 0..<words {
+          var x = bits[w]
+          while x != 0 {
+            out[k] = Int32(truncatingIfNeeded: w &* 64 &+ x.trailingZeroBitCount)
+            k += 1
+            x &= x &- 1
+          }
+        }
+        return k
+      }
+      if !outside.isEmpty {
+        cores += outside
+        cores.sort()
+      }
+      return cores
     }
     return need
   }
@@ -852,14 +888,23 @@ struct Reservation {
   /// What must stay free now, as an allocation the engine can hold.
   var shield: Allocation {
     var tasks: [TaskAssignment] = []
-    for need in needs {
-      let devices = need.devices.enumerated().compactMap { k, m in
-        m > 0 ? DeviceShare(index: Int32(k), milli: Int32(clamping: m)) : nil
+    tasks.reserveCapacity(needs.count)
+    for k in needs.indices {
+      let devices: [DeviceShare] = needs[k].devices.withUnsafeBufferPointer { dev in
+        .building(capacity: dev.count) { out in
+          var w = 0
+          for (d, m) in dev.enumerated() where m > 0 {
+            out[w] = DeviceShare(index: Int32(d), milli: Int32(clamping: m))
+            w += 1
+          }
+          return w
+        }
       }
-      let cpu = max(need.milliCPU, 0, Int64(need.coresFreeNow.count) * 1000)
-      let t = TaskAssignment(node: need.node, milliCPU: cpu, memoryMiB: max(0, need.memoryMiB),
-                             dpuUnits: Int32(clamping: max(0, need.dpuUnits)), devices: devices,
-                             cores: need.coresFreeNow.sorted())
+      let cpu = max(needs[k].milliCPU, 0, Int64(needs[k].coresFreeNow.count) * 1000)
+      // `coresFreeNow` is ascending (see `need`).
+      let t = TaskAssignment(node: needs[k].node, milliCPU: cpu, memoryMiB: max(0, needs[k].memoryMiB),
+                             dpuUnits: Int32(clamping: max(0, needs[k].dpuUnits)), devices: devices,
+                             cores: needs[k].coresFreeNow)
       if t.milliCPU > 0 || t.memoryMiB > 0 || t.dpuUnits > 0 || !t.devices.isEmpty { tasks.append(t) }
     }
     return Allocation(jobID: Self.shieldID, tasks: tasks)
