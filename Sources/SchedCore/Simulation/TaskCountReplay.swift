@@ -14,15 +14,20 @@ struct TaskCountReplay {
   let classOf: [Int32]
   /// Per node: its scratch entry while touched, else -1.
   var entryOf: [Int32]
-  /// Scratch per touched node: free CPU, memory and DPUs, its devices'
-  /// free milli (at `devStart`), and its current term of the sum.
-  var touched: [NodeID] = []
-  var cpu: [Int64] = []
-  var mem: [Int64] = []
-  var dpu: [Int64] = []
-  var devStart: [Int] = []
+  /// Scratch per touched node (in the order first touched): its free CPU,
+  /// memory and DPUs with the releases applied, its devices' free milli
+  /// (`dev[devStart ..< devEnd]`), and its current term of the sum.
+  struct Entry {
+    var cpu: Int64
+    var mem: Int64
+    var dpu: Int64
+    var term: Int64
+    var devStart: Int32
+    var devEnd: Int32
+    var node: NodeID
+  }
+  var entries: [Entry] = []
   var dev: [Int16] = []
-  var term: [Int64] = []
   /// The job's shape on each class (nil: the class cannot take it) and
   /// its task count, which caps each node's term (so the sum cannot overflow
   /// and still reaches the count exactly when the uncapped sum would).
@@ -107,29 +112,32 @@ struct TaskCountReplay {
     let n = Int(t.node)
     var e = Int(entryOf[n])
     if e < 0 {
-      e = touched.count
+      e = entries.count
       entryOf[n] = Int32(e)
-      touched.append(t.node)
-      cpu.append(state.freeMilliCPU(t.node))
-      mem.append(state.freeMemoryMiB(t.node))
-      dpu.append(Int64(state.freeDPUs(t.node)))
-      devStart.append(dev.count)
-      dev.append(contentsOf: state.devices(of: t.node))
-      term.append(Self.tasks(of: shape, cpu: cpu[e], mem: mem[e], dpu: dpu[e],
-                             devices: dev[devStart[e]...], cap: cap))
+      let devices = state.devices(of: t.node)
+      let start = dev.count
+      dev.append(contentsOf: devices)
+      let cpu = state.freeMilliCPU(t.node), mem = state.freeMemoryMiB(t.node), dpu = Int64(state.freeDPUs(t.node))
+      entries.append(Entry(cpu: cpu, mem: mem, dpu: dpu,
+                           term: Self.tasks(of: shape, cpu: cpu, mem: mem, dpu: dpu, devices: devices, cap: cap),
+                           devStart: Int32(start), devEnd: Int32(dev.count), node: t.node))
     }
-    cpu[e] += t.milliCPU
-    mem[e] += t.memoryMiB
-    dpu[e] += Int64(t.dpuUnits)
-    let start = devStart[e]
-    let end = e + 1 < devStart.count ? devStart[e + 1] : dev.count
-    for d in t.devices where d.index >= 0 && start + Int(d.index) < end {
-      let i = start + Int(d.index)
-      dev[i] = Int16(clamping: Int64(dev[i]) + Int64(d.milli))
+    let k: Int64 = entries.withUnsafeMutableBufferPointer { es in
+      es[e].cpu += t.milliCPU
+      es[e].mem += t.memoryMiB
+      es[e].dpu += Int64(t.dpuUnits)
+      let start = Int(es[e].devStart), end = Int(es[e].devEnd)
+      return dev.withUnsafeMutableBufferPointer { D in
+        for d in t.devices where d.index >= 0 && start + Int(d.index) < end {
+          let i = start + Int(d.index)
+          D[i] = Int16(clamping: Int64(D[i]) + Int64(d.milli))
+        }
+        return Self.tasks(of: shape, cpu: es[e].cpu, mem: es[e].mem, dpu: es[e].dpu,
+                          devices: UnsafeBufferPointer(rebasing: D[start..<end]), cap: cap)
+      }
     }
-    let k = Self.tasks(of: shape, cpu: cpu[e], mem: mem[e], dpu: dpu[e], devices: dev[start..<end], cap: cap)
-    total += k - term[e]
-    term[e] = k
+    total += k - entries[e].term
+    entries[e].term = k
   }
 
   /// Whether node `n` could take a task now, by the releases applied: false
@@ -138,18 +146,13 @@ struct TaskCountReplay {
   /// caller did not release).
   func hasRoom(_ n: NodeID) -> Bool {
     let e = Int(entryOf[Int(n)])
-    return e >= 0 && term[e] > 0
+    return e >= 0 && entries[e].term > 0
   }
 
   /// Forgets the scratch entries (keeps their storage for the next count).
   mutating func end() {
-    for n in touched { entryOf[Int(n)] = -1 }
-    touched.removeAll(keepingCapacity: true)
-    cpu.removeAll(keepingCapacity: true)
-    mem.removeAll(keepingCapacity: true)
-    dpu.removeAll(keepingCapacity: true)
-    devStart.removeAll(keepingCapacity: true)
+    for e in entries { entryOf[Int(e.node)] = -1 }
+    entries.removeAll(keepingCapacity: true)
     dev.removeAll(keepingCapacity: true)
-    term.removeAll(keepingCapacity: true)
   }
 }
