@@ -131,6 +131,7 @@ extension PlacementCore {
     var placed: [TaskAssignment] = []
     var scores: [Double] = []
     placed.reserveCapacity(job.taskCount)
+    scores.reserveCapacity(job.taskCount)
     func rollback(_ core: inout PlacementCore, _ search: inout S) {
       for a in placed.reversed() {
         core.releaseUnchecked(a)

@@ -234,11 +234,11 @@ extension Simulator {
   /// the releases a replay at `now` would count by `now`.
   @inline(__always)  // called from mutating code: a call would copy the whole simulator
   func overdueReleasesOnHeadNodes(_ r: Reservation) -> [NodeID: [TaskAssignment]] {
-    guard let head = r.head else { return [:] }
-    let nodes = Set(head.tasks.map(\.node))
+    guard r.head != nil else { return [:] }
     var rel: [NodeID: [TaskAssignment]] = [:]
     for e in 0..<running.count where running.estimatedEnd[e] <= now {
-      for t in heldTasks(Int(running.slots[e])) where nodes.contains(t.node) {
+      // The head's nodes are those with a need (sorted by node: bisected, not hashed).
+      for t in heldTasks(Int(running.slots[e])) where r.needIndex(t.node) != nil {
         rel[t.node, default: []].append(t)
       }
     }
@@ -840,6 +840,20 @@ struct Reservation {
     }
     var need = NodeNeed(node: n, milliCPU: cpu, memoryMiB: mem, dpuUnits: dpu, devices: devices)
     guard coreCount > 0 else { return need }
+    if !releases.contains(where: { !$0.cores.isEmpty }) {
+      // Nothing released here frees cores: the head's cores as they are
+      // (one task's list is already ascending; the engine hands cores out
+      // ascending).
+      var cores: [Int32] = []
+      var first = true
+      for t in which {
+        if first { cores = tasks[t].cores } else { cores += tasks[t].cores }  // the first shared, not copied
+        first = false
+      }
+      if zip(cores, cores.dropFirst()).contains(where: { $0 >= $1 }) { cores.sort() }
+      need.coresFreeNow = cores
+      return need
+    }
     // The head's cores less the released ones, as bit sets over the node's
     // cores (no hashing), read out ascending. A core id outside the bitmap
     // cannot be in a committed allocation; should one come, it is kept.
