@@ -207,6 +207,9 @@ extension ClusterState {
     s.memory.reserveCapacity(nodes.count)
     s.dpu.reserveCapacity(nodes.count)
     s.cores.reserveCapacity(nodes.count * coreWords)
+    var deviceCount = 0
+    for n in nodes { deviceCount += Int(deviceOffset[Int(n) + 1] - deviceOffset[Int(n)]) }
+    s.devices.reserveCapacity(deviceCount)
     for n in nodes {
       let i = Int(n)
       s.cpu.append(freeCPU[i])
