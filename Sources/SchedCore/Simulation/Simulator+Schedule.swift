@@ -114,10 +114,13 @@ extension Simulator {
             cachedReservation = nil
             c.reservation.time = now
             c.reservation.computedAt = now
-            let overdue = overdueReleasesOnHeadNodes(c.reservation)
             // Usually the same jobs as at the last pass: the needs, and so the shield, stay.
-            let same = Reservation.sameReleases(overdue, c.reservation.released)
-            if !same { c.reservation.setReleases(overdue, state: engine.state) }
+            let same = overdueMatchesReleases(c.reservation)
+            #if SCHEDCORE_INTERNAL_CHECKS
+            precondition(same == Reservation.sameReleases(overdueReleasesOnHeadNodes(c.reservation), c.reservation.released),
+                         "overdue releases misjudged for \(jobs[head].id)")
+            #endif
+            if !same { c.reservation.setReleases(overdueReleasesOnHeadNodes(c.reservation), state: engine.state) }
             cachedReservation = c
             reservationEpoch += 1
             if same, shieldCache?.epoch == reservationEpoch - 1 { shieldCache?.epoch = reservationEpoch }
@@ -243,6 +246,50 @@ extension Simulator {
       }
     }
     return rel
+  }
+
+  /// Whether `overdueReleasesOnHeadNodes(r)` holds the same tasks per node
+  /// as `r.released` (what `Reservation.sameReleases` says of the two),
+  /// found without building it: the overdue tasks are listed by where they
+  /// are (slot, task) in a reused scratch list, grouped by node and
+  /// compared as multisets. Usually they are the same.
+  ///
+  /// - Complexity: O(running jobs + overdue tasks on the head's nodes × (log + per-node count))
+  mutating func overdueMatchesReleases(_ r: Reservation) -> Bool {
+    guard r.head != nil else { return r.released.isEmpty }
+    // `sameReleases` needs equal node sets and per-node multisets; the
+    // overdue lists are never empty, so an empty released list differs.
+    var total = 0
+    for list in r.released.values {
+      if list.isEmpty { return false }
+      total += list.count
+    }
+    overdueScratch.removeAll(keepingCapacity: true)
+    for e in 0..<running.count where running.estimatedEnd[e] <= now {
+      let slot = Int(running.slots[e])
+      let tasks = heldTasks(slot)
+      for k in tasks.indices where r.needIndex(tasks[k].node) != nil {
+        if overdueScratch.count == total { return false }
+        overdueScratch.append(OverdueTask(node: tasks[k].node, slot: Int32(slot), task: Int32(k)))
+      }
+    }
+    guard overdueScratch.count == total else { return false }
+    overdueScratch.sort { $0.node < $1.node }
+    // Equal totals, no empty released list and every overdue node's count
+    // matched: the node sets are equal too.
+    var i = 0
+    while i < overdueScratch.count {
+      let n = overdueScratch[i].node
+      var j = i + 1
+      while j < overdueScratch.count && overdueScratch[j].node == n { j += 1 }
+      guard let y = r.released[n], y.count == j - i else { return false }
+      let x = overdueScratch[i..<j].map { heldTasks(Int($0.slot))[Int($0.task)] }
+      if x != y {
+        for t in x where x.lazy.filter({ $0 == t }).count != y.lazy.filter({ $0 == t }).count { return false }
+      }
+      i = j
+    }
+    return true
   }
 
   /// The tasks slot `r`'s job holds (none when it holds nothing), read in

@@ -146,6 +146,14 @@ public struct Simulator {
   var cachedReservation: (head: Int64, usable: [Bool], reservation: Reservation)?
   /// The reservation search for monotone heads (see `reserve`).
   var taskCount: TaskCountReplay
+  /// Scratch for `overdueMatchesReleases`: an overdue task on one of the
+  /// head's nodes, by where it is held.
+  struct OverdueTask {
+    var node: NodeID
+    var slot: Int32
+    var task: Int32
+  }
+  var overdueScratch: [OverdueTask] = []
 
   /// Runs `jobs` on `cluster` and returns every metric, with every job's
   /// outcome and every usage record (see `run(cluster:stream:config:progress:records:)`
