@@ -282,11 +282,9 @@ extension Simulator {
       let n = overdueScratch[i].node
       var j = i + 1
       while j < overdueScratch.count && overdueScratch[j].node == n { j += 1 }
-      guard let y = r.released[n], y.count == j - i else { return false }
-      let x = overdueScratch[i..<j].map { heldTasks(Int($0.slot))[Int($0.task)] }
-      if x != y {
-        for t in x where x.lazy.filter({ $0 == t }).count != y.lazy.filter({ $0 == t }).count { return false }
-      }
+      guard let y = r.released[n], y.count == j - i,
+            Reservation.sameTasks(overdueScratch[i..<j].map { heldTasks(Int($0.slot))[Int($0.task)] }, y)
+      else { return false }
       i = j
     }
     return true
@@ -809,10 +807,18 @@ struct Reservation {
   static func sameReleases(_ a: [NodeID: [TaskAssignment]], _ b: [NodeID: [TaskAssignment]]) -> Bool {
     guard a.count == b.count else { return false }
     for (n, x) in a {
-      guard let y = b[n], x.count == y.count else { return false }
-      if x == y { continue }
-      for t in x where x.lazy.filter({ $0 == t }).count != y.lazy.filter({ $0 == t }).count { return false }
+      guard let y = b[n], sameTasks(x, y) else { return false }
     }
+    return true
+  }
+
+  /// Whether `x` and `y` hold the same tasks, in any order.
+  ///
+  /// - Complexity: O(n²), n a handful
+  static func sameTasks(_ x: [TaskAssignment], _ y: [TaskAssignment]) -> Bool {
+    guard x.count == y.count else { return false }
+    if x == y { return true }
+    for t in x where x.lazy.filter({ $0 == t }).count != y.lazy.filter({ $0 == t }).count { return false }
     return true
   }
 
