@@ -250,13 +250,25 @@ extension Simulator {
 
   /// Whether `overdueReleasesOnHeadNodes(r)` holds the same tasks per node
   /// as `r.released` (what `Reservation.sameReleases` says of the two),
-  /// found without building it: the overdue tasks are listed by where they
-  /// are (slot, task) in a reused scratch list, grouped by node and
-  /// compared as multisets. Usually they are the same.
+  /// found without building it. When the overdue runs (slot and start
+  /// generation: a running job's tasks never change) are those of the last
+  /// match and the needs have not changed since (`shieldVersion` counts
+  /// every change of a reservation's head or releases), they match again.
+  /// Otherwise the overdue tasks are listed by where they are (slot, task)
+  /// in a reused scratch list, grouped by node and compared as multisets.
   ///
-  /// - Complexity: O(running jobs + overdue tasks on the head's nodes × (log + per-node count))
+  /// - Complexity: O(running jobs), plus O(overdue tasks × (log + per-node
+  ///   count)) when the overdue runs or the needs changed
   mutating func overdueMatchesReleases(_ r: Reservation) -> Bool {
     guard r.head != nil else { return r.released.isEmpty }
+    overdueRuns.removeAll(keepingCapacity: true)
+    run.withUnsafeBufferPointer { runs in
+      for e in 0..<running.count where running.estimatedEnd[e] <= now {
+        let slot = running.slots[e]
+        overdueRuns.append(OverdueRun(slot: slot, generation: runs[Int(slot)].generation))
+      }
+    }
+    if overdueMatchedAt == shieldVersion && overdueRuns == overdueMatchedRuns { return true }
     // `sameReleases` needs equal node sets and per-node multisets; the
     // overdue lists are never empty, so an empty released list differs.
     var total = 0
@@ -265,12 +277,11 @@ extension Simulator {
       total += list.count
     }
     overdueScratch.removeAll(keepingCapacity: true)
-    for e in 0..<running.count where running.estimatedEnd[e] <= now {
-      let slot = Int(running.slots[e])
-      let tasks = heldTasks(slot)
+    for o in overdueRuns {
+      let tasks = heldTasks(Int(o.slot))
       for k in tasks.indices where r.needIndex(tasks[k].node) != nil {
         if overdueScratch.count == total { return false }
-        overdueScratch.append(OverdueTask(node: tasks[k].node, slot: Int32(slot), task: Int32(k)))
+        overdueScratch.append(OverdueTask(node: tasks[k].node, slot: o.slot, task: Int32(k)))
       }
     }
     guard overdueScratch.count == total else { return false }
@@ -287,6 +298,8 @@ extension Simulator {
       else { return false }
       i = j
     }
+    swap(&overdueMatchedRuns, &overdueRuns)
+    overdueMatchedAt = shieldVersion
     return true
   }
 

@@ -154,6 +154,17 @@ public struct Simulator {
     var task: Int32
   }
   var overdueScratch: [OverdueTask] = []
+  /// A running job past its estimated end, by slot and start generation
+  /// (a restart gets a new generation, and possibly other tasks).
+  struct OverdueRun: Equatable {
+    var slot: Int32
+    var generation: Int32
+  }
+  /// Scratch for `overdueMatchesReleases`, and the overdue runs when the
+  /// releases last matched, with `shieldVersion` then (-1: never).
+  var overdueRuns: [OverdueRun] = []
+  var overdueMatchedRuns: [OverdueRun] = []
+  var overdueMatchedAt = -1
 
   /// Runs `jobs` on `cluster` and returns every metric, with every job's
   /// outcome and every usage record (see `run(cluster:stream:config:progress:records:)`
