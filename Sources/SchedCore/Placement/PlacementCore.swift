@@ -153,7 +153,8 @@ public struct PlacementCore: Sendable {
       } else {
         // The lowest-index fitting devices of the first domain with enough
         // of them, else the lowest-index fitting devices overall; written
-        // into the array in place, domains read as device bit sets.
+        // into a stack buffer and copied once (`Array.building`), domains
+        // read as device bit sets.
         let want = Int(t.deviceCount)
         let milli = t.milliPerDevice
         devices = .building(capacity: want) { out in
@@ -223,7 +224,7 @@ public struct PlacementCore: Sendable {
       }
     }
     // First the preferred domain's free cores (its list is ascending), then
-    // the rest; written straight into the array's storage.
+    // the rest; written into a stack buffer and copied once (`Array.building`).
     return .building(capacity: need) { buf in
       var written = 0, fromDomain = 0
       for pass in 0..<2 where written < need {
