@@ -361,37 +361,37 @@ extension Simulator {
     counters.reservations += 1
     let usable = engine.usableClasses(for: jobs[head])
     let anti = Set(jobs[head].antiAffinity)
-    var ends: [RunEnd] = []
     let usableBits = Self.classBits(usable)
+    // Distinct end times and the running jobs ending at each (those that can
+    // make room), taken in order only as far as the search goes (it usually
+    // stops after a few dozen). Jobs past their estimate are taken to end now.
+    var order = EndOrder()
+    order.reserveCapacity(running.count)
     for e in 0..<running.count where runningCanMakeRoom(e, usable: usable, usableBits: usableBits, anti: anti) {
-      ends.append(RunEnd(time: max(now, running.estimatedEnd[e]), seq: running.seq[e], slot: running.slots[e]))
+      order.add(RunEnd(time: max(now, running.estimatedEnd[e]), seq: running.seq[e], slot: running.slots[e]))
     }
-    // Distinct end times and the running jobs ending at each, taken from a
-    // heap only as far as the search goes (it usually stops early).
-    var pendingEnds = Heap(ends)
     var times: [Int64] = []
-    var batches: [[Int32]] = []
-    /// Takes batches out of the heap until there are `k` (or none is left).
+    var batches = SlotBatches()
+    /// Takes batches until there are `k` (or none is left).
     func extend(to k: Int) {
-      while times.count < k, let first = pendingEnds.popMin() {
-        var batch = [first.slot]
-        while let m = pendingEnds.min, m.time == first.time {
-          batch.append(m.slot)
-          _ = pendingEnds.popMin()
+      while times.count < k, let first = order.peek() {
+        while let m = order.peek(), m.time == first.time {
+          batches.slots.append(m.slot)
+          order.take()
         }
+        batches.close()
         times.append(first.time)
-        batches.append(batch)
       }
     }
     var releasedBatches: [[Allocation]] = []
     // State: the first `at` batches are released.
     var at = 0
     /// When set, the batches a replay releases instead (see below).
-    var replayed: [[Int32]]?
+    var replayed: SlotBatches?
     func moveTo(_ target: Int, _ s: inout Simulator) {
       while at < target {
         var got: [Allocation] = []
-        for r in replayed?[at] ?? batches[at] {
+        for r in (replayed ?? batches)[at] {
           if let a = s.engine.releaseDeferringIndex(jobID: s.jobs[Int(r)].id) { got.append(a) }
         }
         releasedBatches.append(got)
@@ -474,15 +474,20 @@ extension Simulator {
       // The replay for the probe releases only jobs holding a node that can
       // take a task then: on the others the head cannot go either way, and
       // placing it depends on nothing but the states of the nodes it can use.
-      replayed = (0..<max(hi, 0)).map { k in
-        batches[k].filter { r in heldTasks(Int(r)).contains { taskCount.hasRoom($0.node) } }
-      }
-      // Likewise the placement as if released needs only their tasks on such nodes.
+      // Likewise the placement as if released needs only their tasks on such
+      // nodes (tasks read in place: iterating would copy each one's arrays).
+      var kept = SlotBatches()
       for k in 0..<max(hi, 0) {
-        for r in replayed?[k] ?? [] {
-          for t in heldTasks(Int(r)) where taskCount.hasRoom(t.node) { roomTasks.append(t) }
+        for r in batches[k] {
+          let before = roomTasks.count
+          heldTasks(Int(r)).withUnsafeBufferPointer { ts in
+            for t in ts.indices where taskCount.hasRoom(ts[t].node) { roomTasks.append(ts[t]) }
+          }
+          if roomTasks.count > before { kept.slots.append(r) }
         }
+        kept.close()
       }
+      replayed = kept
       taskCount.end()
     } else {
       probeSearch(&self)
@@ -490,17 +495,16 @@ extension Simulator {
     var result = Reservation(time: .max, head: nil, released: [:], state: engine.state, computedAt: now)
     if hi > 0 {
       var found: Allocation?
-      if let replayed {
+      /// Whether `found` came from `placeAsIfReleased`: the releases are then
+      /// the replayed jobs' (the engine released nothing).
+      var asIfReleased = false
+      if replayed != nil {
         // The head's placement then, without replaying through the index.
-        var gone: [Allocation] = []
-        for k in 0..<hi {
-          for r in replayed[k] { if let a = run[Int(r)].allocation { gone.append(a) } }
-        }
         switch engine.placeAsIfReleased(jobs[head], released: roomTasks) {
         case .placed(let h):
           counters.reservationProbes += 1
           found = h
-          releasedBatches = [gone]
+          asIfReleased = true
         case .failed:
           counters.reservationProbes += 1
         case .unsupported:
@@ -524,6 +528,7 @@ extension Simulator {
         assertionFailure("task counts put \(jobs[head].id)'s reservation too early")
         moveTo(0, &self)
         replayed = nil
+        asIfReleased = false
         probeSearch(&self)
         if hi > 0 {
           moveTo(hi, &self)
@@ -531,10 +536,20 @@ extension Simulator {
         }
       }
       if let h = found {
-        let nodes = Set(h.tasks.map(\.node))
+        // What the releases held on the head's nodes (ascending: bisected, not hashed).
+        var nodes = h.tasks.map(\.node)
+        nodes.sortAndRemoveDuplicates()
         var rel: [NodeID: [TaskAssignment]] = [:]
-        for batch in releasedBatches {
-          for a in batch { for t in a.tasks where nodes.contains(t.node) { rel[t.node, default: []].append(t) } }
+        rel.reserveCapacity(nodes.count)
+        func take(_ tasks: [TaskAssignment]) {
+          tasks.withUnsafeBufferPointer { ts in
+            for t in ts.indices where nodes.sortedContains(ts[t].node) { rel[ts[t].node, default: []].append(ts[t]) }
+          }
+        }
+        if asIfReleased, let replayed {
+          for k in 0..<hi { for r in replayed[k] { take(heldTasks(Int(r))) } }
+        } else {
+          for batch in releasedBatches { for a in batch { take(a.tasks) } }
         }
         result = Reservation(time: times[hi - 1], head: h, released: rel, state: engine.state, computedAt: now)
       }
@@ -748,6 +763,96 @@ struct RunEnd: Comparable {
   var slot: Int32
   static func < (a: RunEnd, b: RunEnd) -> Bool { (a.time, a.seq) < (b.time, b.seq) }
   static func == (a: RunEnd, b: RunEnd) -> Bool { (a.time, a.seq) == (b.time, b.seq) }
+}
+
+/// Running jobs' ends taken in ascending order, for a search that usually
+/// stops after a few dozen of many (an EASY reservation): each time the
+/// sorted prefix runs out, the next chunk (32, then doubling) is selected
+/// from the rest by partitioning (quickselect) and sorted, instead of
+/// heapifying every end up front.
+///
+/// - Complexity: O(n) per chunk plus O(c log c) to sort a chunk of c, for n ends
+struct EndOrder {
+  /// The ends added; `items[..<sorted]` are the smallest, ascending, and
+  /// `items[..<next]` are taken.
+  private var items: [RunEnd] = []
+  private var sorted = 0
+  private var next = 0
+
+  mutating func reserveCapacity(_ n: Int) { items.reserveCapacity(n) }
+
+  /// Adds an end (before the first `peek`).
+  mutating func add(_ x: RunEnd) { items.append(x) }
+
+  /// The smallest end not taken yet, if any.
+  mutating func peek() -> RunEnd? {
+    if next == sorted {
+      guard sorted < items.count else { return nil }
+      sortNextChunk()
+    }
+    return items[next]
+  }
+
+  /// Takes the end `peek` returned.
+  mutating func take() { next += 1 }
+
+  private mutating func sortNextChunk() {
+    let start = sorted
+    let end = min(items.count, start + max(32, start))
+    items.withUnsafeMutableBufferPointer { all in
+      let rest = UnsafeMutableBufferPointer(rebasing: all[start...])
+      if end < all.count { Self.selectSmallest(end - start, in: rest) }
+      var chunk = UnsafeMutableBufferPointer(rebasing: all[start..<end])
+      chunk.sort()
+    }
+    sorted = end
+  }
+
+  /// Moves the `k` smallest of `b` (0 < k < b.count) to its front, in no
+  /// particular order: quickselect with a median-of-three pivot; should it
+  /// take too many rounds (adversarial orders), a sort finishes the job.
+  static func selectSmallest(_ k: Int, in b: UnsafeMutableBufferPointer<RunEnd>) {
+    var lo = 0, hi = b.count - 1  // the k-th smallest (index k - 1) lies in lo...hi
+    var rounds = 0
+    while lo < hi {
+      rounds += 1
+      if rounds > 64 {
+        var r = UnsafeMutableBufferPointer(rebasing: b[lo...hi])
+        r.sort()
+        return
+      }
+      let mid = lo + (hi - lo) / 2
+      if b[mid] < b[lo] { b.swapAt(mid, lo) }
+      if b[hi] < b[lo] { b.swapAt(hi, lo) }
+      if b[hi] < b[mid] { b.swapAt(hi, mid) }
+      let pivot = b[mid]
+      // Hoare partition: lo...j ≤ pivot ≤ j+1...hi.
+      var i = lo - 1, j = hi + 1
+      while true {
+        repeat { i += 1 } while b[i] < pivot
+        repeat { j -= 1 } while pivot < b[j]
+        if i >= j { break }
+        b.swapAt(i, j)
+      }
+      if k - 1 <= j { hi = j } else { lo = j + 1 }
+    }
+  }
+}
+
+/// Running jobs' slots in batches (those ending at one time), flattened:
+/// one array for all batches instead of one per batch.
+struct SlotBatches {
+  var slots: [Int32] = []
+  /// Per batch: where it ends in `slots` (it starts where the last one ended).
+  var ends: [Int] = []
+
+  var count: Int { ends.count }
+
+  /// Batch `k`'s slots.
+  subscript(k: Int) -> ArraySlice<Int32> { slots[(k == 0 ? 0 : ends[k - 1])..<ends[k]] }
+
+  /// Ends the batch being appended to `slots`.
+  mutating func close() { ends.append(slots.count) }
 }
 
 /// A blocked head's EASY reservation: when it fits (by running jobs'
