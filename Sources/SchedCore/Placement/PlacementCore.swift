@@ -185,31 +185,32 @@ public struct PlacementCore: Sendable {
         }
       }
     }
-    var cores: [Int32] = []
+    var cores = CoreList.empty
     if t.milliCPU > 0, t.milliCPU % 1000 == 0 {
       cores = exclusiveCores(node: n, count: Int(t.milliCPU / 1000), nearDevice: devices.first?.index)
     }
     return TaskAssignment(node: n, milliCPU: t.milliCPU, memoryMiB: t.memoryMiB,
-                          dpuUnits: t.dpuUnits, devices: devices, cores: cores)
+                          dpuUnits: t.dpuUnits, devices: devices, coreList: cores)
   }
 
-  /// `count` free cores of node `n` for a whole-core task, ascending, or
-  /// none if it has fewer free: the cores of the NUMA domain of device
-  /// `nearDevice` (without one, of the domain with the most free cores,
-  /// the first on a tie) in the domain's order, then the lowest free cores
-  /// outside it. With `numa` masks for the node's layout, read word by word
-  /// from the free-core bitmap; else the domain's core list is walked.
+  /// `count` free cores of node `n` for a whole-core task, or none if it
+  /// has fewer free: the cores of the NUMA domain of device `nearDevice`
+  /// (without one, of the domain with the most free cores, the first on a
+  /// tie), lowest first, then the lowest free cores outside it. With `numa`
+  /// masks for the node's layout, picked word by word from the free-core
+  /// bitmap into bit words (no list is built); else the domain's core list
+  /// is walked.
   ///
   /// - Complexity: O(NUMA domains · cores / 64) with masks, else O(cores)
   ///
   /// `mutating` though it changes nothing, for the reason `assignment` is.
-  mutating func exclusiveCores(node n: NodeID, count need: Int, nearDevice: Int32?) -> [Int32] {
+  mutating func exclusiveCores(node n: NodeID, count need: Int, nearDevice: Int32?) -> CoreList {
     let words = state.coreWords
     let row = Int(n) * words
     let maskBase = Int(numa.offset[Int(n)])
     let coreCount = Int(state.cluster.nodes[Int(n)].cores)
-    guard maskBase >= 0 else { return exclusiveCoresByList(node: n, count: need, nearDevice: nearDevice) }
-    guard need <= coreCount else { return [] }  // a node never has more free cores than cores
+    guard maskBase >= 0 else { return CoreList(exclusiveCoresByList(node: n, count: need, nearDevice: nearDevice)) }
+    guard need <= coreCount else { return .empty }  // a node never has more free cores than cores
     let domainCount = Int(numa.domainCount[Int(n)])
     var preferred = -1
     if let device = nearDevice,
@@ -223,24 +224,34 @@ public struct PlacementCore: Sendable {
         if free > most { most = free; preferred = d }
       }
     }
-    // First the preferred domain's free cores (its list is ascending), then
-    // the rest; written into a stack buffer and copied once (`Array.building`).
-    return .building(capacity: need) { buf in
-      var written = 0, fromDomain = 0
-      for pass in 0..<2 where written < need {
-        if pass == 1 { fromDomain = written }
-        appendFreeCores(node: n, need: need, into: buf, written: &written) { w in
+    // First the preferred domain's free cores, then the rest, lowest first:
+    // whole words while they do not exceed what is still needed.
+    return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(words, 1)) { picked in
+      picked.initialize(repeating: 0)
+      var taken = 0
+      for pass in 0..<2 where taken < need {
+        for w in 0..<words where taken < need {
           let mask = preferred >= 0 ? numa.words[maskBase + preferred * words + w] : 0
-          return pass == 0 ? mask : ~mask
+          var bits = state.coreBits[row + w] & (pass == 0 ? mask : ~mask)
+          let below = coreCount - w * 64  // the node's cores in this word
+          if below < 64 { bits &= below > 0 ? (1 &<< UInt64(below)) &- 1 : 0 }
+          let count = bits.nonzeroBitCount
+          if count <= need - taken {
+            picked[w] |= bits
+            taken += count
+          } else {
+            var x = bits
+            while taken < need {
+              let low = x & (0 &- x)
+              picked[w] |= low
+              x ^= low
+              taken += 1
+            }
+          }
         }
       }
-      if written < need { return 0 }
-      // Two ascending runs (the preferred domain's, then the rest): often one.
-      if fromDomain > 0 && fromDomain < need && buf[fromDomain] < buf[fromDomain - 1] {
-        var run = UnsafeMutableBufferPointer(rebasing: buf[..<need])
-        run.sort()
-      }
-      return need
+      if taken < need { return .empty }
+      return CoreList(bits: UnsafeBufferPointer(picked))
     }
   }
 

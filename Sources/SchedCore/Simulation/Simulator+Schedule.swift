@@ -873,7 +873,8 @@ struct Reservation {
     var dpuUnits: Int64 = 0
     /// Device index → milli.
     var devices: [Int64] = []
-    var coresFreeNow: [Int32] = []
+    /// Ascending.
+    var coresFreeNow = CoreList.empty
   }
 
   /// When it was computed: running jobs whose estimated end had passed
@@ -999,7 +1000,7 @@ struct Reservation {
           for t in which {
             cpu += ts[t].milliCPU; mem += ts[t].memoryMiB; dpu += Int64(ts[t].dpuUnits)
             for d in ts[t].devices where d.index >= 0 && Int(d.index) < ndev { dev[Int(d.index)] += Int64(d.milli) }
-            coreCount += ts[t].cores.count
+            coreCount += ts[t].coreList.count
           }
           for r in rs.indices {
             cpu -= rs[r].milliCPU; mem -= rs[r].memoryMiB; dpu -= Int64(rs[r].dpuUnits)
@@ -1011,58 +1012,39 @@ struct Reservation {
     }
     var need = NodeNeed(node: n, milliCPU: cpu, memoryMiB: mem, dpuUnits: dpu, devices: devices)
     guard coreCount > 0 else { return need }
-    if !releases.contains(where: { !$0.cores.isEmpty }) {
-      // Nothing released here frees cores: the head's cores as they are
-      // (one task's list is already ascending; the engine hands cores out
-      // ascending).
-      var cores: [Int32] = []
-      var first = true
-      for t in which {
-        if first { cores = tasks[t].cores } else { cores += tasks[t].cores }  // the first shared, not copied
-        first = false
-      }
-      if zip(cores, cores.dropFirst()).contains(where: { $0 >= $1 }) { cores.sort() }
-      need.coresFreeNow = cores
-      return need
-    }
     // The head's cores less the released ones, as bit sets over the node's
-    // cores (no hashing), read out ascending. A core id outside the bitmap
-    // cannot be in a committed allocation; should one come, it is kept.
+    // cores (no hashing), a word at a time for cores held as bit words. A
+    // core id outside the bitmap cannot be in a committed allocation;
+    // should one come, it is kept.
     let words = max(1, state.coreWords)
     need.coresFreeNow = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
       bits.initialize(repeating: 0)
       var outside: [Int32] = []
-      tasks.withUnsafeBufferPointer { ts in
-        for t in which {
-          for c in ts[t].cores {
-            if c >= 0 && Int(c) >> 6 < words { bits[Int(c) >> 6] |= 1 << UInt64(c & 63) } else { outside.append(c) }
+      /// Sets (or, with `clear`, clears) the bits of `cores`.
+      func mark(_ cores: CoreList, clear: Bool) {
+        if let (b, w) = cores.words, (0..<4).allSatisfy({ CoreList.word($0, of: w) == 0 || b + $0 < words }) {
+          for k in 0..<4 where CoreList.word(k, of: w) != 0 {
+            if clear { bits[b + k] &= ~CoreList.word(k, of: w) } else { bits[b + k] |= CoreList.word(k, of: w) }
+          }
+          return
+        }
+        cores.forEach { c in
+          if c >= 0 && Int(c) >> 6 < words {
+            if clear { bits[Int(c) >> 6] &= ~(1 << UInt64(c & 63)) } else { bits[Int(c) >> 6] |= 1 << UInt64(c & 63) }
+          } else if !clear {
+            outside.append(c)
           }
         }
+      }
+      tasks.withUnsafeBufferPointer { ts in
+        for t in which { mark(ts[t].coreList, clear: false) }
       }
       releases.withUnsafeBufferPointer { rs in
-        for r in rs.indices {
-          for c in rs[r].cores where c >= 0 && Int(c) >> 6 < words { bits[Int(c) >> 6] &= ~(1 << UInt64(c & 63)) }
-        }
+        for r in rs.indices { mark(rs[r].coreList, clear: true) }
       }
-      var held = 0
-      for w in 0..<words { held += bits[w].nonzeroBitCount }
-      var cores: [Int32] = .building(capacity: held) { out in
-        var k = 0
-        for w in 0..<words {
-          var x = bits[w]
-          while x != 0 {
-            out[k] = Int32(truncatingIfNeeded: w &* 64 &+ x.trailingZeroBitCount)
-            k += 1
-            x &= x &- 1
-          }
-        }
-        return k
-      }
-      if !outside.isEmpty {
-        cores += outside
-        cores.sort()
-      }
-      return cores
+      let held = CoreList(bits: UnsafeBufferPointer(bits))
+      guard !outside.isEmpty else { return held }
+      return CoreList((held.array + outside).sorted())
     }
     return need
   }
@@ -1086,10 +1068,9 @@ struct Reservation {
         }
       }
       let cpu = max(needs[k].milliCPU, 0, Int64(needs[k].coresFreeNow.count) * 1000)
-      // `coresFreeNow` is ascending (see `need`).
       let t = TaskAssignment(node: needs[k].node, milliCPU: cpu, memoryMiB: max(0, needs[k].memoryMiB),
                              dpuUnits: Int32(clamping: max(0, needs[k].dpuUnits)), devices: devices,
-                             cores: needs[k].coresFreeNow)
+                             coreList: needs[k].coresFreeNow)
       if t.milliCPU > 0 || t.memoryMiB > 0 || t.dpuUnits > 0 || !t.devices.isEmpty { tasks.append(t) }
     }
     return Allocation(jobID: Self.shieldID, tasks: tasks)
@@ -1107,7 +1088,9 @@ struct Reservation {
             Int64(state.freeDPUs(n)) >= need.dpuUnits else { return false }
       let free = state.devices(of: n)
       for (k, m) in need.devices.enumerated() where m > 0 && Int64(free[free.startIndex + k]) < m { return false }
-      for c in need.coresFreeNow where !state.isCoreFree(n, c) { return false }
+      var allFree = true
+      need.coresFreeNow.forEach { c in if allFree && !state.isCoreFree(n, c) { allFree = false } }
+      if !allFree { return false }
     }
     return true
   }

@@ -9,16 +9,28 @@ public struct TaskAssignment: Sendable, Hashable {
   public var devices: [DeviceShare]
   /// Exclusive cores (node-local indices) for tasks asking whole cores;
   /// empty for fractional-CPU tasks, which share the node's remaining cores.
-  public var cores: [Int32]
+  /// The engine hands them out ascending.
+  public var cores: [Int32] {
+    get { coreList.array }
+    set { coreList = CoreList(newValue) }
+  }
+  /// The cores as stored (bit words when they allow; see `CoreList`).
+  var coreList: CoreList
 
   public init(node: NodeID, milliCPU: Int64, memoryMiB: Int64, dpuUnits: Int32,
               devices: [DeviceShare], cores: [Int32]) {
+    self.init(node: node, milliCPU: milliCPU, memoryMiB: memoryMiB, dpuUnits: dpuUnits, devices: devices,
+              coreList: CoreList(cores))
+  }
+
+  init(node: NodeID, milliCPU: Int64, memoryMiB: Int64, dpuUnits: Int32, devices: [DeviceShare],
+       coreList: CoreList) {
     self.node = node
     self.milliCPU = milliCPU
     self.memoryMiB = memoryMiB
     self.dpuUnits = dpuUnits
     self.devices = devices
-    self.cores = cores
+    self.coreList = coreList
   }
 
   /// Total accelerator milli held.

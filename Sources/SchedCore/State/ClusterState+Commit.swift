@@ -31,28 +31,35 @@ extension ClusterState {
         throw .overCommit(cluster.nodes[i].id, "device \(d.index)")
       }
     }
-    // Cores as one mask per bitmap word when they fit four words (nodes up
-    // to 256 cores): checked and taken a word at a time; else core by core.
+    // Cores held as bit words (see `CoreList`) are checked and taken a word
+    // at a time; any other list core by core.
     let row = i * coreWords
-    let masks = CoreWordMasks(task.cores, words: coreWords)
-    if masks?.all(free: true, in: coreBits, row: row, words: coreWords) != true {
-      for c in task.cores {
-        guard c >= 0, Int(c) < coreWords * 64, coreBits[row + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) != 0 else {
-          throw .overCommit(cluster.nodes[i].id, "core \(c)")
-        }
+    var words = task.coreList.words
+    if let (b, w) = words {
+      var ok = true
+      for k in 0..<4 where CoreList.word(k, of: w) != 0 {
+        let m = CoreList.word(k, of: w)
+        guard b + k < coreWords, coreBits[row + b + k] & m == m else { ok = false; break }
       }
+      if !ok {
+        words = nil
+        try checkCoresFree(task, node: i)
+      }
+    } else {
+      try checkCoresFree(task, node: i)
     }
-    guard Int64(task.cores.count) * 1000 <= task.milliCPU else {
-      throw StateError("node \(cluster.nodes[i].id): \(task.cores.count) exclusive cores exceed \(task.milliCPU) milli-CPU")
+    let coreCount = task.coreList.count
+    guard Int64(coreCount) * 1000 <= task.milliCPU else {
+      throw StateError("node \(cluster.nodes[i].id): \(coreCount) exclusive cores exceed \(task.milliCPU) milli-CPU")
     }
     freeCPU[i] -= task.milliCPU
     freeMemory[i] -= task.memoryMiB
     freeDPU[i] -= task.dpuUnits
     for d in task.devices { deviceFree[base + Int(d.index)] -= Int16(d.milli) }
-    if let masks {
-      for w in 0..<min(coreWords, CoreWordMasks.capacity) where masks[w] != 0 { coreBits[row + w] &= ~masks[w] }
+    if let (b, w) = words {
+      for k in 0..<4 where CoreList.word(k, of: w) != 0 { coreBits[row + b + k] &= ~CoreList.word(k, of: w) }
     } else {
-      for c in task.cores { coreBits[row + Int(c) / 64] &= ~(UInt64(1) << UInt64(c % 64)) }
+      task.coreList.forEach { c in coreBits[row + Int(c) / 64] &= ~(UInt64(1) << UInt64(c % 64)) }
     }
     #if SCHEDCORE_INTERNAL_CHECKS
     _checkInvariants(node: task.node)
@@ -83,24 +90,31 @@ extension ClusterState {
     }
     let cores = cluster.nodes[i].cores
     let row = i * coreWords
-    // As in `commit`: a word at a time when the cores fit four words and
-    // none is beyond the node's cores.
-    let masks = CoreWordMasks(task.cores, words: coreWords, below: cores)
-    if masks?.all(free: false, in: coreBits, row: row, words: coreWords) != true {
-      for c in task.cores {
-        guard c >= 0, c < cores, coreBits[row + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) == 0 else {
-          throw StateError("node \(cluster.nodes[i].id): core \(c) is not held")
-        }
+    // As in `commit`: bit words a word at a time, when every core lies
+    // below the node's core count.
+    var words = task.coreList.words
+    if let (b, w) = words {
+      var ok = true
+      for k in 0..<4 where CoreList.word(k, of: w) != 0 {
+        let m = CoreList.word(k, of: w)
+        let top = (b + k) * 64 + 63 - m.leadingZeroBitCount
+        guard b + k < coreWords, top < Int(cores), coreBits[row + b + k] & m == 0 else { ok = false; break }
       }
+      if !ok {
+        words = nil
+        try checkCoresHeld(task, node: i)
+      }
+    } else {
+      try checkCoresHeld(task, node: i)
     }
     freeCPU[i] += task.milliCPU
     freeMemory[i] += task.memoryMiB
     freeDPU[i] += task.dpuUnits
     for d in task.devices { deviceFree[base + Int(d.index)] += Int16(d.milli) }
-    if let masks {
-      for w in 0..<min(coreWords, CoreWordMasks.capacity) where masks[w] != 0 { coreBits[row + w] |= masks[w] }
+    if let (b, w) = words {
+      for k in 0..<4 where CoreList.word(k, of: w) != 0 { coreBits[row + b + k] |= CoreList.word(k, of: w) }
     } else {
-      for c in task.cores { coreBits[row + Int(c) / 64] |= UInt64(1) << UInt64(c % 64) }
+      task.coreList.forEach { c in coreBits[row + Int(c) / 64] |= UInt64(1) << UInt64(c % 64) }
     }
     #if SCHEDCORE_INTERNAL_CHECKS
     _checkInvariants(node: task.node)
@@ -136,50 +150,25 @@ extension ClusterState {
   }
 }
 
-/// A task's cores as bit masks over the first four 64-core words of a
-/// node's free-core bitmap, kept inline (no allocation): what commit and
-/// release check and flip a word at a time.
-struct CoreWordMasks {
-  static let capacity = 4
-  var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
-
-  /// The masks of `cores`, or nil when one lies outside the first
-  /// `min(words, 4)` words (negative, or beyond the bitmap or the masks).
-  /// Also nil when a core is not below `bound` (a node's core count).
-  @inline(__always)
-  init?(_ cores: [Int32], words: Int, below bound: Int32 = .max) {
-    let limit = min(Int32(min(words, Self.capacity) * 64), bound)
-    // The four words as one buffer, indexed by word: no branch per core.
-    var m: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    let ok = cores.withUnsafeBufferPointer { list in
-      withUnsafeMutableBytes(of: &m) { raw in
-        let w = raw.bindMemory(to: UInt64.self)
-        for c in list {
-          guard c >= 0 && c < limit else { return false }
-          w[Int(c &>> 6)] |= UInt64(1) &<< UInt64(c & 63)
-        }
-        return true
+extension ClusterState {
+  /// Throws unless every core of `task` exists in node `i`'s bitmap and is free.
+  func checkCoresFree(_ task: TaskAssignment, node i: Int) throws(StateError) {
+    let row = i * coreWords
+    for c in task.cores {
+      guard c >= 0, Int(c) < coreWords * 64, coreBits[row + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) != 0 else {
+        throw .overCommit(cluster.nodes[i].id, "core \(c)")
       }
     }
-    guard ok else { return nil }
-    (w0, w1, w2, w3) = m
   }
 
-  /// Whether every masked core is free (`free`) or held (`!free`) in the
-  /// bitmap row of `words` words at `row` of `bits`.
-  @inline(__always)
-  func all(free: Bool, in bits: [UInt64], row: Int, words: Int) -> Bool {
-    for w in 0..<min(words, Self.capacity) where bits[row + w] & self[w] != (free ? self[w] : 0) { return false }
-    return true
-  }
-
-  @inline(__always)
-  subscript(w: Int) -> UInt64 {
-    switch w {
-    case 0: return w0
-    case 1: return w1
-    case 2: return w2
-    default: return w3
+  /// Throws unless every core of `task` is one of node `i`'s and is held.
+  func checkCoresHeld(_ task: TaskAssignment, node i: Int) throws(StateError) {
+    let row = i * coreWords
+    let cores = cluster.nodes[i].cores
+    for c in task.cores {
+      guard c >= 0, c < cores, coreBits[row + Int(c) / 64] & (UInt64(1) << UInt64(c % 64)) == 0 else {
+        throw StateError("node \(cluster.nodes[i].id): core \(c) is not held")
+      }
     }
   }
 }

@@ -68,7 +68,7 @@ import Testing
         for t in rel { for d in t.devices { devices[Int(d.index)] -= Int64(d.milli) } }
         #expect(need.devices == devices, "seed \(seed) round \(round) node \(need.node)")
         let freed = Set(rel.flatMap(\.cores))
-        #expect(need.coresFreeNow == mine.flatMap(\.cores).filter { !freed.contains($0) }.sorted(),
+        #expect(need.coresFreeNow.array == mine.flatMap(\.cores).filter { !freed.contains($0) }.sorted(),
                 "seed \(seed) round \(round) node \(need.node)")
       }
       // The shield holds those cores, ascending, and only devices with a need.
@@ -77,7 +77,7 @@ import Testing
           Issue.record("seed \(seed) round \(round): shield task on node \(t.node) without a need")
           continue
         }
-        #expect(t.cores == need.coresFreeNow && t.cores == t.cores.sorted())
+        #expect(t.cores == need.coresFreeNow.array && t.cores == t.cores.sorted())
         #expect(t.devices.allSatisfy { $0.milli > 0 && need.devices[Int($0.index)] == Int64($0.milli) })
       }
     }
