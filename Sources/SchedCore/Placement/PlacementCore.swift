@@ -136,7 +136,7 @@ public struct PlacementCore: Sendable {
     // The node's devices' free milli, read in place in `state.deviceFree`.
     let base = Int(state.deviceOffset[Int(n)])
     let devs = base..<Int(state.deviceOffset[Int(n) + 1])
-    var devices: [DeviceShare] = []
+    var devices = DeviceList.empty
     if t.deviceCount > 0 {
       // Only the NUMA layout is read (copying the whole `Node` retains all its fields).
       let domains = state.cluster.nodes[Int(n)].numa.domains
@@ -149,24 +149,37 @@ public struct PlacementCore: Sendable {
             pick = i
           }
         }
-        if pick >= 0 { devices = [DeviceShare(index: Int32(pick - base), milli: t.milliPerDevice)] }
-      } else {
+        if pick >= 0 { devices = DeviceList([DeviceShare(index: Int32(pick - base), milli: t.milliPerDevice)]) }
+      } else if devs.count <= 64 {
         // The lowest-index fitting devices of the first domain with enough
-        // of them, else the lowest-index fitting devices overall; written
-        // into a stack buffer and copied once (`Array.building`), domains
-        // read as device bit sets.
+        // of them, else the lowest-index fitting devices overall, as a bit
+        // set (domains read as device bit sets).
         let want = Int(t.deviceCount)
         let milli = t.milliPerDevice
-        devices = .building(capacity: want) { out in
-          var found = 0
-          // A domain's devices as a bit set when the node has at most 64 (else its list is searched).
-          let asBits = devs.count <= 64
-          for d in domains where domains.count > 1 {
+        var fitting: UInt64 = 0
+        for i in devs where Int32(state.deviceFree[i]) >= milli { fitting |= 1 &<< UInt64(i - base) }
+        var chosen: UInt64 = 0
+        if domains.count > 1 {
+          for d in domains {
             var inDomain: UInt64 = 0
-            if asBits { for k in d.devices where k >= 0 && Int(k) < devs.count { inDomain |= UInt64(1) << UInt64(k) } }
+            for k in d.devices where k >= 0 && Int(k) < devs.count { inDomain |= 1 &<< UInt64(k) }
+            if (fitting & inDomain).nonzeroBitCount >= want {
+              chosen = Self.lowest(want, of: fitting & inDomain)
+              break
+            }
+          }
+        }
+        if chosen == 0 { chosen = Self.lowest(want, of: fitting) }
+        devices = DeviceList(mask: chosen, milli: milli)
+      } else {
+        // Over 64 devices: the same choice with the domains' lists searched.
+        let want = Int(t.deviceCount)
+        let milli = t.milliPerDevice
+        devices = DeviceList(.building(capacity: want) { out in
+          var found = 0
+          for d in domains where domains.count > 1 {
             found = 0
-            for i in devs where Int32(state.deviceFree[i]) >= milli
-              && (asBits ? inDomain & (UInt64(1) << UInt64(i - base)) != 0 : d.devices.contains(Int32(i - base))) {
+            for i in devs where Int32(state.deviceFree[i]) >= milli && d.devices.contains(Int32(i - base)) {
               out[found] = DeviceShare(index: Int32(i - base), milli: milli)
               found += 1
               if found == want { break }
@@ -182,15 +195,27 @@ public struct PlacementCore: Sendable {
             }
           }
           return found
-        }
+        })
       }
     }
     var cores = CoreList.empty
     if t.milliCPU > 0, t.milliCPU % 1000 == 0 {
-      cores = exclusiveCores(node: n, count: Int(t.milliCPU / 1000), nearDevice: devices.first?.index)
+      cores = exclusiveCores(node: n, count: Int(t.milliCPU / 1000), nearDevice: devices.firstIndex)
     }
     return TaskAssignment(node: n, milliCPU: t.milliCPU, memoryMiB: t.memoryMiB,
-                          dpuUnits: t.dpuUnits, devices: devices, coreList: cores)
+                          dpuUnits: t.dpuUnits, deviceList: devices, coreList: cores)
+  }
+
+  /// The `k` lowest set bits of `x` (all of them when it has fewer).
+  @inline(__always)
+  static func lowest(_ k: Int, of x: UInt64) -> UInt64 {
+    var rest = x, out: UInt64 = 0
+    for _ in 0..<min(k, x.nonzeroBitCount) {
+      let low = rest & (0 &- rest)
+      out |= low
+      rest ^= low
+    }
+    return out
   }
 
   /// `count` free cores of node `n` for a whole-core task, or none if it

@@ -999,12 +999,12 @@ struct Reservation {
           dev.initialize(repeating: 0)
           for t in which {
             cpu += ts[t].milliCPU; mem += ts[t].memoryMiB; dpu += Int64(ts[t].dpuUnits)
-            for d in ts[t].devices where d.index >= 0 && Int(d.index) < ndev { dev[Int(d.index)] += Int64(d.milli) }
+            ts[t].deviceList.forEach { d in if d.index >= 0 && Int(d.index) < ndev { dev[Int(d.index)] += Int64(d.milli) } }
             coreCount += ts[t].coreList.count
           }
           for r in rs.indices {
             cpu -= rs[r].milliCPU; mem -= rs[r].memoryMiB; dpu -= Int64(rs[r].dpuUnits)
-            for d in rs[r].devices where d.index >= 0 && Int(d.index) < ndev { dev[Int(d.index)] -= Int64(d.milli) }
+            rs[r].deviceList.forEach { d in if d.index >= 0 && Int(d.index) < ndev { dev[Int(d.index)] -= Int64(d.milli) } }
           }
           return ndev
         }
@@ -1057,8 +1057,8 @@ struct Reservation {
     var tasks: [TaskAssignment] = []
     tasks.reserveCapacity(needs.count)
     for k in needs.indices {
-      let devices: [DeviceShare] = needs[k].devices.withUnsafeBufferPointer { dev in
-        .building(capacity: dev.count) { out in
+      let devices = DeviceList(needs[k].devices.withUnsafeBufferPointer { dev in
+        [DeviceShare].building(capacity: dev.count) { out in
           var w = 0
           for (d, m) in dev.enumerated() where m > 0 {
             out[w] = DeviceShare(index: Int32(d), milli: Int32(clamping: m))
@@ -1066,12 +1066,12 @@ struct Reservation {
           }
           return w
         }
-      }
+      })
       let cpu = max(needs[k].milliCPU, 0, Int64(needs[k].coresFreeNow.count) * 1000)
       let t = TaskAssignment(node: needs[k].node, milliCPU: cpu, memoryMiB: max(0, needs[k].memoryMiB),
-                             dpuUnits: Int32(clamping: max(0, needs[k].dpuUnits)), devices: devices,
+                             dpuUnits: Int32(clamping: max(0, needs[k].dpuUnits)), deviceList: devices,
                              coreList: needs[k].coresFreeNow)
-      if t.milliCPU > 0 || t.memoryMiB > 0 || t.dpuUnits > 0 || !t.devices.isEmpty { tasks.append(t) }
+      if t.milliCPU > 0 || t.memoryMiB > 0 || t.dpuUnits > 0 || !t.deviceList.isEmpty { tasks.append(t) }
     }
     return Allocation(jobID: Self.shieldID, tasks: tasks)
   }

@@ -128,7 +128,8 @@ struct TaskCountReplay {
       es[e].dpu += Int64(t.dpuUnits)
       let start = Int(es[e].devStart), end = Int(es[e].devEnd)
       return dev.withUnsafeMutableBufferPointer { D in
-        for d in t.devices where d.index >= 0 && start + Int(d.index) < end {
+        t.deviceList.forEach { d in
+          guard d.index >= 0 && start + Int(d.index) < end else { return }
           let i = start + Int(d.index)
           D[i] = Int16(clamping: Int64(D[i]) + Int64(d.milli))
         }

@@ -5,8 +5,14 @@ public struct TaskAssignment: Sendable, Hashable {
   public var milliCPU: Int64
   public var memoryMiB: Int64
   public var dpuUnits: Int32
-  /// Accelerator indices on the node (0-based) with the milli taken from each.
-  public var devices: [DeviceShare]
+  /// Accelerator indices on the node (0-based) with the milli taken from
+  /// each. The engine hands them out ascending.
+  public var devices: [DeviceShare] {
+    get { deviceList.array }
+    set { deviceList = DeviceList(newValue) }
+  }
+  /// The devices as stored (a bit set and one amount when they allow; see `DeviceList`).
+  var deviceList: DeviceList
   /// Exclusive cores (node-local indices) for tasks asking whole cores;
   /// empty for fractional-CPU tasks, which share the node's remaining cores.
   /// The engine hands them out ascending.
@@ -19,22 +25,22 @@ public struct TaskAssignment: Sendable, Hashable {
 
   public init(node: NodeID, milliCPU: Int64, memoryMiB: Int64, dpuUnits: Int32,
               devices: [DeviceShare], cores: [Int32]) {
-    self.init(node: node, milliCPU: milliCPU, memoryMiB: memoryMiB, dpuUnits: dpuUnits, devices: devices,
-              coreList: CoreList(cores))
+    self.init(node: node, milliCPU: milliCPU, memoryMiB: memoryMiB, dpuUnits: dpuUnits,
+              deviceList: DeviceList(devices), coreList: CoreList(cores))
   }
 
-  init(node: NodeID, milliCPU: Int64, memoryMiB: Int64, dpuUnits: Int32, devices: [DeviceShare],
+  init(node: NodeID, milliCPU: Int64, memoryMiB: Int64, dpuUnits: Int32, deviceList: DeviceList,
        coreList: CoreList) {
     self.node = node
     self.milliCPU = milliCPU
     self.memoryMiB = memoryMiB
     self.dpuUnits = dpuUnits
-    self.devices = devices
+    self.deviceList = deviceList
     self.coreList = coreList
   }
 
   /// Total accelerator milli held.
-  public var deviceMilli: Int64 { devices.reduce(0) { $0 + Int64($1.milli) } }
+  public var deviceMilli: Int64 { deviceList.totalMilli }
 }
 
 /// A share of one accelerator.

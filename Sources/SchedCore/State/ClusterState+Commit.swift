@@ -15,21 +15,23 @@ extension ClusterState {
     guard task.memoryMiB <= freeMemory[i] else { throw .overCommit(cluster.nodes[i].id, "memory") }
     guard task.dpuUnits <= freeDPU[i] else { throw .overCommit(cluster.nodes[i].id, "DPU") }
     let base = Int(deviceOffset[i]), count = Int(deviceOffset[i + 1]) - base
-    // Device indices must be distinct: a bit set for the first 64, a scan beyond.
-    var seen: UInt64 = 0
-    for (k, d) in task.devices.enumerated() {
-      guard d.index >= 0, Int(d.index) < count else { throw StateError("node \(cluster.nodes[i].id): bad device index \(d.index)") }
-      let repeated: Bool
-      if d.index < 64 {
-        repeated = seen & (UInt64(1) << UInt64(d.index)) != 0
-        seen |= UInt64(1) << UInt64(d.index)
-      } else {
-        repeated = task.devices[..<k].contains { $0.index == d.index }
+    // Devices held as a bit set and one amount (see `DeviceList`) are
+    // checked at once; any other list share by share (also to name the
+    // first bad share when the quick check fails).
+    var uniform = task.deviceList.uniform
+    if let (mask, milli) = uniform {
+      var ok = milli > 0 && (mask == 0 || 63 - mask.leadingZeroBitCount < count)
+      var x = mask
+      while ok && x != 0 {
+        ok = Int(milli) <= Int(deviceFree[base + x.trailingZeroBitCount])
+        x &= x &- 1
       }
-      guard !repeated else { throw StateError("node \(cluster.nodes[i].id): bad device index \(d.index)") }
-      guard d.milli > 0, Int(d.milli) <= Int(deviceFree[base + Int(d.index)]) else {
-        throw .overCommit(cluster.nodes[i].id, "device \(d.index)")
+      if !ok && mask != 0 {
+        uniform = nil
+        try checkDevicesFit(task, node: i)
       }
+    } else {
+      try checkDevicesFit(task, node: i)
     }
     // Cores held as bit words (see `CoreList`) are checked and taken a word
     // at a time; any other list core by core.
@@ -55,7 +57,15 @@ extension ClusterState {
     freeCPU[i] -= task.milliCPU
     freeMemory[i] -= task.memoryMiB
     freeDPU[i] -= task.dpuUnits
-    for d in task.devices { deviceFree[base + Int(d.index)] -= Int16(d.milli) }
+    if let (mask, milli) = uniform {
+      var x = mask
+      while x != 0 {
+        deviceFree[base + x.trailingZeroBitCount] -= Int16(milli)
+        x &= x &- 1
+      }
+    } else {
+      task.deviceList.forEach { d in deviceFree[base + Int(d.index)] -= Int16(d.milli) }
+    }
     if let (b, w) = words {
       for k in 0..<4 where CoreList.word(k, of: w) != 0 { coreBits[row + b + k] &= ~CoreList.word(k, of: w) }
     } else {
@@ -82,11 +92,21 @@ extension ClusterState {
       throw StateError("node \(cluster.nodes[i].id): release exceeds capacity")
     }
     let base = Int(deviceOffset[i]), count = Int(deviceOffset[i + 1]) - base
-    for d in task.devices {
-      guard d.index >= 0, Int(d.index) < count, d.milli > 0,
-            Int(deviceFree[base + Int(d.index)]) + Int(d.milli) <= 1000 else {
-        throw StateError("node \(cluster.nodes[i].id): release exceeds device \(d.index)")
+    // As in `commit`: a bit set and one amount at once.
+    var uniform = task.deviceList.uniform
+    if let (mask, milli) = uniform {
+      var ok = milli > 0 && (mask == 0 || 63 - mask.leadingZeroBitCount < count)
+      var x = mask
+      while ok && x != 0 {
+        ok = Int(deviceFree[base + x.trailingZeroBitCount]) + Int(milli) <= 1000
+        x &= x &- 1
       }
+      if !ok && mask != 0 {
+        uniform = nil
+        try checkDevicesHeld(task, node: i)
+      }
+    } else {
+      try checkDevicesHeld(task, node: i)
     }
     let cores = cluster.nodes[i].cores
     let row = i * coreWords
@@ -110,7 +130,15 @@ extension ClusterState {
     freeCPU[i] += task.milliCPU
     freeMemory[i] += task.memoryMiB
     freeDPU[i] += task.dpuUnits
-    for d in task.devices { deviceFree[base + Int(d.index)] += Int16(d.milli) }
+    if let (mask, milli) = uniform {
+      var x = mask
+      while x != 0 {
+        deviceFree[base + x.trailingZeroBitCount] += Int16(milli)
+        x &= x &- 1
+      }
+    } else {
+      task.deviceList.forEach { d in deviceFree[base + Int(d.index)] += Int16(d.milli) }
+    }
     if let (b, w) = words {
       for k in 0..<4 where CoreList.word(k, of: w) != 0 { coreBits[row + b + k] |= CoreList.word(k, of: w) }
     } else {
@@ -151,6 +179,44 @@ extension ClusterState {
 }
 
 extension ClusterState {
+  /// Throws unless `task`'s devices are distinct devices of node `i`, each
+  /// taking a positive amount it has free.
+  func checkDevicesFit(_ task: TaskAssignment, node i: Int) throws(StateError) {
+    let base = Int(deviceOffset[i]), count = Int(deviceOffset[i + 1]) - base
+    let devices = task.devices
+    // Device indices must be distinct: a bit set for the first 64, a scan beyond.
+    var seen: UInt64 = 0
+    for (k, d) in devices.enumerated() {
+      guard d.index >= 0, Int(d.index) < count else { throw StateError("node \(cluster.nodes[i].id): bad device index \(d.index)") }
+      let repeated: Bool
+      if d.index < 64 {
+        repeated = seen & (UInt64(1) << UInt64(d.index)) != 0
+        seen |= UInt64(1) << UInt64(d.index)
+      } else {
+        repeated = devices[..<k].contains { $0.index == d.index }
+      }
+      guard !repeated else { throw StateError("node \(cluster.nodes[i].id): bad device index \(d.index)") }
+      guard d.milli > 0, Int(d.milli) <= Int(deviceFree[base + Int(d.index)]) else {
+        throw .overCommit(cluster.nodes[i].id, "device \(d.index)")
+      }
+    }
+  }
+
+  /// Throws unless giving `task`'s devices back keeps every one of node
+  /// `i`'s devices at most whole (a device named twice is refused).
+  func checkDevicesHeld(_ task: TaskAssignment, node i: Int) throws(StateError) {
+    let base = Int(deviceOffset[i]), count = Int(deviceOffset[i + 1]) - base
+    let devices = task.devices
+    for (k, d) in devices.enumerated() {
+      // A device named twice could be raised above whole.
+      guard d.index >= 0, Int(d.index) < count, d.milli > 0,
+            Int(deviceFree[base + Int(d.index)]) + Int(d.milli) <= 1000,
+            !devices[..<k].contains(where: { $0.index == d.index }) else {
+        throw StateError("node \(cluster.nodes[i].id): release exceeds device \(d.index)")
+      }
+    }
+  }
+
   /// Throws unless every core of `task` exists in node `i`'s bitmap and is free.
   func checkCoresFree(_ task: TaskAssignment, node i: Int) throws(StateError) {
     let row = i * coreWords
