@@ -546,8 +546,17 @@ extension Simulator {
             for t in ts.indices where nodes.sortedContains(ts[t].node) { rel[ts[t].node, default: []].append(ts[t]) }
           }
         }
-        if asIfReleased, let replayed {
-          for k in 0..<hi { for r in replayed[k] { take(heldTasks(Int(r))) } }
+        if asIfReleased {
+          // Every released task on a head node is on a node with room then
+          // (the head takes a task there), so `roomTasks` holds them all, in
+          // the order of the replayed jobs' tasks.
+          take(roomTasks)
+          #if SCHEDCORE_INTERNAL_CHECKS
+          let all = rel
+          rel = [:]
+          for k in 0..<hi { for r in replayed?[k] ?? [] { take(heldTasks(Int(r))) } }
+          precondition(rel == all, "released tasks on \(jobs[head].id)'s nodes missed by the room filter")
+          #endif
         } else {
           for batch in releasedBatches { for a in batch { take(a.tasks) } }
         }
