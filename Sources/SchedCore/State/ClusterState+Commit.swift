@@ -20,13 +20,7 @@ extension ClusterState {
     // first bad share when the quick check fails).
     var uniform = task.deviceList.uniform
     if let (mask, milli) = uniform {
-      var ok = milli > 0 && (mask == 0 || 63 - mask.leadingZeroBitCount < count)
-      var x = mask
-      while ok && x != 0 {
-        ok = Int(milli) <= Int(deviceFree[base + x.trailingZeroBitCount])
-        x &= x &- 1
-      }
-      if !ok && mask != 0 {
+      if !devices(mask, milli, base: base, count: count, all: { Int(milli) <= $0 }) {
         uniform = nil
         try checkDevicesFit(task, node: i)
       }
@@ -95,13 +89,7 @@ extension ClusterState {
     // As in `commit`: a bit set and one amount at once.
     var uniform = task.deviceList.uniform
     if let (mask, milli) = uniform {
-      var ok = milli > 0 && (mask == 0 || 63 - mask.leadingZeroBitCount < count)
-      var x = mask
-      while ok && x != 0 {
-        ok = Int(deviceFree[base + x.trailingZeroBitCount]) + Int(milli) <= 1000
-        x &= x &- 1
-      }
-      if !ok && mask != 0 {
+      if !devices(mask, milli, base: base, count: count, all: { $0 + Int(milli) <= 1000 }) {
         uniform = nil
         try checkDevicesHeld(task, node: i)
       }
@@ -179,6 +167,22 @@ extension ClusterState {
 }
 
 extension ClusterState {
+  /// Whether devices `mask` (indices from `base` in `deviceFree`), each
+  /// taking `milli`, are all among the node's `count` and `holds` is true
+  /// of each one's free milli; true at once for no devices, false for a
+  /// non-positive amount.
+  @inline(__always)
+  func devices(_ mask: UInt64, _ milli: Int32, base: Int, count: Int, all holds: (Int) -> Bool) -> Bool {
+    if mask == 0 { return true }
+    guard milli > 0, 63 - mask.leadingZeroBitCount < count else { return false }
+    var x = mask
+    while x != 0 {
+      guard holds(Int(deviceFree[base + x.trailingZeroBitCount])) else { return false }
+      x &= x &- 1
+    }
+    return true
+  }
+
   /// Throws unless `task`'s devices are distinct devices of node `i`, each
   /// taking a positive amount it has free.
   func checkDevicesFit(_ task: TaskAssignment, node i: Int) throws(StateError) {
