@@ -362,13 +362,12 @@ public struct PlacementCore: Sendable {
   /// Commits every task of `a` or none.
   mutating func commitExactly(_ a: Allocation) throws(StateError) {
     guard allocations[a.jobID] == nil else { throw StateError("job \(a.jobID) already holds resources") }
-    var done: [TaskAssignment] = []
-    for t in a.tasks {
+    // On a refusal, the tasks committed so far are taken back, last first.
+    for k in a.tasks.indices {
       do {
-        try state.commit(t)
-        done.append(t)
+        try state.commit(a.tasks[k])
       } catch {
-        for d in done.reversed() { try? state.release(d) }
+        for d in a.tasks[..<k].reversed() { try? state.release(d) }
         throw error
       }
     }

@@ -812,9 +812,24 @@ struct EndOrder {
       let rest = UnsafeMutableBufferPointer(rebasing: all[start...])
       if end < all.count { Self.selectSmallest(end - start, in: rest) }
       var chunk = UnsafeMutableBufferPointer(rebasing: all[start..<end])
-      chunk.sort()
+      if chunk.count <= 64 { Self.insertionSort(chunk) } else { chunk.sort() }
     }
     sorted = end
+  }
+
+  /// Sorts a short buffer in place (the standard sort, a merge sort, sets
+  /// up a scratch buffer first).
+  static func insertionSort(_ b: UnsafeMutableBufferPointer<RunEnd>) {
+    guard b.count > 1 else { return }
+    for k in 1..<b.count {
+      let x = b[k]
+      var j = k
+      while j > 0 && x < b[j - 1] {
+        b[j] = b[j - 1]
+        j -= 1
+      }
+      b[j] = x
+    }
   }
 
   /// Moves the `k` smallest of `b` (0 < k < b.count) to its front, in no
