@@ -81,13 +81,17 @@ extension Simulator {
       if head < 0 {
         if knownToFail(i) {
           counters.skipped += 1
-        } else if case .success(let d) = placeCounted(i) {
-          start(i, d.allocation)
-          continue
+        } else {
+          setShield(nil)  // a parked shield (see below) is given back first
+          if case .success(let d) = placeCounted(i) {
+            start(i, d.allocation)
+            continue
+          }
         }
         noteFailure(i)
         // A failed preemption search is retried after a minute of simulated time.
         if config.queue.preemption, slot[i].preemptFailedAt < 0 || now - Int64(slot[i].preemptFailedAt) >= 60_000_000 {
+          setShield(nil)
           if preempt(for: i) {
             continue
           }
@@ -129,6 +133,7 @@ extension Simulator {
           reservation = c.reservation
         } else {
           // Computed only once some candidate fits at all.
+          setShield(nil)
           guard case .success = placeCounted(i) else {
             noteFailure(i)
             continue
@@ -198,7 +203,12 @@ extension Simulator {
         counters.backfillRefusals += 1
       }
     }
-    setShield(nil)
+    // A held shield stays *parked* after the pass: the next pass uses it as
+    // it is while its reservation stands (`setShield(r)` then changes
+    // nothing), instead of giving it back now and taking it again then.
+    // Whatever needs the true state gives it back first: head placements,
+    // preemption, a new reservation, a candidate that ends in time, node
+    // failures and recoveries, metric samples, the end of the run.
   }
 
   mutating func startBackfill(_ i: Int, _ a: Allocation) {

@@ -213,6 +213,7 @@ public struct Simulator {
     let start = clock.now
     var s = Simulator(cluster: cluster, stream: stream, config: config, keep: keep, sink: sink)
     s.loop(progress: progress)
+    s.setShield(nil)
     s.closeOpenIntervals()
     s.finishRecords()
     let wall = clock.now - start
@@ -393,6 +394,7 @@ public struct Simulator {
       if let progress, eventCount % 4096 == 0 { progress(eventCount, now) }
       let remaining = nextJob?.submitMicros != nil || queuedCount > 0 || !running.isEmpty
       if !remaining && events.min.map({ $0.kind == 4 || $0.kind == 2 || $0.kind == 1 }) ?? true {
+        setShield(nil)
         metrics.sample(at: now, queueLength: 0, engine: engine)
         break
       }
@@ -401,12 +403,20 @@ public struct Simulator {
   }
 
   mutating func handle(_ e: Event) {
+    // Completions and arrivals leave a parked EASY shield (see `schedule`)
+    // held: a stop gives back other allocations only, and an arrival reads
+    // the idle engine. The rest read or change the true state.
     switch e.kind {
     case 0: complete(Int(e.a), generation: e.generation)
-    case 1: recover(NodeID(e.a))
-    case 2: fail()
+    case 1:
+      setShield(nil)
+      recover(NodeID(e.a))
+    case 2:
+      setShield(nil)
+      fail()
     case 3: arrive()
     default:
+      setShield(nil)
       metrics.sample(at: now, queueLength: queuedCount, engine: engine)
       push(Event(time: now + config.sampleStepMicros, kind: 4, seq: 0, a: 0, generation: 0))
     }
@@ -663,7 +673,7 @@ public struct Simulator {
   // MARK: Invariant
 
   /// Every job is in exactly one phase, and the engine holds exactly the
-  /// running jobs.
+  /// running jobs (and a parked shield).
   func checkInvariants() {
     var runningCount = 0, queuedJobs = 0
     for (i, r) in run.enumerated() where slot[i].inUse {
@@ -680,7 +690,9 @@ public struct Simulator {
         preconditionFailure("job \(jobs[i].id) holds a slot while \(r.phase)")
       }
     }
-    precondition(runningCount == running.count && running.count == engine.allocations.count,
+    // A parked shield (see `schedule`) is the one allocation of no job.
+    precondition(shieldHeld == (engine.allocations[Reservation.shieldID] != nil), "the shield flag is stale")
+    precondition(runningCount == running.count && running.count == engine.allocations.count - (shieldHeld ? 1 : 0),
                  "running set and engine disagree")
     running._checkInvariants()
     for (e, r) in running.slots.enumerated() {
