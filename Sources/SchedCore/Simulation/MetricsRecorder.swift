@@ -95,7 +95,7 @@ struct MetricsRecorder {
 
   mutating func account(_ a: Allocation, sign: Int64) {
     var cpu: Int64 = 0
-    // By index: `for t in a.tasks` copies each task, retaining its arrays.
+    // By index: `for t in a.tasks` copies each task (its device and core lists included).
     for k in a.tasks.indices {
       let n = facts[Int(nodeClass[Int(a.tasks[k].node)])]
       let taskCPU = a.tasks[k].milliCPU

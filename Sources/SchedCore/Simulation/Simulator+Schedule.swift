@@ -485,7 +485,7 @@ extension Simulator {
       // take a task then: on the others the head cannot go either way, and
       // placing it depends on nothing but the states of the nodes it can use.
       // Likewise the placement as if released needs only their tasks on such
-      // nodes (tasks read in place: iterating would copy each one's arrays).
+      // nodes (tasks read in place: iterating would copy each task).
       var kept = SlotBatches()
       for k in 0..<max(hi, 0) {
         for r in batches[k] {
@@ -1026,7 +1026,7 @@ struct Reservation {
     let ndev = state.devices(of: n).count
     var cpu: Int64 = 0, mem: Int64 = 0, dpu: Int64 = 0
     var coreCount = 0
-    // Tasks and releases read in place (iterating copies each one's arrays).
+    // Tasks and releases read in place (iterating copies each task).
     let devices: [Int64] = tasks.withUnsafeBufferPointer { ts in
       releases.withUnsafeBufferPointer { rs in
         .building(capacity: ndev) { dev in

@@ -105,16 +105,10 @@ struct CoreList: Sendable, Hashable {
   var array: [Int32] {
     switch storage {
     case .list(let l): return l
-    case .words(let base, let w0, let w1, let w2, let w3):
+    case .words:
       var out: [Int32] = []
       out.reserveCapacity(count)
-      for k in 0..<4 {
-        var x = Self.word(k, of: (w0, w1, w2, w3))
-        while x != 0 {
-          out.append(Int32(truncatingIfNeeded: (Int(base) &+ k) &* 64 &+ x.trailingZeroBitCount))
-          x &= x &- 1
-        }
-      }
+      forEach { out.append($0) }
       return out
     }
   }

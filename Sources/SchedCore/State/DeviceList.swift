@@ -47,14 +47,20 @@ struct DeviceList: Sendable, Hashable {
     } else if milli > 0 {
       storage = .uniform(mask: mask, milli: milli)
     } else {
-      var list: [DeviceShare] = []
-      var x = mask
-      while x != 0 {
-        list.append(DeviceShare(index: Int32(x.trailingZeroBitCount), milli: milli))
-        x &= x &- 1
-      }
-      storage = .list(list)
+      storage = .list(Self.shares(mask, milli))
     }
+  }
+
+  /// The shares of devices `mask`, each `milli`, ascending.
+  static func shares(_ mask: UInt64, _ milli: Int32) -> [DeviceShare] {
+    var out: [DeviceShare] = []
+    out.reserveCapacity(mask.nonzeroBitCount)
+    var x = mask
+    while x != 0 {
+      out.append(DeviceShare(index: Int32(x.trailingZeroBitCount), milli: milli))
+      x &= x &- 1
+    }
+    return out
   }
 
   /// The device set and the amount each takes, when held so.
@@ -100,15 +106,7 @@ struct DeviceList: Sendable, Hashable {
   var array: [DeviceShare] {
     switch storage {
     case .list(let l): return l
-    case .uniform(let mask, let milli):
-      var out: [DeviceShare] = []
-      out.reserveCapacity(mask.nonzeroBitCount)
-      var x = mask
-      while x != 0 {
-        out.append(DeviceShare(index: Int32(x.trailingZeroBitCount), milli: milli))
-        x &= x &- 1
-      }
-      return out
+    case .uniform(let mask, let milli): return Self.shares(mask, milli)
     }
   }
 
