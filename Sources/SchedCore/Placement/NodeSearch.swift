@@ -255,7 +255,7 @@ extension PlacementCore {
   /// field by field, without building a key (which copies the group) or
   /// hashing; a miss goes through the memo and refills the cache slot.
   mutating func preparedQuery<S: NodeSearch>(for group: TaskGroup, of job: Job, search: inout S) -> TaskQuery {
-    let slot = QueryKey.slot(of: group, count: queryCacheKeys.count)
+    let slot = QueryKey.slot(of: group, latency: job.latency, count: queryCacheKeys.count)
     if queryCacheKeys[slot]?.matches(group, job) == true, let q = queryCacheQueries[slot] { return q }
     let key = QueryKey(group, job)
     var q = query(for: group, of: job)
@@ -330,10 +330,12 @@ struct QueryKey: Hashable, Sendable {
       && latency == job.latency && ceiling == job.priceCeiling
   }
 
-  /// The slot of `group`'s key in a direct-mapped cache of `count` slots
-  /// (a power of two), from the request amounts only.
-  static func slot(of group: TaskGroup, count: Int) -> Int {
-    var h = UInt64(bitPattern: group.milliCPU) &* 0x9E37_79B9_7F4A_7C15
+  /// The slot of the key of `group` under `latency` in a direct-mapped
+  /// cache of `count` slots (a power of two), from the request amounts and
+  /// the latency constraint (jobs asking the same amounts from different
+  /// origins would otherwise evict each other's queries).
+  static func slot(of group: TaskGroup, latency: LatencyConstraint = .none, count: Int) -> Int {
+    var h = UInt64(bitPattern: group.milliCPU) &* 0x9E37_79B9_7F4A_7C15 ^ latency.cheapHash
     h ^= UInt64(bitPattern: group.memoryMiB) &* 0xC2B2_AE3D_27D4_EB4F
     h ^= UInt64(UInt32(bitPattern: group.dpuCount)) &* 0x1656_67B1_9E37_79F9
     if let d = group.device {
@@ -343,15 +345,35 @@ struct QueryKey: Hashable, Sendable {
     return Int(truncatingIfNeeded: h) & (count - 1)
   }
 
-  /// Hashes only the request's amounts (equality still compares every
-  /// field): they tell the usual keys apart, and hashing the group's sets
-  /// and strings on every placement cost more than the rare collisions.
+  /// Hashes only the request's amounts and the latency constraint's
+  /// `cheapHash` (equality still compares every field): they tell the usual
+  /// keys apart, and hashing the group's sets and strings on every
+  /// placement cost more than the rare collisions.
   func hash(into h: inout Hasher) {
+    h.combine(latency.cheapHash)
     h.combine(group.milliCPU)
     h.combine(group.memoryMiB)
     h.combine(group.dpuCount)
     h.combine(group.device?.count ?? -1)
     h.combine(group.device?.milliPerDevice ?? -1)
     h.combine(group.normalized?.tflops ?? -1)
+  }
+}
+
+extension LatencyConstraint {
+  /// A cheap hash of the constraint (FNV-1a over the origin's or ring's
+  /// UTF-8 bytes, mixed with the bound): equal constraints hash equal, and
+  /// it costs far less than hashing the string through `Hasher`.
+  var cheapHash: UInt64 {
+    func fnv(_ s: String) -> UInt64 {
+      var h: UInt64 = 0xCBF2_9CE4_8422_2325
+      for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+      return h
+    }
+    switch self {
+    case .none: return 0
+    case .bound(let origin, let maxMicros): return fnv(origin) ^ UInt64(bitPattern: maxMicros) &* 0xC2B2_AE3D_27D4_EB4F
+    case .ring(let name): return fnv(name) &* 0x1656_67B1_9E37_79F9
+    }
   }
 }

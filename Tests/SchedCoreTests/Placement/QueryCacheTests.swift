@@ -86,4 +86,30 @@ import Testing
       #expect(placedKind == kind, "job \(i) asked for \(kind), got \(String(describing: placedKind))")
     }
   }
+
+  /// Jobs asking the same amounts from different origins alternate (as the
+  /// synthetic workload's inference jobs do): each must still go to a site
+  /// within its own bound, and the two keys take different cache slots (the
+  /// slot mixes in the latency constraint, so they do not evict each other).
+  @Test func sameAmountsOtherOriginsAreNotConfused() {
+    var engine = PlacementEngine(cluster: TinyCluster.make(), profile: .default)
+    let cluster = engine.state.cluster
+    let near: LatencyConstraint = .bound(origin: "xiqing", maxMicros: 500)  // site tj-edge only
+    let beijing: LatencyConstraint = .bound(origin: "bj", maxMicros: 500)  // site bj only (same bound)
+    for i in 0..<6 {
+      let latency = i % 2 == 0 ? near : beijing
+      let job = TinyCluster.job("o\(i)", latency: latency)
+      guard case .success(let d) = engine.place(job) else {
+        Issue.record("job \(i) not placed")
+        continue
+      }
+      let site = cluster.sites[Int(cluster.nodes[Int(d.allocation.tasks[0].node)].site)].id
+      #expect(site == (i % 2 == 0 ? "tj-edge" : "bj"), "job \(i) went to \(site)")
+    }
+    let g = TinyCluster.job("x").groups[0]
+    #expect(QueryKey.slot(of: g, latency: near, count: 2048) != QueryKey.slot(of: g, latency: beijing, count: 2048))
+    #expect(near.cheapHash == LatencyConstraint.bound(origin: "xiqing", maxMicros: 500).cheapHash)
+    #expect(near.cheapHash != LatencyConstraint.bound(origin: "xiqing", maxMicros: 501).cheapHash)
+    #expect(LatencyConstraint.none.cheapHash != LatencyConstraint.ring("xiqing").cheapHash)
+  }
 }
