@@ -139,8 +139,8 @@ extension Simulator {
             continue
           }
           engine.release(jobID: jobs[i].id)
-          let (r, usable) = reserve(head)
-          cachedReservation = (slot[head].seq, usable, r)
+          let (r, usable, counted) = reserve(head)
+          cachedReservation = (slot[head].seq, usable, r, counted)
           reservationEpoch += 1
           shieldVersion += 1
           reservation = r
@@ -365,7 +365,7 @@ extension Simulator {
   /// allocation). The search gallops (1, 2, 4, … end times) and then bisects,
   /// so it makes O(log running) placement attempts; it finds the earliest
   /// time when fitting is monotone in released capacity.
-  mutating func reserve(_ head: Int) -> (Reservation, usable: [Bool]) {
+  mutating func reserve(_ head: Int) -> (Reservation, usable: [Bool], counted: CountedHead?) {
     // Only running jobs holding a node the head may use (or named in its
     // anti-affinity) can change where and when it fits; the others stay put.
     counters.reservations += 1
@@ -448,6 +448,7 @@ extension Simulator {
       }
     }
     var counted = false
+    var countedHead: CountedHead?
     /// The released tasks on nodes that can take a task of the head then (task counts only).
     var roomTasks: [TaskAssignment] = []
     if config.countsTasks && slot[head].isMonotone, let group = jobs[head].groups.first {
@@ -457,11 +458,14 @@ extension Simulator {
       counted = true
       counters.countedReservations += 1
       let need = Int64(max(group.count, 0))
-      taskCount.begin(shapes: engine.taskShapes(of: group, of: jobs[head]), cap: need, engine: engine)
+      let shapes = engine.taskShapes(of: group, of: jobs[head])
+      taskCount.begin(shapes: shapes, cap: need, engine: engine)
+      countedHead = CountedHead(slot: Int32(head), shapes: shapes, need: need, countBefore: need)
       var b = 0
       while true {
         extend(to: b + 1)
         guard b < times.count else { break }
+        countedHead?.countBefore = taskCount.total  // what fits before this batch's end time
         for r in batches[b] {
           let tasks = heldTasks(Int(r))
           for k in tasks.indices {
@@ -501,6 +505,10 @@ extension Simulator {
       taskCount.end()
     } else {
       probeSearch(&self)
+      if slot[head].isMonotone, let group = jobs[head].groups.first {
+        let need = Int64(max(group.count, 0))
+        countedHead = CountedHead(slot: Int32(head), shapes: nil, need: need, countBefore: need)
+      }
     }
     var result = Reservation(time: .max, head: nil, released: [:], state: engine.state, computedAt: now)
     if hi > 0 {
@@ -575,7 +583,70 @@ extension Simulator {
     }
     moveTo(0, &self)
     engine.flushIndex()
-    return (result, usable)
+    return (result, usable, result.head != nil ? countedHead : nil)
+  }
+
+  /// The most tasks of a head (task shape per class `shapes`, at most `cap`
+  /// per node) that `a`'s nodes of classes it may use (`usable`) could ever
+  /// take, each node empty: a bound on what giving `a` back adds to the
+  /// task counts at any time.
+  ///
+  /// - Complexity: O(tasks of `a` × (log + devices))
+  func mostTasksGained(_ a: Allocation, shapes: [TaskShape?], usable: [Bool], cap: Int64) -> Int64 {
+    var nodes = a.tasks.map(\.node)
+    nodes.sortAndRemoveDuplicates()
+    var gain: Int64 = 0
+    for n in nodes {
+      let c = engine.nodeClass(of: n)
+      guard c < usable.count, usable[c], c < shapes.count, let shape = shapes[c] else { continue }
+      let node = engine.state.cluster.nodes[Int(n)]
+      let devices = repeatElement(Int16(1000), count: Int(max(node.acceleratorCount, 0)))
+      gain &+= TaskCountReplay.tasks(of: shape, cpu: node.milliCPU, mem: node.memoryMiB,
+                                     dpu: Int64(node.dpu?.count ?? 0), devices: devices, cap: cap)
+    }
+    return gain
+  }
+
+  /// Whether monotone head `head` (task shape per class `shapes`, usable
+  /// classes `usable`) fits by per-node task counts now or at some running
+  /// job's estimated end before `time`, once job `gone` (stopping, holding
+  /// `a`) has given back what it holds: whether its early stop lets the
+  /// head's reservation move earlier; and the tasks the cluster could take
+  /// at the last of those times (the most before `time`). The end times are taken as a
+  /// reservation's replay takes them now (jobs past their estimate end
+  /// now); a parked shield counts as free (it holds nothing of a job's).
+  ///
+  /// - Complexity: O(running jobs + their released tasks × devices)
+  mutating func releaseMovesHeadEarlier(_ head: Int, shapes: [TaskShape?], usable: [Bool], before time: Int64,
+                                        stopping gone: Int, _ a: Allocation) -> (moves: Bool, countBefore: Int64) {
+    guard let group = jobs[head].groups.first else { return (true, 0) }
+    let need = Int64(max(group.count, 0))
+    taskCount.begin(shapes: shapes, cap: need, engine: engine)
+    defer { taskCount.end() }
+    func give(_ tasks: [TaskAssignment]) {
+      tasks.withUnsafeBufferPointer { ts in
+        for t in ts.indices {
+          taskCount.release(ts[t], classOf: engine.nodeClass(of: ts[t].node), state: engine.state)
+        }
+      }
+    }
+    if shieldHeld, let s = engine.allocations[Reservation.shieldID] { give(s.tasks) }
+    give(a.tasks)
+    if taskCount.total >= need { return (true, taskCount.total) }
+    let usableBits = Self.classBits(usable)
+    var order = EndOrder()
+    for e in 0..<running.count where Int(running.slots[e]) != gone && max(now, running.estimatedEnd[e]) < time
+      && runningCanMakeRoom(e, usable: usable, usableBits: usableBits, anti: []) {
+      order.add(RunEnd(time: max(now, running.estimatedEnd[e]), seq: running.seq[e], slot: running.slots[e]))
+    }
+    while let first = order.peek() {
+      while let m = order.peek(), m.time == first.time {
+        give(heldTasks(Int(m.slot)))
+        order.take()
+      }
+      if taskCount.total >= need { return (true, taskCount.total) }
+    }
+    return (false, taskCount.total)
   }
 
   /// Whether stopping running entry `e` can change where a job fits: it

@@ -143,7 +143,22 @@ public struct Simulator {
   /// backfill (backfills are checked not to), on a node of a usable class;
   /// any node failure or recovery. Changes elsewhere leave the head's
   /// placement, and so its reservation, exactly as they were.
-  var cachedReservation: (head: Int64, usable: [Bool], reservation: Reservation)?
+  var cachedReservation: (head: Int64, usable: [Bool], reservation: Reservation, counted: CountedHead?)?
+  /// The monotone head of a reservation: its slot, its task shape per
+  /// class (when found by task counts) and task count, and a bound on the
+  /// tasks the cluster could take at any end time before the reservation's
+  /// (below `need` when found; see `releaseMovesHeadEarlier`).
+  struct CountedHead {
+    var slot: Int32
+    /// Nil when the reservation was found by placement probes (task counts
+    /// off): an early stop is then judged by recomputing it (see `stop`).
+    var shapes: [TaskShape?]?
+    var need: Int64
+    var countBefore: Int64
+  }
+  /// Set by `invalidateReservation(stopping:)` when the stop must be judged
+  /// by a recomputation once the job's allocation is given back.
+  var recheckAfterStop = false
   /// The reservation search for monotone heads (see `reserve`).
   var taskCount: TaskCountReplay
   /// Scratch for `overdueMatchesReleases`: an overdue task on one of the
@@ -568,6 +583,7 @@ public struct Simulator {
     invalidateReservation(stopping: i, a)
     engine.release(jobID: jobs[i].id)
     running.remove(Int32(i))
+    if recheckAfterStop { recheckReservationAfterStop() }
     if config.failures != nil { runningByID[jobs[i].id] = nil }
     if records.wantsRecords {
       let (id, tenant) = (jobs[i].id, jobs[i].tenant)
@@ -612,23 +628,87 @@ public struct Simulator {
 
   /// Job `i` stopped, giving back `a`. Changes on nodes of classes the head
   /// cannot use leave the cached reservation as it is; otherwise it is
-  /// dropped, unless the replay had `i` release everything by
-  /// the reservation time anyway: the state at every time from its estimated
-  /// end on is unchanged, and earlier the head failed with `i` already gone
-  /// (the search's monotone premise), so time and placement stand. What `i`
-  /// held on the head's nodes is then free now and joins what must stay free.
+  /// dropped, unless the replay had `i` release everything by the
+  /// reservation time anyway and the head still fits no earlier: the state
+  /// at every time from `i`'s estimated end on is unchanged, so time and
+  /// placement stand, provided the capacity `i` now gives back early does
+  /// not let the head fit before (checked by task counts for a counted head,
+  /// see `releaseMovesHeadEarlier`; a probed head's reservation is dropped
+  /// whenever `i` ends before the replay had it end). What `i` held on the
+  /// head's nodes is then free now and joins what must stay free.
   mutating func invalidateReservation(stopping i: Int, _ a: Allocation) {
     guard var c = cachedReservation else { return }
     guard a.tasks.contains(where: { c.usable[engine.nodeClass(of: $0.node)] }) else { return }
-    guard c.reservation.releasesInTime(estimatedEnd: run[i].runStart &+ jobs[i].estimatedMicros) else {
+    let end = run[i].runStart &+ jobs[i].estimatedMicros
+    guard c.reservation.releasesInTime(estimatedEnd: end) else {
       cachedReservation = nil
       return
     }
+    if max(c.reservation.computedAt, end) > now && c.reservation.head != nil && c.reservation.time > now {
+      // `i` gives back now what the replay had it give back later: the
+      // head may fit sooner. Before the reservation time the cluster could
+      // take at most `countBefore` of its tasks; `i`'s nodes add at most
+      // what each could ever take. Only when that reaches the head's count
+      // are the task counts replayed.
+      guard var h = c.counted, slot[Int(h.slot)].inUse, slot[Int(h.slot)].seq == c.head else {
+        cachedReservation = nil
+        counters.reservationsMovedEarlier += 1
+        return
+      }
+      guard let shapes = h.shapes else {
+        recheckAfterStop = true  // probes: decided by a recomputation once `a` is given back
+        return forgetRelease(i, a, &c)
+      }
+      let gain = mostTasksGained(a, shapes: shapes, usable: c.usable, cap: h.need)
+      if h.countBefore &+ gain >= h.need {
+        let (moves, before) = releaseMovesHeadEarlier(Int(h.slot), shapes: shapes, usable: c.usable,
+                                                      before: c.reservation.time, stopping: i, a)
+        if moves {
+          cachedReservation = nil
+          counters.reservationsMovedEarlier += 1
+          return
+        }
+        h.countBefore = before
+      } else {
+        #if SCHEDCORE_INTERNAL_CHECKS
+        let (moves, _) = releaseMovesHeadEarlier(Int(h.slot), shapes: shapes, usable: c.usable,
+                                                 before: c.reservation.time, stopping: i, a)
+        precondition(!moves, "an early stop of \(jobs[i].id) let \(jobs[Int(h.slot)].id) fit sooner past its bound")
+        #endif
+        h.countBefore = min(h.need, h.countBefore &+ gain)
+      }
+      c.counted = h
+    }
+    forgetRelease(i, a, &c)
+  }
+
+  /// Keeps reservation `c` over the stop of job `i` (holding `a`), which
+  /// it had releasing by its time: what `a` held on the head's nodes is
+  /// free now and joins what must stay free.
+  mutating func forgetRelease(_ i: Int, _ a: Allocation, _ c: inout (head: Int64, usable: [Bool], reservation: Reservation, counted: CountedHead?)) {
     cachedReservation = nil  // keep the stored reservation uniquely referenced while editing it
     c.reservation.forgetRelease(of: a, state: engine.state)
     cachedReservation = c
     reservationEpoch += 1  // the shield and refusal memos follow the new needs
     shieldVersion += 1
+  }
+
+  /// After an early stop judged by recomputation (`recheckAfterStop`): drops
+  /// the reservation if the head now fits sooner (found by placement
+  /// probes, as the reservation was). The recomputation is not counted as
+  /// a reservation.
+  mutating func recheckReservationAfterStop() {
+    recheckAfterStop = false
+    guard let c = cachedReservation, let h = c.counted, slot[Int(h.slot)].inUse, slot[Int(h.slot)].seq == c.head
+    else { return }
+    setShield(nil)
+    let saved = counters
+    let (fresh, _, _) = reserve(Int(h.slot))
+    counters = saved
+    if fresh.time < c.reservation.time {
+      cachedReservation = nil
+      counters.reservationsMovedEarlier += 1
+    }
   }
 
   /// Meters what still runs at the end as if it stopped now (it stays running).

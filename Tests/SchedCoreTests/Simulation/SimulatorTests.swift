@@ -168,6 +168,36 @@ import Testing
     #expect(r.wait.mean < fcfs.wait.mean)
   }
 
+  /// A reservation counts on a job ("j") ending by its time; "j" stops
+  /// early, and with it gone the head fits sooner (when "k" ends at 5 h):
+  /// the reservation moves to 5 h. A candidate ("x", ending at 9.5 h) that
+  /// would have ended in time for the stale 10 h reservation must then be
+  /// refused, not backfilled in front of the head.
+  @Test func easyReservationMovesEarlierWhenAJobItCountsOnStopsEarly() {
+    let cluster = SyntheticClusterTiny.cpuOnly(nodes: 3, cores: 8)
+    let h = Int64(3_600_000_000)
+    func job(_ id: String, _ submit: Int64, tasks: Int32, cpu: Int64 = 8000, est: Int64, actual: Int64) -> Job {
+      Job(id: id, priority: .batch, submitMicros: submit, estimatedMicros: est, actualMicros: actual,
+          groups: [TaskGroup(count: tasks, milliCPU: cpu, memoryMiB: 1024)])
+    }
+    let jobs = [job("j", 0, tasks: 1, est: 10 * h, actual: h),
+                job("k", 1, tasks: 1, est: 5 * h, actual: 5 * h),
+                job("head", 2, tasks: 3, est: h, actual: h),
+                // Fits beside the head and ends before any reservation: the
+                // reservation (10 h, waiting for "j") is made when it comes.
+                job("y", 6 * h / 10, tasks: 1, cpu: 1000, est: h / 2, actual: h / 2),
+                job("x", 3 * h / 2, tasks: 1, est: 8 * h, actual: 8 * h)]
+    let r = Simulator.run(cluster: cluster, jobs: jobs,
+                          config: SimulationConfig(profile: .single(.firstFit),
+                                                   queue: QueuePolicy(mode: .easy, preemption: false),
+                                                   checkInvariants: true))
+    let start = Dictionary(uniqueKeysWithValues: r.outcomes.map { ($0.id, $0.startSeconds ?? -1) })
+    #expect(start["y"] == 2160)                    // backfilled at once
+    #expect(((start["head"] ?? 0) - 18_000).magnitude < 0.01, "head at \(start["head"] ?? -1)")  // when "k" ends (5 h): not delayed by "x"
+    #expect((start["x"] ?? 0) >= 18_000 + 3600)    // refused until the head is done
+    #expect(r.counters.reservationsMovedEarlier >= 1, "\(r.counters)")
+  }
+
   @Test func preemptionEvictsFewestTasksAndRequeuesWholeJobs() {
     let cluster = SyntheticClusterTiny.cpuOnly(nodes: 2, cores: 8)
     let h = Int64(3_600_000_000)
