@@ -612,7 +612,8 @@ extension Simulator {
   /// job's estimated end before `time`, once job `gone` (stopping, holding
   /// `a`) has given back what it holds: whether its early stop lets the
   /// head's reservation move earlier; and the tasks the cluster could take
-  /// at the last of those times (the most before `time`). The end times are taken as a
+  /// at the last of those times (the most before `time`; capped at the
+  /// head's count). The end times are taken as a
   /// reservation's replay takes them now (jobs past their estimate end
   /// now); a parked shield counts as free (it holds nothing of a job's).
   ///
@@ -632,21 +633,16 @@ extension Simulator {
     }
     if shieldHeld, let s = engine.allocations[Reservation.shieldID] { give(s.tasks) }
     give(a.tasks)
-    if taskCount.total >= need { return (true, taskCount.total) }
+    // The counts only grow as jobs end, so the head fits at some end time
+    // before `time` exactly when it fits once every job ending before then
+    // has: one pass, in no order.
     let usableBits = Self.classBits(usable)
-    var order = EndOrder()
-    for e in 0..<running.count where Int(running.slots[e]) != gone && max(now, running.estimatedEnd[e]) < time
+    for e in 0..<running.count where taskCount.total < need && Int(running.slots[e]) != gone
+      && max(now, running.estimatedEnd[e]) < time
       && runningCanMakeRoom(e, usable: usable, usableBits: usableBits, anti: []) {
-      order.add(RunEnd(time: max(now, running.estimatedEnd[e]), seq: running.seq[e], slot: running.slots[e]))
+      give(heldTasks(Int(running.slots[e])))
     }
-    while let first = order.peek() {
-      while let m = order.peek(), m.time == first.time {
-        give(heldTasks(Int(m.slot)))
-        order.take()
-      }
-      if taskCount.total >= need { return (true, taskCount.total) }
-    }
-    return (false, taskCount.total)
+    return (taskCount.total >= need, taskCount.total)
   }
 
   /// Whether stopping running entry `e` can change where a job fits: it

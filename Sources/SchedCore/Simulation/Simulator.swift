@@ -637,55 +637,56 @@ public struct Simulator {
   /// whenever `i` ends before the replay had it end). What `i` held on the
   /// head's nodes is then free now and joins what must stay free.
   mutating func invalidateReservation(stopping i: Int, _ a: Allocation) {
-    guard var c = cachedReservation else { return }
-    guard a.tasks.contains(where: { c.usable[engine.nodeClass(of: $0.node)] }) else { return }
+    // What is needed of the reservation, read in place (a copy of it would
+    // retain its arrays on every stop).
     let end = run[i].runStart &+ jobs[i].estimatedMicros
-    guard c.reservation.releasesInTime(estimatedEnd: end) else {
+    guard let (uses, inTime, early) = cachedReservation.map({ c in
+      (a.tasks.contains { c.usable[engine.nodeClass(of: $0.node)] },
+       c.reservation.releasesInTime(estimatedEnd: end),
+       max(c.reservation.computedAt, end) > now && c.reservation.head != nil && c.reservation.time > now)
+    }), uses else { return }
+    guard inTime else {
       cachedReservation = nil
       return
     }
-    if max(c.reservation.computedAt, end) > now && c.reservation.head != nil && c.reservation.time > now {
+    if early, let time = cachedReservation?.reservation.time, let usable = cachedReservation?.usable {
       // `i` gives back now what the replay had it give back later: the
       // head may fit sooner. Before the reservation time the cluster could
       // take at most `countBefore` of its tasks; `i`'s nodes add at most
       // what each could ever take. Only when that reaches the head's count
       // are the task counts replayed.
-      guard var h = c.counted, slot[Int(h.slot)].inUse, slot[Int(h.slot)].seq == c.head else {
+      guard var h = cachedReservation?.counted, slot[Int(h.slot)].inUse,
+            slot[Int(h.slot)].seq == cachedReservation?.head else {
         cachedReservation = nil
         counters.reservationsMovedEarlier += 1
         return
       }
-      guard let shapes = h.shapes else {
-        recheckAfterStop = true  // probes: decided by a recomputation once `a` is given back
-        return forgetRelease(i, a, &c)
-      }
-      let gain = mostTasksGained(a, shapes: shapes, usable: c.usable, cap: h.need)
-      if h.countBefore &+ gain >= h.need {
-        let (moves, before) = releaseMovesHeadEarlier(Int(h.slot), shapes: shapes, usable: c.usable,
-                                                      before: c.reservation.time, stopping: i, a)
-        if moves {
-          cachedReservation = nil
-          counters.reservationsMovedEarlier += 1
-          return
+      if let shapes = h.shapes {
+        let gain = mostTasksGained(a, shapes: shapes, usable: usable, cap: h.need)
+        if h.countBefore &+ gain >= h.need {
+          let (moves, before) = releaseMovesHeadEarlier(Int(h.slot), shapes: shapes, usable: usable, before: time,
+                                                        stopping: i, a)
+          if moves {
+            cachedReservation = nil
+            counters.reservationsMovedEarlier += 1
+            return
+          }
+          h.countBefore = before
+        } else {
+          #if SCHEDCORE_INTERNAL_CHECKS
+          let (moves, _) = releaseMovesHeadEarlier(Int(h.slot), shapes: shapes, usable: usable, before: time,
+                                                   stopping: i, a)
+          precondition(!moves, "an early stop of \(jobs[i].id) let \(jobs[Int(h.slot)].id) fit sooner past its bound")
+          #endif
+          h.countBefore = min(h.need, h.countBefore &+ gain)
         }
-        h.countBefore = before
+        cachedReservation?.counted = h
       } else {
-        #if SCHEDCORE_INTERNAL_CHECKS
-        let (moves, _) = releaseMovesHeadEarlier(Int(h.slot), shapes: shapes, usable: c.usable,
-                                                 before: c.reservation.time, stopping: i, a)
-        precondition(!moves, "an early stop of \(jobs[i].id) let \(jobs[Int(h.slot)].id) fit sooner past its bound")
-        #endif
-        h.countBefore = min(h.need, h.countBefore &+ gain)
+        recheckAfterStop = true  // probes: decided by a recomputation once `a` is given back
       }
-      c.counted = h
     }
-    forgetRelease(i, a, &c)
-  }
-
-  /// Keeps reservation `c` over the stop of job `i` (holding `a`), which
-  /// it had releasing by its time: what `a` held on the head's nodes is
-  /// free now and joins what must stay free.
-  mutating func forgetRelease(_ i: Int, _ a: Allocation, _ c: inout (head: Int64, usable: [Bool], reservation: Reservation, counted: CountedHead?)) {
+    // Kept: what `i` held on the head's nodes is free now and joins what must stay free.
+    guard var c = cachedReservation else { return }
     cachedReservation = nil  // keep the stored reservation uniquely referenced while editing it
     c.reservation.forgetRelease(of: a, state: engine.state)
     cachedReservation = c
