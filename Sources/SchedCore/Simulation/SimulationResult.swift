@@ -82,8 +82,9 @@ public struct SchedulerCounters: Sendable, Hashable, Codable {
   public var countedReservations = 0
   public var reservationProbes = 0
   /// Reservations dropped because a job they counted on ending by their
-  /// time stopped before the replay had it end, and the head may now fit
-  /// sooner (by task counts; a probed head's whenever that happens).
+  /// time stopped before the replay had it end and the head now fits sooner
+  /// (a monotone head, by task counts or a recomputation) or may (any other
+  /// head's, whenever that happens).
   public var reservationsMovedEarlier = 0
   /// Preemption searches, and how many of them counted tasks instead of
   /// probing placements (monotone jobs).

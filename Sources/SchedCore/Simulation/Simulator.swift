@@ -632,10 +632,12 @@ public struct Simulator {
   /// reservation time anyway and the head still fits no earlier: the state
   /// at every time from `i`'s estimated end on is unchanged, so time and
   /// placement stand, provided the capacity `i` now gives back early does
-  /// not let the head fit before (checked by task counts for a counted head,
-  /// see `releaseMovesHeadEarlier`; a probed head's reservation is dropped
-  /// whenever `i` ends before the replay had it end). What `i` held on the
-  /// head's nodes is then free now and joins what must stay free.
+  /// not let the head fit before (for a monotone head, by task counts — see
+  /// `releaseMovesHeadEarlier` — or, with task counts off, by recomputing
+  /// the reservation once `a` is given back; a non-monotone head's
+  /// reservation is dropped whenever `i` ends before the replay had it end).
+  /// What `i` held on the head's nodes is then free now and joins what must
+  /// stay free.
   mutating func invalidateReservation(stopping i: Int, _ a: Allocation) {
     // What is needed of the reservation, read in place (a copy of it would
     // retain its arrays on every stop).
@@ -655,10 +657,13 @@ public struct Simulator {
       // take at most `countBefore` of its tasks; `i`'s nodes add at most
       // what each could ever take. Only when that reaches the head's count
       // are the task counts replayed.
-      guard var h = cachedReservation?.counted, slot[Int(h.slot)].inUse,
-            slot[Int(h.slot)].seq == cachedReservation?.head else {
-        cachedReservation = nil
+      guard var h = cachedReservation?.counted else {
+        cachedReservation = nil  // a non-monotone head: recomputed
         counters.reservationsMovedEarlier += 1
+        return
+      }
+      guard slot[Int(h.slot)].inUse, slot[Int(h.slot)].seq == cachedReservation?.head else {
+        cachedReservation = nil  // a former head's: no pass uses it again
         return
       }
       if let shapes = h.shapes {
