@@ -599,7 +599,7 @@ extension Simulator {
     for n in nodes {
       let c = engine.nodeClass(of: n)
       guard c < usable.count, usable[c], c < shapes.count, let shape = shapes[c] else { continue }
-      let node = engine.state.cluster.nodes[Int(n)]
+      let node = cluster.nodes[Int(n)]
       let devices = repeatElement(Int16(1000), count: Int(max(node.acceleratorCount, 0)))
       gain &+= TaskCountReplay.tasks(of: shape, cpu: node.milliCPU, mem: node.memoryMiB,
                                      dpu: Int64(node.dpu?.count ?? 0), devices: devices, cap: cap)
