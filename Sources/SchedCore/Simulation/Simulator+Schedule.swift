@@ -608,12 +608,12 @@ extension Simulator {
   }
 
   /// Whether monotone head `head` (task shape per class `shapes`, usable
-  /// classes `usable`) fits by per-node task counts now or at some running
-  /// job's estimated end before `time`, once job `gone` (stopping, holding
-  /// `a`) has given back what it holds: whether its early stop lets the
-  /// head's reservation move earlier; and the tasks the cluster could take
-  /// at the last of those times (the most before `time`; capped at the
-  /// head's count). The end times are taken as a
+  /// classes `usable`) fits by per-node task counts at some running job's
+  /// estimated end before `time`, once job `gone` (stopping, holding `a`)
+  /// has given back what it holds: whether its early stop moves the head's
+  /// reservation earlier, as a recomputation would; and the tasks the
+  /// cluster could take at the last of those times (the most before
+  /// `time`; capped at the head's count once reached). The end times are taken as a
   /// reservation's replay takes them now (jobs past their estimate end
   /// now); a parked shield counts as free (it holds nothing of a job's).
   ///
@@ -634,15 +634,18 @@ extension Simulator {
     if shieldHeld, let s = engine.allocations[Reservation.shieldID] { give(s.tasks) }
     give(a.tasks)
     // The counts only grow as jobs end, so the head fits at some end time
-    // before `time` exactly when it fits once every job ending before then
-    // has: one pass, in no order.
+    // before `time` exactly when some job that can make room ends before
+    // then and the head fits once every such job has: one pass, in no
+    // order. (Fitting now is not enough: a replay looks at end times only,
+    // so with none before `time` it finds `time` again.)
     let usableBits = Self.classBits(usable)
-    for e in 0..<running.count where taskCount.total < need && Int(running.slots[e]) != gone
-      && max(now, running.estimatedEnd[e]) < time
+    var endsBefore = false
+    for e in 0..<running.count where Int(running.slots[e]) != gone && max(now, running.estimatedEnd[e]) < time
       && runningCanMakeRoom(e, usable: usable, usableBits: usableBits, anti: []) {
-      give(heldTasks(Int(running.slots[e])))
+      endsBefore = true
+      if taskCount.total < need { give(heldTasks(Int(running.slots[e]))) }
     }
-    return (taskCount.total >= need, taskCount.total)
+    return (endsBefore && taskCount.total >= need, taskCount.total)
   }
 
   /// Whether stopping running entry `e` can change where a job fits: it
