@@ -131,6 +131,18 @@ extension Simulator {
             if !same { shieldVersion += 1 }  // same needs, same shield: refusals under it stand
           }
           reservation = c.reservation
+          #if SCHEDCORE_INTERNAL_CHECKS
+          // A kept reservation of a monotone head is at the time a
+          // recomputation finds (its placement may differ: it stays valid).
+          if c.counted != nil, c.reservation.head != nil, c.reservation.time > now {
+            setShield(nil)
+            let saved = counters
+            let (fresh, _, _) = reserve(head)
+            counters = saved
+            precondition(fresh.time == c.reservation.time,
+                         "\(jobs[head].id)'s kept reservation is not at the time a recomputation finds")
+          }
+          #endif
         } else {
           // Computed only once some candidate fits at all.
           setShield(nil)
