@@ -277,7 +277,12 @@ public struct Simulator {
 
   /// The tenant index of `name`, added on first sight.
   mutating func tenant(_ name: String) -> Int32 {
-    if let t = tenantIDs[name] { return t }
+    // With few tenants (the usual case) comparing names costs less than hashing one.
+    if tenantNames.count <= 16 {
+      for k in tenantNames.indices where tenantNames[k] == name { return Int32(k) }
+    } else if let t = tenantIDs[name] {
+      return t
+    }
     let t = Int32(tenantNames.count)
     tenantIDs[name] = t
     tenantNames.append(name)
