@@ -619,8 +619,8 @@ extension Simulator {
     return gain
   }
 
-  /// Whether monotone head `head` (task shape per class `shapes`, usable
-  /// classes `usable`) fits by per-node task counts at some running job's
+  /// Whether a monotone head of `need` tasks (task shape per class
+  /// `shapes`, usable classes `usable`) fits by per-node task counts at some running job's
   /// estimated end before `time`, once job `gone` (stopping, holding `a`)
   /// has given back what it holds: whether its early stop moves the head's
   /// reservation earlier, as a recomputation would; and the tasks the
@@ -630,10 +630,8 @@ extension Simulator {
   /// now); a parked shield counts as free (it holds nothing of a job's).
   ///
   /// - Complexity: O(running jobs + their released tasks × devices)
-  mutating func releaseMovesHeadEarlier(_ head: Int, shapes: [TaskShape?], usable: [Bool], before time: Int64,
+  mutating func releaseMovesHeadEarlier(need: Int64, shapes: [TaskShape?], usable: [Bool], before time: Int64,
                                         stopping gone: Int, _ a: Allocation) -> (moves: Bool, countBefore: Int64) {
-    guard let group = jobs[head].groups.first else { return (true, 0) }
-    let need = Int64(max(group.count, 0))
     taskCount.begin(shapes: shapes, cap: need, engine: engine)
     defer { taskCount.end() }
     func give(_ tasks: [TaskAssignment]) {

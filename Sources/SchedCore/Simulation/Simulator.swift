@@ -674,7 +674,7 @@ public struct Simulator {
       if let shapes = h.shapes {
         let gain = mostTasksGained(a, shapes: shapes, usable: usable, cap: h.need)
         if h.countBefore &+ gain >= h.need {
-          let (moves, before) = releaseMovesHeadEarlier(Int(h.slot), shapes: shapes, usable: usable, before: time,
+          let (moves, before) = releaseMovesHeadEarlier(need: h.need, shapes: shapes, usable: usable, before: time,
                                                         stopping: i, a)
           if moves {
             cachedReservation = nil
@@ -684,7 +684,7 @@ public struct Simulator {
           h.countBefore = before
         } else {
           #if SCHEDCORE_INTERNAL_CHECKS
-          let (moves, _) = releaseMovesHeadEarlier(Int(h.slot), shapes: shapes, usable: usable, before: time,
+          let (moves, _) = releaseMovesHeadEarlier(need: h.need, shapes: shapes, usable: usable, before: time,
                                                    stopping: i, a)
           precondition(!moves, "an early stop of \(jobs[i].id) let \(jobs[Int(h.slot)].id) fit sooner past its bound")
           #endif
