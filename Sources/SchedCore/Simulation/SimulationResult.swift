@@ -86,6 +86,9 @@ public struct SchedulerCounters: Sendable, Hashable, Codable {
   /// (a monotone head, by task counts or a recomputation) or may (any other
   /// head's, whenever that happens).
   public var reservationsMovedEarlier = 0
+  /// Stops of jobs a reservation did not count on (estimated to run past
+  /// its time) after which it was kept: the head fits no sooner.
+  public var reservationsKeptOverStops = 0
   /// Preemption searches, and how many of them counted tasks instead of
   /// probing placements (monotone jobs).
   public var preemptionSearches = 0

@@ -159,6 +159,9 @@ public struct Simulator {
   /// Set by `invalidateReservation(stopping:)` when the stop must be judged
   /// by a recomputation once the job's allocation is given back.
   var recheckAfterStop = false
+  /// Whether that stop's job was not counted on by the reservation (it
+  /// was estimated to run past its time).
+  var recheckOfLateStop = false
   /// The reservation search for monotone heads (see `reserve`).
   var taskCount: TaskCountReplay
   /// Scratch for `overdueMatchesReleases`: an overdue task on one of the
@@ -632,39 +635,57 @@ public struct Simulator {
   }
 
   /// Job `i` stopped, giving back `a`. Changes on nodes of classes the head
-  /// cannot use leave the cached reservation as it is; otherwise it is
-  /// dropped, unless the replay had `i` release everything by the
-  /// reservation time anyway and the head still fits no earlier: the state
-  /// at every time from `i`'s estimated end on is unchanged, so time and
-  /// placement stand, provided the capacity `i` now gives back early does
-  /// not let the head fit before (for a monotone head, by task counts — see
-  /// `releaseMovesHeadEarlier` — or, with task counts off, by recomputing
-  /// the reservation once `a` is given back; a non-monotone head's
-  /// reservation is dropped whenever `i` ends before the replay had it end).
-  /// What `i` held on the head's nodes is then free now and joins what must
-  /// stay free.
+  /// cannot use leave the cached reservation as it is. Otherwise the stop
+  /// gives back capacity sooner than the replay assumed — `i` was counted
+  /// on to release by the reservation time but stops before its estimated
+  /// end, or was not counted on at all (estimated to run past that time) —
+  /// and only capacity: the head still fits at the reservation time with
+  /// the same placement, so the reservation stands unless the head now fits
+  /// at an earlier end time. For a monotone head that is decided by task
+  /// counts (see `releaseMovesHeadEarlier`) or, with task counts off, by
+  /// recomputing the reservation once `a` is given back; any other head's
+  /// reservation is dropped. What `i` held on the head's nodes and was to
+  /// release by then is free now and joins what must stay free.
   mutating func invalidateReservation(stopping i: Int, _ a: Allocation) {
     // What is needed of the reservation, read in place (a copy of it would
     // retain its arrays on every stop).
     let end = run[i].runStart &+ jobs[i].estimatedMicros
-    guard let (uses, inTime, early) = cachedReservation.map({ c in
+    guard let (uses, inTime, sooner, placed, ahead) = cachedReservation.map({ c in
       (a.tasks.contains { c.usable[engine.nodeClass(of: $0.node)] },
        c.reservation.releasesInTime(estimatedEnd: end),
-       max(c.reservation.computedAt, end) > now && c.reservation.head != nil && c.reservation.time > now)
+       max(c.reservation.computedAt, end) > now,
+       c.reservation.head != nil,
+       c.reservation.time > now)
     }), uses else { return }
-    guard inTime else {
-      cachedReservation = nil
-      return
+    // A job not counted on gives back what the replay never had free
+    // before the reservation time. That can move the reservation earlier
+    // (checked below, as for early stops), and a recomputation would
+    // place the head on whatever of it can take a head task: the shield
+    // then keeps that for the head instead of leaving it to backfill
+    // (which matters most to an overdue reservation: its head waits for
+    // jobs that overran, and every node it can take meanwhile brings its
+    // start closer). So the reservation is kept only when the head has a
+    // placement and none of `i`'s nodes can take one of its tasks once
+    // `i` is gone; it is recomputed otherwise.
+    if !inTime {
+      guard placed, let c = cachedReservation, let h = c.counted,
+            !stopMakesRoom(a, stopping: i, for: Int(h.slot), usable: c.usable,
+                           horizon: max(now, c.reservation.time)) else {
+        cachedReservation = nil
+        return
+      }
+      if !ahead { counters.reservationsKeptOverStops += 1 }
     }
-    if early, let time = cachedReservation?.reservation.time, let usable = cachedReservation?.usable {
-      // `i` gives back now what the replay had it give back later: the
-      // head may fit sooner. Before the reservation time the cluster could
-      // take at most `countBefore` of its tasks; `i`'s nodes add at most
-      // what each could ever take. Only when that reaches the head's count
-      // are the task counts replayed.
+    if sooner && placed && ahead, let time = cachedReservation?.reservation.time,
+       let usable = cachedReservation?.usable {
+      // `i` gives back now what the replay had it give back later (or
+      // never): the head may fit sooner. Before the reservation time the
+      // cluster could take at most `countBefore` of its tasks; `i`'s nodes
+      // add at most what each could ever take. Only when that reaches the
+      // head's count are the task counts replayed.
       guard var h = cachedReservation?.counted else {
         cachedReservation = nil  // a non-monotone head: recomputed
-        counters.reservationsMovedEarlier += 1
+        if inTime { counters.reservationsMovedEarlier += 1 }
         return
       }
       guard slot[Int(h.slot)].inUse, slot[Int(h.slot)].seq == cachedReservation?.head else {
@@ -691,17 +712,87 @@ public struct Simulator {
           h.countBefore = min(h.need, h.countBefore &+ gain)
         }
         cachedReservation?.counted = h
+        if !inTime { counters.reservationsKeptOverStops += 1 }
       } else {
-        recheckAfterStop = true  // probes: decided by a recomputation once `a` is given back
+        // Probes: decided by a recomputation once `a` is given back.
+        recheckAfterStop = true
+        recheckOfLateStop = !inTime
       }
     }
-    // Kept: what `i` held on the head's nodes is free now and joins what must stay free.
-    guard var c = cachedReservation else { return }
+    // Kept. A job the replay did not release by the reservation time held
+    // nothing the head's placement counted on: the needs stand.
+    guard inTime, var c = cachedReservation else { return }
+    // What `i` held on the head's nodes is free now and joins what must stay free.
     cachedReservation = nil  // keep the stored reservation uniquely referenced while editing it
     c.reservation.forgetRelease(of: a, state: engine.state)
     cachedReservation = c
     reservationEpoch += 1  // the shield and refusal memos follow the new needs
     shieldVersion += 1
+  }
+
+  /// Whether giving back `a` (job `stopping`'s) lets one of its nodes of a
+  /// class the job in slot `head` may use (`usable`) take one of that
+  /// job's tasks (its single group's shape there) at `horizon`: on the
+  /// node's free state now plus `a`, a parked shield and what the running
+  /// jobs a replay now would release by then (those whose estimated end,
+  /// or now if past it, is at most `horizon`) hold there. A recomputed
+  /// reservation could then place the job on it.
+  ///
+  /// - Complexity: O(running jobs + tasks released by `horizon` on a
+  ///   class the job may use × (log + devices))
+  mutating func stopMakesRoom(_ a: Allocation, stopping: Int, for head: Int, usable: [Bool],
+                              horizon: Int64) -> Bool {
+    guard let group = jobs[head].groups.first else { return false }
+    let shapes = engine.taskShapes(of: group, of: jobs[head])
+    let state = engine.state
+    // The nodes that matter, ascending, and their free amounts then.
+    var nodes: [NodeID] = []
+    for t in a.tasks {
+      let c = engine.nodeClass(of: t.node)
+      if c < usable.count, usable[c], c < shapes.count, shapes[c] != nil, !state.isDown(t.node) { nodes.append(t.node) }
+    }
+    nodes.sortAndRemoveDuplicates()
+    guard !nodes.isEmpty else { return false }
+    var cpu = nodes.map { state.freeMilliCPU($0) }
+    var mem = nodes.map { state.freeMemoryMiB($0) }
+    var dpu = nodes.map { Int64(state.freeDPUs($0)) }
+    var devices = nodes.map { Array(state.devices(of: $0)) }
+    func give(_ tasks: [TaskAssignment]) {
+      tasks.withUnsafeBufferPointer { ts in
+        for t in ts.indices {
+          // The node's position in `nodes`, by bisection.
+          var lo = 0, hi = nodes.count
+          while lo < hi {
+            let mid = (lo + hi) >> 1
+            if nodes[mid] < ts[t].node { lo = mid + 1 } else { hi = mid }
+          }
+          guard lo < nodes.count, nodes[lo] == ts[t].node else { continue }
+          cpu[lo] += ts[t].milliCPU
+          mem[lo] += ts[t].memoryMiB
+          dpu[lo] += Int64(ts[t].dpuUnits)
+          ts[t].deviceList.forEach { d in
+            if d.index >= 0 && Int(d.index) < devices[lo].count {
+              devices[lo][Int(d.index)] = Int16(clamping: Int(devices[lo][Int(d.index)]) + Int(d.milli))
+            }
+          }
+        }
+      }
+    }
+    give(a.tasks)
+    if shieldHeld, let s = engine.allocations[Reservation.shieldID] { give(s.tasks) }
+    var bits: UInt64 = 0
+    for n in nodes { bits |= RunningJobs.bit(ofClass: engine.nodeClass(of: n)) }
+    for e in 0..<running.count where Int(running.slots[e]) != stopping && running.classBits[e] & bits != 0
+      && max(now, running.estimatedEnd[e]) <= horizon {
+      give(heldTasks(Int(running.slots[e])))
+    }
+    for k in nodes.indices {
+      guard let shape = shapes[engine.nodeClass(of: nodes[k])] else { continue }
+      if TaskCountReplay.tasks(of: shape, cpu: cpu[k], mem: mem[k], dpu: dpu[k], devices: devices[k], cap: 1) > 0 {
+        return true
+      }
+    }
+    return false
   }
 
   /// After an early stop judged by recomputation (`recheckAfterStop`): drops
@@ -719,6 +810,8 @@ public struct Simulator {
     if fresh.time < c.reservation.time {
       cachedReservation = nil
       counters.reservationsMovedEarlier += 1
+    } else if recheckOfLateStop {
+      counters.reservationsKeptOverStops += 1
     }
   }
 

@@ -47,7 +47,7 @@ enum SimulationReport {
     let c = r.counters
     out.append("scheduler: \(c.passes) passes, \(c.placements) placement searches (\(c.placementFailures) failed), "
                + "\(c.skipped) known outcomes skipped; backfill \(c.backfillStarts) started, \(c.backfillRefusals) refused; "
-               + "\(c.reservations) reservations (\(c.countedReservations) by task counts, \(c.reservationProbes) probes, \(c.reservationsMovedEarlier) redone after early stops); "
+               + "\(c.reservations) reservations (\(c.countedReservations) by task counts, \(c.reservationProbes) probes, \(c.reservationsMovedEarlier) redone after early stops, kept over \(c.reservationsKeptOverStops) other stops); "
                + "\(c.preemptionSearches) preemption searches (\(c.countedPreemptionSearches) by task counts); "
                + "at most \(c.peakJobsInFlight) jobs in flight")
     out.append(String(format: "%d events in %.2f s wall (%.0f events/s)", r.events, r.wallSeconds,

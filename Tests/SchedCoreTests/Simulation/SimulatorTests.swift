@@ -198,6 +198,45 @@ import Testing
     #expect(r.counters.reservationsMovedEarlier >= 1, "\(r.counters)")
   }
 
+  /// A job the reservation did not count on (estimated to run past its
+  /// time, 5 h) stops early at 2 h. When what it gives back cannot take a
+  /// head task even at the reservation time ("p" still holds half of its
+  /// node then), the reservation is kept: one reservation in the run ("z"
+  /// at 3 h reuses it; debug builds then recompute it and require the same
+  /// time). When it can — "s", on the rest of that node, ends by the
+  /// reservation time — the reservation is recomputed, so that the head may
+  /// be placed there: at the same time when "s" ends at 5 h, at 4 h when
+  /// "s" ends then. Both ways, by task counts and by placement probes.
+  @Test(arguments: [true, false])
+  func easyReservationKeptOverAStopOfAJobNotCountedOn(countsTasks: Bool) {
+    let cluster = SyntheticClusterTiny.cpuOnly(nodes: 3, cores: 8)
+    let h = Int64(3_600_000_000)
+    func job(_ id: String, _ submit: Int64, cpu: Int64, est: Int64, actual: Int64) -> Job {
+      Job(id: id, priority: .batch, submitMicros: submit, estimatedMicros: est, actualMicros: actual,
+          groups: [TaskGroup(count: 1, milliCPU: cpu, memoryMiB: 1024)])
+    }
+    // The end of the job beside "q" on n1 (it starts at 1 µs): past the
+    // reservation, at it, before it.
+    for (besideEnd, headStart, reservations) in [(20 * h, 18_000.0, 1), (5 * h - 1, 18_000, 2), (4 * h, 14_400, 2)] {
+      let jobs = [job("long", 0, cpu: 6000, est: 5 * h, actual: 5 * h),   // n0; its end is the reservation
+                  job(besideEnd > 5 * h ? "p" : "s", 1, cpu: 4000, est: besideEnd, actual: besideEnd),  // n1
+                  job("q", 2, cpu: 4000, est: 20 * h, actual: 2 * h),      // n1: stops at 2 h
+                  job("r", 3, cpu: 8000, est: 20 * h, actual: 20 * h),     // n2
+                  job("head", 4, cpu: 8000, est: h, actual: h),
+                  job("y", h / 2, cpu: 1000, est: h, actual: h),           // backfilled: the reservation is made
+                  job("z", 3 * h, cpu: 1000, est: h, actual: h)]           // backfilled after the stop
+      var config = SimulationConfig(profile: .single(.firstFit), queue: QueuePolicy(mode: .easy, preemption: false),
+                                    checkInvariants: true)
+      config.countsTasks = countsTasks
+      let r = Simulator.run(cluster: cluster, jobs: jobs, config: config)
+      let start = Dictionary(uniqueKeysWithValues: r.outcomes.map { ($0.id, $0.startSeconds ?? -1) })
+      #expect(start["y"] == 1800 && start["z"] == 10_800, "\(start)")
+      #expect(((start["head"] ?? 0) - headStart).magnitude < 0.01, "head at \(start["head"] ?? -1)")
+      #expect(r.counters.reservations == reservations
+              && r.counters.reservationsKeptOverStops == (reservations == 1 ? 1 : 0), "\(r.counters)")
+    }
+  }
+
   @Test func preemptionEvictsFewestTasksAndRequeuesWholeJobs() {
     let cluster = SyntheticClusterTiny.cpuOnly(nodes: 2, cores: 8)
     let h = Int64(3_600_000_000)
