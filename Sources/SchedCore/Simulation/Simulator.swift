@@ -159,9 +159,6 @@ public struct Simulator {
   /// Set by `invalidateReservation(stopping:)` when the stop must be judged
   /// by a recomputation once the job's allocation is given back.
   var recheckAfterStop = false
-  /// Whether that stop's job was not counted on by the reservation (it
-  /// was estimated to run past its time).
-  var recheckOfLateStop = false
   /// The reservation search for monotone heads (see `reserve`).
   var taskCount: TaskCountReplay
   /// Scratch for `overdueMatchesReleases`: an overdue task on one of the
@@ -636,16 +633,18 @@ public struct Simulator {
 
   /// Job `i` stopped, giving back `a`. Changes on nodes of classes the head
   /// cannot use leave the cached reservation as it is. Otherwise the stop
-  /// gives back capacity sooner than the replay assumed — `i` was counted
-  /// on to release by the reservation time but stops before its estimated
-  /// end, or was not counted on at all (estimated to run past that time) —
-  /// and only capacity: the head still fits at the reservation time with
-  /// the same placement, so the reservation stands unless the head now fits
-  /// at an earlier end time. For a monotone head that is decided by task
-  /// counts (see `releaseMovesHeadEarlier`) or, with task counts off, by
-  /// recomputing the reservation once `a` is given back; any other head's
-  /// reservation is dropped. What `i` held on the head's nodes and was to
-  /// release by then is free now and joins what must stay free.
+  /// gives back capacity sooner than the replay assumed, and only capacity:
+  /// the head still fits at the reservation time with the same placement.
+  /// If `i` was not counted on (estimated to end after the reservation
+  /// time), the reservation stands when the head is monotone and none of
+  /// `i`'s nodes could take a head task by then (`stopMakesRoom`), and is
+  /// recomputed otherwise. If `i` was counted on but stops before its
+  /// estimated end, it stands unless the head now fits at an earlier end
+  /// time — for a monotone head decided by task counts (see
+  /// `releaseMovesHeadEarlier`) or, with task counts off, by recomputing the
+  /// reservation once `a` is given back; any other head's reservation is
+  /// dropped — and what `i` held on the head's nodes is free now and joins
+  /// what must stay free.
   mutating func invalidateReservation(stopping i: Int, _ a: Allocation) {
     // What is needed of the reservation, read in place (a copy of it would
     // retain its arrays on every stop).
@@ -658,23 +657,28 @@ public struct Simulator {
        c.reservation.time > now)
     }), uses else { return }
     // A job not counted on gives back what the replay never had free
-    // before the reservation time. That can move the reservation earlier
-    // (checked below, as for early stops), and a recomputation would
-    // place the head on whatever of it can take a head task: the shield
-    // then keeps that for the head instead of leaving it to backfill
-    // (which matters most to an overdue reservation: its head waits for
-    // jobs that overran, and every node it can take meanwhile brings its
-    // start closer). So the reservation is kept only when the head has a
-    // placement and none of `i`'s nodes can take one of its tasks once
-    // `i` is gone; it is recomputed otherwise.
+    // before the reservation time. If none of its nodes can take a task of
+    // a monotone head at that time (free now, plus what it, a parked shield
+    // and the jobs ending by then give back there), none can at any earlier
+    // end time either (a node only gains as jobs end): the head fits no
+    // sooner, and the nodes that can take its tasks then are as they were
+    // (a recomputation would find the same time; the kept placement stays
+    // valid — see Docs/Simulation.md for how often it differs). Otherwise
+    // (or for any other head) the reservation is recomputed: it may move
+    // earlier, or place the head on those nodes, and then its shield keeps
+    // them for the head instead of leaving them to backfill — which matters
+    // most to an overdue reservation, whose head waits for jobs that
+    // overran: every node it can take meanwhile brings its start closer.
     if !inTime {
-      guard placed, let c = cachedReservation, let h = c.counted,
+      guard placed, let c = cachedReservation, let h = c.counted, slot[Int(h.slot)].inUse,
+            slot[Int(h.slot)].seq == c.head,
             !stopMakesRoom(a, stopping: i, for: Int(h.slot), usable: c.usable,
                            horizon: max(now, c.reservation.time)) else {
         cachedReservation = nil
         return
       }
-      if !ahead { counters.reservationsKeptOverStops += 1 }
+      counters.reservationsKeptOverStops += 1
+      return
     }
     if sooner && placed && ahead, let time = cachedReservation?.reservation.time,
        let usable = cachedReservation?.usable {
@@ -712,16 +716,11 @@ public struct Simulator {
           h.countBefore = min(h.need, h.countBefore &+ gain)
         }
         cachedReservation?.counted = h
-        if !inTime { counters.reservationsKeptOverStops += 1 }
       } else {
-        // Probes: decided by a recomputation once `a` is given back.
-        recheckAfterStop = true
-        recheckOfLateStop = !inTime
+        recheckAfterStop = true  // probes: decided by a recomputation once `a` is given back
       }
     }
-    // Kept. A job the replay did not release by the reservation time held
-    // nothing the head's placement counted on: the needs stand.
-    guard inTime, var c = cachedReservation else { return }
+    guard var c = cachedReservation else { return }
     // What `i` held on the head's nodes is free now and joins what must stay free.
     cachedReservation = nil  // keep the stored reservation uniquely referenced while editing it
     c.reservation.forgetRelease(of: a, state: engine.state)
@@ -745,52 +744,21 @@ public struct Simulator {
     guard let group = jobs[head].groups.first else { return false }
     let shapes = engine.taskShapes(of: group, of: jobs[head])
     let state = engine.state
-    // The nodes that matter, ascending, and their free amounts then.
-    var nodes: [NodeID] = []
-    for t in a.tasks {
-      let c = engine.nodeClass(of: t.node)
-      if c < usable.count, usable[c], c < shapes.count, shapes[c] != nil, !state.isDown(t.node) { nodes.append(t.node) }
+    var room = NodeAmounts(nodesOf: a.tasks, state) { n in
+      let c = engine.nodeClass(of: n)
+      return c < usable.count && usable[c] && c < shapes.count && shapes[c] != nil && !state.isDown(n)
     }
-    nodes.sortAndRemoveDuplicates()
-    guard !nodes.isEmpty else { return false }
-    var cpu = nodes.map { state.freeMilliCPU($0) }
-    var mem = nodes.map { state.freeMemoryMiB($0) }
-    var dpu = nodes.map { Int64(state.freeDPUs($0)) }
-    var devices = nodes.map { Array(state.devices(of: $0)) }
-    func give(_ tasks: [TaskAssignment]) {
-      tasks.withUnsafeBufferPointer { ts in
-        for t in ts.indices {
-          // The node's position in `nodes`, by bisection.
-          var lo = 0, hi = nodes.count
-          while lo < hi {
-            let mid = (lo + hi) >> 1
-            if nodes[mid] < ts[t].node { lo = mid + 1 } else { hi = mid }
-          }
-          guard lo < nodes.count, nodes[lo] == ts[t].node else { continue }
-          cpu[lo] += ts[t].milliCPU
-          mem[lo] += ts[t].memoryMiB
-          dpu[lo] += Int64(ts[t].dpuUnits)
-          ts[t].deviceList.forEach { d in
-            if d.index >= 0 && Int(d.index) < devices[lo].count {
-              devices[lo][Int(d.index)] = Int16(clamping: Int(devices[lo][Int(d.index)]) + Int(d.milli))
-            }
-          }
-        }
-      }
-    }
-    give(a.tasks)
-    if shieldHeld, let s = engine.allocations[Reservation.shieldID] { give(s.tasks) }
+    guard !room.isEmpty else { return false }
+    room.give(a.tasks)
+    if shieldHeld, let s = engine.allocations[Reservation.shieldID] { room.give(s.tasks) }
     var bits: UInt64 = 0
-    for n in nodes { bits |= RunningJobs.bit(ofClass: engine.nodeClass(of: n)) }
+    for n in room.nodes { bits |= RunningJobs.bit(ofClass: engine.nodeClass(of: n)) }
     for e in 0..<running.count where Int(running.slots[e]) != stopping && running.classBits[e] & bits != 0
       && max(now, running.estimatedEnd[e]) <= horizon {
-      give(heldTasks(Int(running.slots[e])))
+      room.give(heldTasks(Int(running.slots[e])))
     }
-    for k in nodes.indices {
-      guard let shape = shapes[engine.nodeClass(of: nodes[k])] else { continue }
-      if TaskCountReplay.tasks(of: shape, cpu: cpu[k], mem: mem[k], dpu: dpu[k], devices: devices[k], cap: 1) > 0 {
-        return true
-      }
+    for k in room.nodes.indices {
+      if let shape = shapes[engine.nodeClass(of: room.nodes[k])], room.tasks(k, of: shape, cap: 1) > 0 { return true }
     }
     return false
   }
@@ -810,8 +778,6 @@ public struct Simulator {
     if fresh.time < c.reservation.time {
       cachedReservation = nil
       counters.reservationsMovedEarlier += 1
-    } else if recheckOfLateStop {
-      counters.reservationsKeptOverStops += 1
     }
   }
 
