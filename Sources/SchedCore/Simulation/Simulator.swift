@@ -682,14 +682,14 @@ public struct Simulator {
     }
     if sooner && placed && ahead, let time = cachedReservation?.reservation.time,
        let usable = cachedReservation?.usable {
-      // `i` gives back now what the replay had it give back later (or
-      // never): the head may fit sooner. Before the reservation time the
+      // `i` gives back now what the replay had it give back later: the
+      // head may fit sooner. Before the reservation time the
       // cluster could take at most `countBefore` of its tasks; `i`'s nodes
       // add at most what each could ever take. Only when that reaches the
       // head's count are the task counts replayed.
       guard var h = cachedReservation?.counted else {
         cachedReservation = nil  // a non-monotone head: recomputed
-        if inTime { counters.reservationsMovedEarlier += 1 }
+        counters.reservationsMovedEarlier += 1
         return
       }
       guard slot[Int(h.slot)].inUse, slot[Int(h.slot)].seq == cachedReservation?.head else {
