@@ -582,10 +582,29 @@ public struct Simulator {
 
   mutating func stop(_ i: Int, finished: Bool) {
     guard let a = run[i].allocation else { return }
+    // The reservation's (monotone) head, if it is known to fail now.
+    var failingHead = -1
+    if let c = cachedReservation, let h = c.counted.map({ Int($0.slot) }), slot[h].inUse, slot[h].seq == c.head,
+       knownToFail(h) {
+      failingHead = h
+    }
     engineVersion += 1
     capacityGain += 1
     for k in a.tasks.indices { classGain[engine.nodeClass(of: a.tasks[k].node)] = capacityGain }
-    invalidateReservation(stopping: i, a)
+    if invalidateReservation(stopping: i, a) == .keptWithoutRoom && failingHead >= 0 {
+      // No node of `a` can take a head task even by the reservation time,
+      // so none can now: the head's task count is as it was, and it still
+      // fails (it is monotone). Its next try waits for another gain.
+      slot[failingHead].failedGainAt = capacityGain
+      #if SCHEDCORE_INTERNAL_CHECKS
+      var e = engine
+      e.release(jobID: jobs[i].id)
+      e.release(jobID: Reservation.shieldID)
+      if case .success = e.place(jobs[failingHead], explain: false) {
+        preconditionFailure("\(jobs[failingHead].id) fits once \(jobs[i].id) stops, which made no room for it")
+      }
+      #endif
+    }
     engine.release(jobID: jobs[i].id)
     running.remove(Int32(i))
     if recheckAfterStop { recheckReservationAfterStop() }
@@ -645,7 +664,13 @@ public struct Simulator {
   /// reservation once `a` is given back; any other head's reservation is
   /// dropped — and what `i` held on the head's nodes is free now and joins
   /// what must stay free.
-  mutating func invalidateReservation(stopping i: Int, _ a: Allocation) {
+  /// What `invalidateReservation(stopping:)` did with the reservation.
+  enum StopVerdict {
+    case unaffected, kept, keptWithoutRoom, dropped
+  }
+
+  @discardableResult
+  mutating func invalidateReservation(stopping i: Int, _ a: Allocation) -> StopVerdict {
     // What is needed of the reservation, read in place (a copy of it would
     // retain its arrays on every stop).
     let end = run[i].runStart &+ jobs[i].estimatedMicros
@@ -655,7 +680,7 @@ public struct Simulator {
        max(c.reservation.computedAt, end) > now,
        c.reservation.head != nil,
        c.reservation.time > now)
-    }), uses else { return }
+    }), uses else { return .unaffected }
     // A job not counted on gives back what the replay never had free
     // before the reservation time. If none of its nodes can take a task of
     // a monotone head at that time (free now, plus what it, a parked shield
@@ -675,10 +700,10 @@ public struct Simulator {
             !stopMakesRoom(a, stopping: i, for: Int(h.slot), usable: c.usable,
                            horizon: max(now, c.reservation.time)) else {
         cachedReservation = nil
-        return
+        return .dropped
       }
       counters.reservationsKeptOverStops += 1
-      return
+      return .keptWithoutRoom
     }
     if sooner && placed && ahead, let time = cachedReservation?.reservation.time,
        let usable = cachedReservation?.usable {
@@ -690,11 +715,11 @@ public struct Simulator {
       guard var h = cachedReservation?.counted else {
         cachedReservation = nil  // a non-monotone head: recomputed
         counters.reservationsMovedEarlier += 1
-        return
+        return .dropped
       }
       guard slot[Int(h.slot)].inUse, slot[Int(h.slot)].seq == cachedReservation?.head else {
         cachedReservation = nil  // a former head's: no pass uses it again
-        return
+        return .dropped
       }
       if let shapes = h.shapes {
         let gain = mostTasksGained(a, shapes: shapes, usable: usable, cap: h.need)
@@ -704,7 +729,7 @@ public struct Simulator {
           if moves {
             cachedReservation = nil
             counters.reservationsMovedEarlier += 1
-            return
+            return .dropped
           }
           h.countBefore = before
         } else {
@@ -720,13 +745,14 @@ public struct Simulator {
         recheckAfterStop = true  // probes: decided by a recomputation once `a` is given back
       }
     }
-    guard var c = cachedReservation else { return }
+    guard var c = cachedReservation else { return .dropped }
     // What `i` held on the head's nodes is free now and joins what must stay free.
     cachedReservation = nil  // keep the stored reservation uniquely referenced while editing it
     c.reservation.forgetRelease(of: a, state: engine.state)
     cachedReservation = c
     reservationEpoch += 1  // the shield and refusal memos follow the new needs
     shieldVersion += 1
+    return .kept
   }
 
   /// Whether giving back `a` (job `stopping`'s) lets one of its nodes of a
