@@ -206,7 +206,8 @@ import Testing
   /// time). When it can — "s", on the rest of that node, ends by the
   /// reservation time — the reservation is recomputed, so that the head may
   /// be placed there: at the same time when "s" ends at 5 h, at 4 h when
-  /// "s" ends then. Both ways, by task counts and by placement probes.
+  /// "s" ends then. Both ways, by task counts and by placement probes. A
+  /// stop kept without room also leaves the blocked head known to fail.
   @Test(arguments: [true, false])
   func easyReservationKeptOverAStopOfAJobNotCountedOn(countsTasks: Bool) {
     let cluster = SyntheticClusterTiny.cpuOnly(nodes: 3, cores: 8)
@@ -234,6 +235,9 @@ import Testing
       #expect(((start["head"] ?? 0) - headStart).magnitude < 0.01, "head at \(start["head"] ?? -1)")
       #expect(r.counters.reservations == reservations
               && r.counters.reservationsKeptOverStops == (reservations == 1 ? 1 : 0), "\(r.counters)")
+      // Kept without room, the stop leaves the head known to fail: it is not
+      // tried again at 2 h (3 failed searches instead of 4).
+      #expect(r.counters.placementFailures == (reservations == 1 ? 3 : 4), "\(r.counters)")
     }
   }
 
