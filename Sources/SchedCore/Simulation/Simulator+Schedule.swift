@@ -283,14 +283,34 @@ extension Simulator {
   ///   count)) when the overdue runs or the needs changed
   mutating func overdueMatchesReleases(_ r: Reservation) -> Bool {
     guard r.head != nil else { return r.released.isEmpty }
+    // No run became overdue or ended since the last match (see `overdueSetUntil`).
+    let unchanged = overdueMatchedAt == shieldVersion && now < overdueSetUntil
+    #if !SCHEDCORE_INTERNAL_CHECKS
+    if unchanged { return true }
+    #endif
     overdueRuns.removeAll(keepingCapacity: true)
+    var until = Int64.max
     run.withUnsafeBufferPointer { runs in
-      for e in 0..<running.count where running.estimatedEnd[e] <= now {
-        let slot = running.slots[e]
-        overdueRuns.append(OverdueRun(slot: slot, generation: runs[Int(slot)].generation))
+      for e in 0..<running.count {
+        let end = running.estimatedEnd[e]
+        if end <= now {
+          let slot = running.slots[e]
+          overdueRuns.append(OverdueRun(slot: slot, generation: runs[Int(slot)].generation))
+        } else if end < until {
+          until = end
+        }
       }
     }
-    if overdueMatchedAt == shieldVersion && overdueRuns == overdueMatchedRuns { return true }
+    #if SCHEDCORE_INTERNAL_CHECKS
+    // The same runs, perhaps in another order (stops move entries of the dense running list).
+    func sorted(_ runs: [OverdueRun]) -> [OverdueRun] { runs.sorted { ($0.slot, $0.generation) < ($1.slot, $1.generation) } }
+    precondition(!unchanged || sorted(overdueRuns) == sorted(overdueMatchedRuns),
+                 "the overdue runs changed before \(overdueSetUntil)")
+    #endif
+    if overdueMatchedAt == shieldVersion && overdueRuns == overdueMatchedRuns {
+      overdueSetUntil = until
+      return true
+    }
     // `sameReleases` needs equal node sets and per-node multisets; the
     // overdue lists are never empty, so an empty released list differs.
     var total = 0
@@ -322,6 +342,7 @@ extension Simulator {
     }
     swap(&overdueMatchedRuns, &overdueRuns)
     overdueMatchedAt = shieldVersion
+    overdueSetUntil = until
     return true
   }
 

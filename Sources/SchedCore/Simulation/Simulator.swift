@@ -180,6 +180,11 @@ public struct Simulator {
   var overdueRuns: [OverdueRun] = []
   var overdueMatchedRuns: [OverdueRun] = []
   var overdueMatchedAt = -1
+  /// The overdue runs of the last match stay the overdue runs until this
+  /// time (the earliest estimated end then still ahead), unless an overdue
+  /// job stops (`stop` sets it to `.min`) or a job starts that is due
+  /// sooner (`start` lowers it).
+  var overdueSetUntil = Int64.min
 
   /// Runs `jobs` on `cluster` and returns every metric, with every job's
   /// outcome and every usage record (see `run(cluster:stream:config:progress:records:)`
@@ -571,6 +576,7 @@ public struct Simulator {
     if queue.contains(Int32(i)) { queue.remove(Int32(i)) }
     var bits: UInt64 = 0
     for k in a.tasks.indices { bits |= RunningJobs.bit(ofClass: engine.nodeClass(of: a.tasks[k].node)) }
+    overdueSetUntil = min(overdueSetUntil, now &+ jobs[i].estimatedMicros)
     running.insert(Int32(i), estimatedEnd: now &+ jobs[i].estimatedMicros, rank: jobs[i].priority.rank,
                    seq: slot[i].seq, classBits: bits)
     if config.failures != nil { runningByID[jobs[i].id] = Int32(i) }
@@ -591,6 +597,7 @@ public struct Simulator {
     engineVersion += 1
     capacityGain += 1
     for k in a.tasks.indices { classGain[engine.nodeClass(of: a.tasks[k].node)] = capacityGain }
+    if run[i].runStart &+ jobs[i].estimatedMicros <= now { overdueSetUntil = .min }  // an overdue run ends
     if invalidateReservation(stopping: i, a) == .keptWithoutRoom && failingHead >= 0 {
       // No node of `a` can take a head task even by the reservation time,
       // so none can now: the head's task count is as it was, and it still
@@ -777,16 +784,28 @@ public struct Simulator {
     guard !room.isEmpty else { return false }
     room.give(a.tasks)
     if shieldHeld, let s = engine.allocations[Reservation.shieldID] { room.give(s.tasks) }
+    func fits(_ room: NodeAmounts) -> Bool {
+      for k in room.nodes.indices {
+        if let shape = shapes[engine.nodeClass(of: room.nodes[k])], room.tasks(k, of: shape, cap: 1) > 0 { return true }
+      }
+      return false
+    }
+    // Room already, before any other job ends: no need to look for them.
+    if fits(room) { return true }
     var bits: UInt64 = 0
     for n in room.nodes { bits |= RunningJobs.bit(ofClass: engine.nodeClass(of: n)) }
-    for e in 0..<running.count where Int(running.slots[e]) != stopping && running.classBits[e] & bits != 0
-      && max(now, running.estimatedEnd[e]) <= horizon {
-      room.give(heldTasks(Int(running.slots[e])))
+    let now = self.now
+    running.slots.withUnsafeBufferPointer { slots in
+      running.classBits.withUnsafeBufferPointer { classBits in
+        running.estimatedEnd.withUnsafeBufferPointer { ends in
+          for e in slots.indices where classBits[e] & bits != 0 && max(now, ends[e]) <= horizon
+            && Int(slots[e]) != stopping {
+            room.give(heldTasks(Int(slots[e])))
+          }
+        }
+      }
     }
-    for k in room.nodes.indices {
-      if let shape = shapes[engine.nodeClass(of: room.nodes[k])], room.tasks(k, of: shape, cap: 1) > 0 { return true }
-    }
-    return false
+    return fits(room)
   }
 
   /// After an early stop judged by recomputation (`recheckAfterStop`): drops
