@@ -647,6 +647,9 @@ public struct Simulator {
       return
     }
     if c.reservation.releasesInTime(estimatedEnd: now &+ jobs[i].estimatedMicros) {
+      // It joins the releases on the head's nodes; with none of its tasks
+      // there, the releases, the needs and so the shield stay as they are.
+      guard a.tasks.contains(where: { c.reservation.needIndex($0.node) != nil }) else { return }
       cachedReservation = nil
       c.reservation.addRelease(of: a, state: engine.state)
       cachedReservation = c
