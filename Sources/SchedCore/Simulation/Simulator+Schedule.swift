@@ -128,7 +128,16 @@ extension Simulator {
             cachedReservation = c
             reservationEpoch += 1
             if same, shieldCache?.epoch == reservationEpoch - 1 { shieldCache?.epoch = reservationEpoch }
-            if !same { shieldVersion += 1 }  // same needs, same shield: refusals under it stand
+            // Same needs, same shield: one held stays held (not given back
+            // and taken again), and refusals under it stand.
+            if same, shieldHeld, shieldEpoch == reservationEpoch - 1 {
+              shieldEpoch = reservationEpoch
+              #if SCHEDCORE_INTERNAL_CHECKS
+              precondition(engine.allocations[Reservation.shieldID] == c.reservation.shield,
+                           "the held shield is not the overdue reservation's")
+              #endif
+            }
+            if !same { shieldVersion += 1 }
           }
           reservation = c.reservation
           #if SCHEDCORE_INTERNAL_CHECKS

@@ -756,7 +756,10 @@ public struct Simulator {
       }
     }
     guard var c = cachedReservation else { return .dropped }
-    // What `i` held on the head's nodes is free now and joins what must stay free.
+    // What `i` held on the head's nodes is free now and joins what must
+    // stay free; with none of its tasks there, the needs (so the shield and
+    // the refusal memos) stay as they are.
+    guard a.tasks.contains(where: { c.reservation.needIndex($0.node) != nil }) else { return .kept }
     cachedReservation = nil  // keep the stored reservation uniquely referenced while editing it
     c.reservation.forgetRelease(of: a, state: engine.state)
     cachedReservation = c
