@@ -41,6 +41,7 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
                     ["discover", "--synthetic", "pack:x"], ["discover", "--xml", "/nonexistent.xml"],
                     ["validate", "/nonexistent.yaml"], ["bench", "--nodes", "abc"], ["simulate", "--policy", "nope"],
                     ["simulate", "--jobs", "0"], ["simulate", "--stream", "--json", "/tmp/x.json"],
+                    ["simulate", "--horizon-hours", "0"], ["simulate", "--horizon-hours", "nan"],
                     ["experiment", "openb", "--seeds", "9..1"], ["cluster", "show", "--format", "xml"]])
   func badArgumentsExitTwo(_ args: [String]) throws {
     let (s, _, err) = try schedctl(args)
@@ -71,6 +72,18 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     let (s, out, err) = try schedctl(["simulate", "--jobs", "200", "--duration", "2"])
     #expect(s == 0, "\(err)")
     #expect(out.contains("wait p50") && out.contains("billing") && out.contains("total"))
+  }
+
+  /// With frequent node failures a gang of 64 nodes restarted from scratch
+  /// at every failure practically never finishes (the run would not end);
+  /// a horizon stops it and reports what is still queued or running.
+  @Test func horizonStopsARunWithFrequentFailures() throws {
+    let (s, out, err) = try schedctl(["simulate", "--stream", "--jobs", "2000", "--duration", "4", "--seed", "13",
+                                      "--mtbf-hours", "50", "--horizon-hours", "6"])
+    #expect(s == 0, "\(err)")
+    let line = out.split(separator: "\n").first { $0.contains("finished / running / queued") }.map(String.init) ?? ""
+    let counts = line.split(separator: " ").compactMap { Int($0) }
+    #expect(counts.count == 3 && counts[0] < 2000 && counts[0] + counts[1] + counts[2] <= 2000, "\(line)")
   }
 
   /// `--stream` (jobs generated as they arrive, settlement as usage is

@@ -52,6 +52,11 @@ extension Schedctl {
     @Option(help: "Mean time between failures per node, in hours (0 = no failures).")
     var mtbfHours: Double = 0
 
+    @Option(help: ArgumentHelp(
+      "Stop at this simulated hour; jobs still queued or running then are reported as such.",
+      discussion: "Without it a run ends once every job has finished or been rejected. Failed nodes requeue their jobs whole, so with frequent failures (a small --mtbf-hours) a large gang may never finish: give a horizon."))
+    var horizonHours: Double?
+
     @Option(help: "Time-series sample step in seconds.")
     var sampleSeconds: Int = 300
 
@@ -83,6 +88,11 @@ extension Schedctl {
       }
       guard jobs >= 1, jobs <= 10_000_000 else { throw ValidationError("--jobs: expected 1...10000000, got \(jobs)") }
       guard mtbfHours.isFinite, mtbfHours >= 0 else { throw ValidationError("--mtbf-hours: expected ≥ 0, got \(mtbfHours)") }
+      if let horizonHours {
+        guard horizonHours.isFinite, horizonHours > 0, horizonHours <= 24 * 366 * 100 else {
+          throw ValidationError("--horizon-hours: expected hours in (0, 878400], got \(horizonHours)")
+        }
+      }
       guard sampleSeconds >= 1, sampleSeconds <= 86_400 else {
         throw ValidationError("--sample-seconds: expected 1...86400, got \(sampleSeconds)")
       }
@@ -128,6 +138,7 @@ extension Schedctl {
       if mtbfHours > 0 {
         config.failures = FailureModel(mtbfMicros: Int64(mtbfHours * 3.6e9), mttrMicros: 1_800_000_000)
       }
+      if let horizonHours { config.horizonMicros = Int64(horizonHours * 3.6e9) }
       let progress = Progress(enabled: FileHandleOutput.standardError.isTerminal, horizon: durationMicros)
       if stream {
         var accumulator = SettlementAccumulator(cluster: c, vouchers: voucherList)
