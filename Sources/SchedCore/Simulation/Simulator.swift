@@ -590,10 +590,7 @@ public struct Simulator {
     guard let a = run[i].allocation else { return }
     // The reservation's (monotone) head, if it is known to fail now.
     var failingHead = -1
-    if let c = cachedReservation, let h = c.counted.map({ Int($0.slot) }), slot[h].inUse, slot[h].seq == c.head,
-       knownToFail(h) {
-      failingHead = h
-    }
+    if let h = countedHeadSlot, knownToFail(h) { failingHead = h }
     engineVersion += 1
     capacityGain += 1
     for k in a.tasks.indices { classGain[engine.nodeClass(of: a.tasks[k].node)] = capacityGain }
@@ -660,6 +657,20 @@ public struct Simulator {
     }
   }
 
+  /// What `invalidateReservation(stopping:)` did with the reservation.
+  enum StopVerdict {
+    case unaffected, kept, keptWithoutRoom, dropped
+  }
+
+  /// The slot of the cached reservation's head while it is monotone (the
+  /// reservation has a `CountedHead`) and the slot still holds that job.
+  @inline(__always)  // called from mutating code: a call would copy the whole simulator
+  var countedHeadSlot: Int? {
+    guard let c = cachedReservation, let h = c.counted, slot[Int(h.slot)].inUse, slot[Int(h.slot)].seq == c.head
+    else { return nil }
+    return Int(h.slot)
+  }
+
   /// Job `i` stopped, giving back `a`. Changes on nodes of classes the head
   /// cannot use leave the cached reservation as it is. Otherwise the stop
   /// gives back capacity sooner than the replay assumed, and only capacity:
@@ -674,11 +685,6 @@ public struct Simulator {
   /// reservation once `a` is given back; any other head's reservation is
   /// dropped — and what `i` held on the head's nodes is free now and joins
   /// what must stay free.
-  /// What `invalidateReservation(stopping:)` did with the reservation.
-  enum StopVerdict {
-    case unaffected, kept, keptWithoutRoom, dropped
-  }
-
   @discardableResult
   mutating func invalidateReservation(stopping i: Int, _ a: Allocation) -> StopVerdict {
     // What is needed of the reservation, read in place (a copy of it would
@@ -705,9 +711,8 @@ public struct Simulator {
     // most to an overdue reservation, whose head waits for jobs that
     // overran: every node it can take meanwhile brings its start closer.
     if !inTime {
-      guard placed, let c = cachedReservation, let h = c.counted, slot[Int(h.slot)].inUse,
-            slot[Int(h.slot)].seq == c.head,
-            !stopMakesRoom(a, stopping: i, for: Int(h.slot), usable: c.usable,
+      guard placed, let h = countedHeadSlot, let c = cachedReservation,
+            !stopMakesRoom(a, stopping: i, shapes: c.counted?.shapes ?? headShapes(h),
                            horizon: max(now, c.reservation.time)) else {
         cachedReservation = nil
         return .dropped
@@ -727,7 +732,7 @@ public struct Simulator {
         counters.reservationsMovedEarlier += 1
         return .dropped
       }
-      guard slot[Int(h.slot)].inUse, slot[Int(h.slot)].seq == cachedReservation?.head else {
+      guard countedHeadSlot != nil else {
         cachedReservation = nil  // a former head's: no pass uses it again
         return .dropped
       }
@@ -768,24 +773,21 @@ public struct Simulator {
     return .kept
   }
 
-  /// Whether giving back `a` (job `stopping`'s) lets one of its nodes of a
-  /// class the job in slot `head` may use (`usable`) take one of that
-  /// job's tasks (its single group's shape there) at `horizon`: on the
-  /// node's free state now plus `a`, a parked shield and what the running
-  /// jobs a replay now would release by then (those whose estimated end,
-  /// or now if past it, is at most `horizon`) hold there. A recomputed
-  /// reservation could then place the job on it.
+  /// Whether giving back `a` (job `stopping`'s) lets one of its nodes take
+  /// a task of the reservation's monotone head (its single group's shape
+  /// per class: `shapes`) at `horizon`: on the node's free state now plus
+  /// `a`, a parked shield and what the running jobs a replay now would
+  /// release by then (those whose estimated end, or now if past it, is at
+  /// most `horizon`) hold there. A recomputed reservation could then place
+  /// the head on it.
   ///
   /// - Complexity: O(running jobs + tasks released by `horizon` on a
-  ///   class the job may use × (log + devices))
-  mutating func stopMakesRoom(_ a: Allocation, stopping: Int, for head: Int, usable: [Bool],
-                              horizon: Int64) -> Bool {
-    guard let group = jobs[head].groups.first else { return false }
-    let shapes = engine.taskShapes(of: group, of: jobs[head])
+  ///   class the head may use × (log + devices))
+  mutating func stopMakesRoom(_ a: Allocation, stopping: Int, shapes: [TaskShape?], horizon: Int64) -> Bool {
     let state = engine.state
     var room = NodeAmounts(nodesOf: a.tasks, state) { n in
       let c = engine.nodeClass(of: n)
-      return c < usable.count && usable[c] && c < shapes.count && shapes[c] != nil && !state.isDown(n)
+      return c < shapes.count && shapes[c] != nil && !state.isDown(n)
     }
     guard !room.isEmpty else { return false }
     room.give(a.tasks)
@@ -814,17 +816,22 @@ public struct Simulator {
     return fits(room)
   }
 
+  /// The task shapes (per class) of the single group of the job in `slot`.
+  mutating func headShapes(_ slot: Int) -> [TaskShape?] {
+    guard let group = jobs[slot].groups.first else { return [] }
+    return engine.taskShapes(of: group, of: jobs[slot])
+  }
+
   /// After an early stop judged by recomputation (`recheckAfterStop`): drops
   /// the reservation if the head now fits sooner (found by placement
   /// probes, as the reservation was). The recomputation is not counted as
   /// a reservation.
   mutating func recheckReservationAfterStop() {
     recheckAfterStop = false
-    guard let c = cachedReservation, let h = c.counted, slot[Int(h.slot)].inUse, slot[Int(h.slot)].seq == c.head
-    else { return }
+    guard let h = countedHeadSlot, let c = cachedReservation else { return }
     setShield(nil)
     let saved = counters
-    let (fresh, _, _) = reserve(Int(h.slot))
+    let (fresh, _, _) = reserve(h)
     counters = saved
     if fresh.time < c.reservation.time {
       cachedReservation = nil
