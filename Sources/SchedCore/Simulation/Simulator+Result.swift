@@ -6,6 +6,16 @@ import Histogram
 public enum SimulationRecord: Sendable {
   case outcome(JobOutcome)
   case usage(UsageRecord)
+
+  /// Which records a streaming run hands out: one that needs only usage
+  /// (to settle) skips building every job's outcome, and the reverse.
+  public struct Kinds: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    public static let outcomes = Kinds(rawValue: 1)
+    public static let usage = Kinds(rawValue: 2)
+    public static let all: Kinds = [.outcomes, .usage]
+  }
 }
 
 /// Collects what the simulator reports per job: either keeps every outcome
@@ -14,6 +24,9 @@ public enum SimulationRecord: Sendable {
 struct RecordKeeper {
   let keep: Bool
   let sink: ((SimulationRecord) -> Void)?
+  /// Whether anyone takes each job's outcome record, and each task run's usage record.
+  let wantsOutcomes: Bool
+  let wantsUsage: Bool
   var outcomes: [(seq: Int64, outcome: JobOutcome)] = []
   var usage: [UsageRecord] = []
   /// Jobs whose outcome is recorded (they hold no slot any more).
@@ -25,16 +38,15 @@ struct RecordKeeper {
   var waits: SampleStatistics
   var slowdowns: SampleStatistics
 
-  init(keep: Bool, sink: ((SimulationRecord) -> Void)?) {
+  init(keep: Bool, sink: ((SimulationRecord) -> Void)?, kinds: SimulationRecord.Kinds = .all) {
     self.keep = keep
     self.sink = sink
+    wantsOutcomes = keep || (sink != nil && kinds.contains(.outcomes))
+    wantsUsage = keep || (sink != nil && kinds.contains(.usage))
     // Waits in milliseconds, slowdowns in thousandths.
     waits = SampleStatistics(exact: keep, scale: 1000)
     slowdowns = SampleStatistics(exact: keep, scale: 1000)
   }
-
-  /// Whether anyone takes the per-job records (else only statistics are kept).
-  var wantsRecords: Bool { keep || sink != nil }
 
   mutating func add(_ u: UsageRecord) {
     if keep { usage.append(u) }
@@ -76,7 +88,7 @@ struct RecordKeeper {
       if r.firstStart >= 0 { latencyStarted += 1 }
       if r.phase == .rejected { latencyRejected += 1 }
     }
-    guard wantsRecords else { return }
+    guard wantsOutcomes else { return }
     let o = JobOutcome(
       id: j.id, tenant: j.tenant, priority: j.priority, phase: r.phase,
       submitSeconds: Double(j.submitMicros) / 1e6,
@@ -140,7 +152,7 @@ extension Simulator {
   /// The sites of job `i`'s current allocation, sorted.
   @inline(__always)  // called from mutating code: a call would copy the whole simulator
   func sites(of i: Int) -> [String] {
-    guard let a = run[i].allocation, records.wantsRecords else { return [] }
+    guard let a = run[i].allocation, records.wantsOutcomes else { return [] }
     var ids: [SiteID] = []
     for t in a.tasks {
       let s = metrics.facts[engine.nodeClass(of: t.node)].site

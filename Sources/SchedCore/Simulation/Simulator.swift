@@ -216,22 +216,26 @@ public struct Simulator {
   /// from the first 20,000 jobs of a second pass over `stream`, so it must
   /// be a multi-pass sequence then (arrays and `SyntheticWorkload` are).
   /// The stream must be finite: jobs left when the run ends (a horizon) are
-  /// read to the end and reported as pending.
+  /// read to the end and reported as pending. Only records of `kinds` are
+  /// made and handed out.
   ///
   /// - Complexity: as `run(cluster:jobs:config:progress:)`; memory O(nodes + jobs in flight).
   public static func run<S: Sequence>(cluster: Cluster, stream: S, config: SimulationConfig,
                                       progress: ((_ events: Int, _ now: Int64) -> Void)? = nil,
-                                      records: ((SimulationRecord) -> Void)? = nil) -> SimulationResult
+                                      records: ((SimulationRecord) -> Void)? = nil,
+                                      kinds: SimulationRecord.Kinds = .all) -> SimulationResult
   where S.Element == Job {
-    simulate(cluster: cluster, stream: stream, config: config, keep: false, progress: progress, sink: records)
+    simulate(cluster: cluster, stream: stream, config: config, keep: false, progress: progress, sink: records,
+             kinds: kinds)
   }
 
   static func simulate<S: Sequence>(cluster: Cluster, stream: S, config: SimulationConfig, keep: Bool,
                                     progress: ((Int, Int64) -> Void)?,
-                                    sink: ((SimulationRecord) -> Void)?) -> SimulationResult where S.Element == Job {
+                                    sink: ((SimulationRecord) -> Void)?,
+                                    kinds: SimulationRecord.Kinds = .all) -> SimulationResult where S.Element == Job {
     let clock = ContinuousClock()
     let start = clock.now
-    var s = Simulator(cluster: cluster, stream: stream, config: config, keep: keep, sink: sink)
+    var s = Simulator(cluster: cluster, stream: stream, config: config, keep: keep, sink: sink, kinds: kinds)
     s.loop(progress: progress)
     s.setShield(nil)
     s.closeOpenIntervals()
@@ -241,7 +245,7 @@ public struct Simulator {
   }
 
   init<S: Sequence>(cluster: Cluster, stream: S, config: SimulationConfig, keep: Bool,
-                    sink: ((SimulationRecord) -> Void)?) where S.Element == Job {
+                    sink: ((SimulationRecord) -> Void)?, kinds: SimulationRecord.Kinds = .all) where S.Element == Job {
     self.cluster = cluster
     self.config = config
     var target = config.target
@@ -270,7 +274,7 @@ public struct Simulator {
     rng = SeededGenerator(seed: config.seed)
     metrics = MetricsRecorder(cluster: cluster, target: target, nodeClass: engine.core.nodeClass,
                               classes: engine.core.classes)
-    records = RecordKeeper(keep: keep, sink: sink)
+    records = RecordKeeper(keep: keep, sink: sink, kinds: kinds)
     let first = nextJob.map { max(0, $0.submitMicros) } ?? 0
     push(Event(time: first, kind: 4, seq: 0, a: 0, generation: 0))
     if let f = config.failures, !cluster.nodes.isEmpty {
@@ -346,9 +350,10 @@ public struct Simulator {
   /// when the cluster-wide count is enough, and that count never grows
   /// while other jobs only start.
   static func isMonotone(_ job: Job) -> Bool {
-    guard job.groups.count == 1, let g = job.groups.first, job.antiAffinity.isEmpty,
-          !g.sameSite, g.spreadSites <= 1 else { return false }
-    return tasksCountDown(g)
+    guard job.groups.count == 1, job.antiAffinity.isEmpty else { return false }
+    return job.groups.withUnsafeBufferPointer { g in  // read in place, not copied out
+      !g[0].sameSite && g[0].spreadSites <= 1 && tasksCountDown(g[0])
+    }
   }
 
   /// Whether each task of `group` placed on a node lowers the number of
@@ -467,8 +472,13 @@ public struct Simulator {
     /// the groups): every field the shape keeps is compared.
     func matches(_ job: Job) -> Bool {
       guard groups.count == job.groups.count, latency == job.latency, ceiling == job.priceCeiling else { return false }
-      for k in groups.indices where !groups[k].sameRequest(as: job.groups[k]) { return false }
-      return true
+      // Through buffers: the groups are compared in place, not copied out first.
+      return groups.withUnsafeBufferPointer { mine in
+        job.groups.withUnsafeBufferPointer { theirs in
+          for k in mine.indices where !mine[k].sameRequest(as: theirs[k]) { return false }
+          return true
+        }
+      }
     }
 
     /// A hash of `IdleShape(job)` from the request amounts only (task
@@ -476,9 +486,11 @@ public struct Simulator {
     /// shapes hash equal; `matches` compares everything.
     static func hash(of job: Job) -> UInt64 {
       var h = UInt64(job.groups.count)
-      for g in job.groups {
-        h = h &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(QueryKey.slot(of: g, count: 1 << 30))
-        h ^= UInt64(UInt32(bitPattern: g.count)) &* 0xC2B2_AE3D_27D4_EB4F
+      job.groups.withUnsafeBufferPointer { groups in  // read in place, not copied out
+        for k in groups.indices {
+          h = h &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(QueryKey.slot(of: groups[k], count: 1 << 30))
+          h ^= UInt64(UInt32(bitPattern: groups[k].count)) &* 0xC2B2_AE3D_27D4_EB4F
+        }
       }
       if case .bound(_, let m) = job.latency { h ^= UInt64(bitPattern: m) &* 0x1656_67B1_9E37_79F9 }
       return h ^ (h >> 29)
@@ -613,7 +625,7 @@ public struct Simulator {
     running.remove(Int32(i))
     if recheckAfterStop { recheckReservationAfterStop() }
     if config.failures != nil { runningByID[jobs[i].id] = nil }
-    if records.wantsRecords {
+    if records.wantsUsage {
       let (id, tenant) = (jobs[i].id, jobs[i].tenant)
       for t in a.tasks {
         records.add(UsageRecord(jobID: id, tenant: tenant, task: t, cluster: cluster, startMicros: run[i].runStart,

@@ -148,6 +148,8 @@ extension Schedctl {
           try createDirectory(csv)
           jobsCSV = try JobsCSVStream(path: csv + "/jobs.csv")
         }
+        // Outcomes only go to jobs.csv: without --csv none is made.
+        let kinds: SimulationRecord.Kinds = csv == nil ? .usage : .all
         let sink: (SimulationRecord) -> Void = {
           switch $0 {
           case .usage(let u): accumulator.add(u)
@@ -157,9 +159,9 @@ extension Schedctl {
         let result = workload == "synthetic"
           ? Simulator.run(cluster: c, stream: SyntheticWorkload(jobs: jobs, durationMicros: durationMicros, seed: seed,
                                                                 cluster: c),
-                          config: config, progress: update, records: sink)
+                          config: config, progress: update, records: sink, kinds: kinds)
           : Simulator.run(cluster: c, stream: Simulator.inSubmitOrder(workloadJobs),
-                          config: config, progress: update, records: sink)
+                          config: config, progress: update, records: sink, kinds: kinds)
         progress.finish()
         let settlement = accumulator.settlement()
         print(SimulationReport.table(result, settlement: settlement, cluster: c))
