@@ -77,7 +77,7 @@ public final class Scheduler: @unchecked Sendable {
 
   /// The allocation of job `id`, if placed.
   public func allocation(jobID id: String) -> Allocation? {
-    withEngine { $0.allocations[id] }
+    withEngine { $0.allocation(ofJob: id) }
   }
 
   /// Free capacity of node `n`.
@@ -92,6 +92,6 @@ public final class Scheduler: @unchecked Sendable {
 
   /// Number of placed jobs.
   public var placedJobCount: Int {
-    withEngine { $0.allocations.count }
+    withEngine { $0.placedCount }
   }
 }

@@ -48,22 +48,24 @@ public struct PlacementBenchmark: Sendable {
     }
     if reference {
       var p = ReferencePlacer(cluster: cluster, profile: profile, target: target)
-      return Self.drive(initial: initial, measured: measured, place: { p.place($0) },
-                        release: { p.release(jobID: $0) }, states: { 0 })
+      return Self.drive(initial: initial, measured: measured, place: { p.place($0, checkingID: false) },
+                        release: { p.release($0) }, states: { 0 })
     }
     var e = PlacementEngine(cluster: cluster, profile: profile, target: target)
-    return Self.drive(initial: initial, measured: measured, place: { e.place($0) },
-                      release: { e.release(jobID: $0) }, states: { e.distinctStates })
+    return Self.drive(initial: initial, measured: measured, place: { e.place($0, explain: true, checkingID: false) },
+                      release: { e.release($0) }, states: { e.distinctStates })
   }
 
+  /// Places and releases by handle (the jobs' ids are distinct, and a
+  /// service with its own job table needs no lookup by id), explaining failures.
   static func drive(initial: [Job], measured: [Job],
                     place: (Job) -> Swift.Result<PlacementDecision, Unschedulable>,
-                    release: (String) -> Allocation?, states: () -> Int) -> Result {
-    var running: [String] = []
+                    release: (AllocationHandle) -> Allocation?, states: () -> Int) -> Result {
+    var running: [AllocationHandle] = []
     running.reserveCapacity(initial.count + measured.count)
     var head = 0
     for j in initial {
-      if case .success = place(j) { running.append(j.id) }
+      if case .success(let d) = place(j) { running.append(d.handle) }
     }
     var lat: [UInt64] = []
     lat.reserveCapacity(measured.count)
@@ -75,9 +77,9 @@ public struct PlacementBenchmark: Sendable {
       let r = place(j)
       let d = clock.now - t0
       lat.append(UInt64(d.components.seconds) * 1_000_000_000 + UInt64(d.components.attoseconds / 1_000_000_000))
-      if case .success = r {
+      if case .success(let d) = r {
         placed += 1
-        running.append(j.id)
+        running.append(d.handle)
       } else {
         failed += 1
       }

@@ -38,6 +38,8 @@ public struct Unschedulable: Error, Sendable, Hashable, CustomStringConvertible 
 /// A placed job: its allocation and, per task, the winning score.
 public struct PlacementDecision: Sendable, Hashable {
   public var allocation: Allocation
+  /// The allocation's handle in the engine that placed it (release it by this).
+  public var handle: AllocationHandle
   /// Per task, in allocation order: the total weighted score (Σ wᵢ·sᵢ with
   /// every sᵢ in [0, 1]).
   public var scores: [Double]

@@ -49,7 +49,10 @@ struct FirstFitPlacer: Sendable {
                          queryCacheSlots: 16)
   }
 
-  mutating func place(_ job: Job) -> Result<PlacementDecision, Unschedulable> { core.place(job, search: &scan) }
+  /// Places `job` without checking its id (the caller releases it by handle).
+  mutating func place(_ job: Job) -> Result<PlacementDecision, Unschedulable> {
+    core.place(job, search: &scan, checkingID: false)
+  }
 
   /// Whether `job` fits on this placer's cluster while it is idle (nothing
   /// placed; the placer takes no node down), counted class by class
@@ -65,7 +68,7 @@ struct FirstFitPlacer: Sendable {
   /// - Complexity: O(classes × devices per node)
   mutating func fitsByCounts(_ job: Job) -> Bool? {
     guard job.groups.count == 1, let group = job.groups.first, group.spreadSites <= 1,
-          Simulator.tasksCountDown(group), core.allocations.isEmpty else { return nil }
+          Simulator.tasksCountDown(group), core.placedCount == 0 else { return nil }
     let need = Int64(max(group.count, 0))
     if need == 0 { return true }
     let q = core.query(for: group, of: job)
@@ -83,6 +86,9 @@ struct FirstFitPlacer: Sendable {
     }
     return false
   }
+
+  @discardableResult
+  mutating func release(_ handle: AllocationHandle) -> Allocation? { core.release(handle, search: &scan) }
 
   @discardableResult
   mutating func release(jobID id: String) -> Allocation? { core.release(jobID: id, search: &scan) }

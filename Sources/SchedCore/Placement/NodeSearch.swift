@@ -103,20 +103,27 @@ extension PlacementCore {
   /// runs out starts again on the next site (see below). On the first task
   /// that fits nowhere, everything this call committed is released again.
   ///
+  /// With `checkingID`, a job whose id is placed already is refused (and
+  /// ids are indexed from then on); without, the caller keeps ids apart.
+  ///
   /// - Complexity: O(tasks × search) per site a same-site group tries.
-  mutating func place<S: NodeSearch>(_ job: Job, search: inout S,
-                                     explain: Bool = true) -> Result<PlacementDecision, Unschedulable> {
-    guard allocations[job.id] == nil else {
-      return .failure(Unschedulable(jobID: job.id, group: "", task: 0,
-                                    explanation: Explanation(totalNodes: state.nodeCount,
-                                                             counts: ["job already placed": state.nodeCount])))
+  mutating func place<S: NodeSearch>(_ job: Job, search: inout S, explain: Bool = true,
+                                     checkingID: Bool = true) -> Result<PlacementDecision, Unschedulable> {
+    if checkingID {
+      indexIDs()
+      guard handleOfID[job.id] == nil else {
+        return .failure(Unschedulable(jobID: job.id, group: "", task: 0,
+                                      explanation: Explanation(totalNodes: state.nodeCount,
+                                                               counts: ["job already placed": state.nodeCount])))
+      }
     }
     ctx.bind(job: job)
     // Anti-affinity: nodes or sites of the named jobs.
     var excludedNodes: [NodeID] = []
     var antiSites: [SiteID: String] = [:]
+    if !job.antiAffinity.isEmpty { indexIDs() }
     for other in job.antiAffinity {
-      guard let a = allocations[other] else { continue }
+      guard let h = handleOfID[other], let a = held[Int(h)] else { continue }
       for t in a.tasks {
         switch job.antiAffinityScope {
         case .node: excludedNodes.append(t.node)
@@ -214,8 +221,8 @@ extension PlacementCore {
       }
     }
     let alloc = Allocation(jobID: job.id, tasks: placed)
-    record(alloc)
-    return .success(PlacementDecision(allocation: alloc, scores: scores))
+    let handle = record(alloc)
+    return .success(PlacementDecision(allocation: alloc, handle: handle, scores: scores))
   }
 
   /// The resolved query for `group` of `job`: each class's shape or
@@ -271,7 +278,14 @@ extension PlacementCore {
 
   /// Releases everything job `id` holds; `nil` if it holds nothing.
   mutating func release<S: NodeSearch>(jobID id: String, search: inout S) -> Allocation? {
-    guard let a = forget(id) else { return nil }
+    indexIDs()
+    guard let h = handleOfID[id] else { return nil }
+    return release(AllocationHandle(h), search: &search)
+  }
+
+  /// Releases everything the allocation at `h` holds; `nil` if it holds nothing.
+  mutating func release<S: NodeSearch>(_ h: AllocationHandle, search: inout S) -> Allocation? {
+    guard let a = forget(h) else { return nil }
     for t in a.tasks {
       releaseUnchecked(t)
       search.nodeChanged(t.node, &self)

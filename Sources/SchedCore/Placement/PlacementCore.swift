@@ -11,8 +11,17 @@ public struct PlacementCore: Sendable {
   /// Tie-break rank per node (lower wins).
   let tieRank: [UInt32]
   var ctx: ScoringContext
-  /// Placed jobs.
-  public private(set) var allocations: [String: Allocation] = [:]
+  /// What each placed job holds, at its handle's index (nil: a free handle).
+  var held: [Allocation?] = []
+  /// The free handles below `held.count`, the last freed last.
+  var freeHandles: [Int32] = []
+  /// Number of placed jobs.
+  public private(set) var placedCount = 0
+  /// Each placed job's handle by job id, kept once `idsIndexed`: from the
+  /// first call that asks by id. Until then no placement or release hashes
+  /// an id. (An id placed twice without the id check maps to one of them.)
+  var handleOfID: [String: Int32] = [:]
+  var idsIndexed = false
   /// Resolved queries (see `query(for:of:)`).
   var queryMemo: [QueryKey: TaskQuery] = [:]
   /// Direct-mapped cache of prepared queries (see `preparedQuery`), a power-of-two number of slots.
@@ -357,11 +366,94 @@ public struct PlacementCore: Sendable {
     classFree[Int(nodeClass[Int(a.node)])].add(a)
   }
 
-  mutating func record(_ a: Allocation) { allocations[a.jobID] = a }
+  /// Placed jobs by id (an id placed twice without the id check: one of them).
+  ///
+  /// - Complexity: O(handles)
+  public var allocations: [String: Allocation] {
+    var byID: [String: Allocation] = [:]
+    byID.reserveCapacity(placedCount)
+    for h in held.indices { if let a = held[h] { byID[a.jobID] = a } }
+    return byID
+  }
 
-  /// Commits every task of `a` or none.
-  mutating func commitExactly(_ a: Allocation) throws(StateError) {
-    guard allocations[a.jobID] == nil else { throw StateError("job \(a.jobID) already holds resources") }
+  /// The allocation at `h`, or nil if `h` holds none.
+  func allocation(_ h: AllocationHandle) -> Allocation? {
+    h.index >= 0 && Int(h.index) < held.count ? held[Int(h.index)] : nil
+  }
+
+  /// The handle of job `id`'s allocation, or nil.
+  ///
+  /// - Complexity: O(1) once ids are indexed, else O(handles)
+  func handle(ofJob id: String) -> Int32? {
+    if idsIndexed { return handleOfID[id] }
+    return held.firstIndex { $0?.jobID == id }.map { Int32($0) }
+  }
+
+  /// Indexes the placed jobs' ids, and from now on every placement's.
+  ///
+  /// - Complexity: O(handles) the first time, O(1) after
+  mutating func indexIDs() {
+    guard !idsIndexed else { return }
+    idsIndexed = true
+    for h in held.indices { if let a = held[h] { handleOfID[a.jobID] = Int32(h) } }
+  }
+
+  /// Files `a` under a free handle (an id already placed must have been
+  /// refused before, when the caller checks ids).
+  mutating func record(_ a: Allocation) -> AllocationHandle {
+    let h: Int32
+    if let f = freeHandles.popLast() {
+      h = f
+      held[Int(h)] = a
+    } else {
+      h = Int32(held.count)
+      held.append(a)
+    }
+    placedCount += 1
+    if idsIndexed { handleOfID[a.jobID] = h }
+    return AllocationHandle(h)
+  }
+
+  /// Takes the allocation at `h` out of the table; nil if `h` holds none.
+  mutating func forget(_ h: AllocationHandle) -> Allocation? {
+    guard h.index >= 0, Int(h.index) < held.count, let a = held[Int(h.index)] else { return nil }
+    held[Int(h.index)] = nil
+    freeHandles.append(h.index)
+    placedCount -= 1
+    if idsIndexed, handleOfID[a.jobID] == h.index { handleOfID[a.jobID] = nil }
+    return a
+  }
+
+  /// Checks the table of allocations: the free handles are exactly the
+  /// empty slots, each once; the count is right; indexed ids name the
+  /// handles holding them.
+  func _checkHandles() {
+    let free = Set(freeHandles)
+    precondition(free.count == freeHandles.count, "a handle is free twice")
+    var count = 0
+    for h in held.indices {
+      precondition((held[h] == nil) == free.contains(Int32(h)), "handle \(h) is free and held, or neither")
+      guard let a = held[h] else { continue }
+      count += 1
+      if idsIndexed, let k = handleOfID[a.jobID] {
+        precondition(held[Int(k)]?.jobID == a.jobID, "job \(a.jobID) indexed at a handle holding another")
+      } else if idsIndexed {
+        preconditionFailure("job \(a.jobID) is placed but not indexed")
+      }
+    }
+    precondition(count == placedCount, "\(placedCount) placed jobs counted, \(count) held")
+    if idsIndexed {
+      for (id, k) in handleOfID { precondition(held[Int(k)]?.jobID == id, "job \(id) indexed at a stale handle") }
+    }
+  }
+
+  /// Commits every task of `a` or none; with `checkingID`, refuses an id
+  /// already placed.
+  mutating func commitExactly(_ a: Allocation, checkingID: Bool) throws(StateError) -> AllocationHandle {
+    if checkingID {
+      indexIDs()
+      guard handleOfID[a.jobID] == nil else { throw StateError("job \(a.jobID) already holds resources") }
+    }
     // On a refusal, the tasks committed so far are taken back, last first.
     for k in a.tasks.indices {
       do {
@@ -372,9 +464,8 @@ public struct PlacementCore: Sendable {
       }
     }
     for t in a.tasks { classFree[Int(nodeClass[Int(t.node)])].subtract(t) }
-    allocations[a.jobID] = a
+    return record(a)
   }
-  mutating func forget(_ jobID: String) -> Allocation? { allocations.removeValue(forKey: jobID) }
   mutating func setDown(_ n: NodeID, _ d: Bool) { state.setDown(n, d) }
 }
 

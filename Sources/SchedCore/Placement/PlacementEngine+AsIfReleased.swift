@@ -52,7 +52,7 @@ extension PlacementCore {
   /// See `PlacementEngine.placeAsIfReleased`.
   mutating func placeAsIfReleased(_ job: Job, _ group: TaskGroup, released: [TaskAssignment],
                                   search: inout ClassTreeIndex) -> PlacementEngine.PlacementAsIfReleased {
-    guard allocations[job.id] == nil else { return .unsupported }
+    if idsIndexed, handleOfID[job.id] != nil { return .unsupported }
     ctx.bind(job: job)
     let q = preparedQuery(for: group, of: job, search: &search)  // no site rules: the engine checked the group
     // The touched nodes, ascending (searched by bisection: no hashing).

@@ -50,17 +50,28 @@ public struct PlacementEngine: Sendable {
   }
 
   /// Places every task of `job`, or none; with `explain: false` a failure
-  /// carries no reasons (cheaper, for schedulers that retry often).
+  /// carries no reasons (cheaper, for schedulers that retry often). A job
+  /// whose id is placed already is refused.
   public mutating func place(_ job: Job, explain: Bool) -> Result<PlacementDecision, Unschedulable> {
+    place(job, explain: explain, checkingID: true)
+  }
+
+  /// As `place(_:explain:)`; without `checkingID` the job's id is not
+  /// checked against the placed jobs' and, until some call asks for an
+  /// allocation by id, not hashed at all: for callers that keep their own
+  /// job table, keep ids apart and release by `PlacementDecision.handle`.
+  public mutating func place(_ job: Job, explain: Bool, checkingID: Bool) -> Result<PlacementDecision, Unschedulable> {
     flushIndex()
     // The search is mutated in place (`&trees!` projects into the optional;
     // moving it out and back would copy and retain every one of its arrays).
-    if trees != nil { return core.place(job, search: &trees!, explain: explain) }
-    if groups != nil { return core.place(job, search: &groups!, explain: explain) }
+    if trees != nil { return core.place(job, search: &trees!, explain: explain, checkingID: checkingID) }
+    if groups != nil { return core.place(job, search: &groups!, explain: explain, checkingID: checkingID) }
     preconditionFailure("engine without a search")
   }
 
   /// Releases everything job `id` holds; returns what it held.
+  ///
+  /// - Complexity: O(tasks) plus, the first time anything asks by id, O(placed jobs)
   @discardableResult
   public mutating func release(jobID id: String) -> Allocation? {
     flushIndex()
@@ -69,17 +80,44 @@ public struct PlacementEngine: Sendable {
     preconditionFailure("engine without a search")
   }
 
-  /// Commits exactly `allocation` (its nodes, devices and cores), as a
-  /// placement of job `allocation.jobID`. Throws, changing nothing, if any
-  /// task does not fit or the job already holds resources.
-  public mutating func commit(_ allocation: Allocation) throws(StateError) {
+  /// Releases everything the allocation at `handle` holds; returns what it
+  /// held (nil: the handle holds nothing).
+  @discardableResult
+  public mutating func release(_ handle: AllocationHandle) -> Allocation? {
     flushIndex()
-    try core.commitExactly(allocation)
+    if trees != nil { return core.release(handle, search: &trees!) }
+    if groups != nil { return core.release(handle, search: &groups!) }
+    preconditionFailure("engine without a search")
+  }
+
+  /// Commits exactly `allocation` (its nodes, devices and cores), as a
+  /// placement of job `allocation.jobID`, and returns its handle. Throws,
+  /// changing nothing, if any task does not fit or (with `checkingID`) the
+  /// job already holds resources.
+  @discardableResult
+  public mutating func commit(_ allocation: Allocation, checkingID: Bool = true) throws(StateError) -> AllocationHandle {
+    flushIndex()
+    let h = try core.commitExactly(allocation, checkingID: checkingID)
     for t in allocation.tasks {
       trees?.nodeChanged(t.node, &core)
       groups?.nodeChanged(t.node, &core)
     }
+    return h
   }
+
+  /// The allocation at `handle`, or nil if it holds none.
+  public func allocation(_ handle: AllocationHandle) -> Allocation? { core.allocation(handle) }
+
+  /// The allocation of job `id`, or nil.
+  ///
+  /// - Complexity: O(1) once anything asked by id (a checked placement
+  ///   does), else O(placed jobs)
+  public func allocation(ofJob id: String) -> Allocation? {
+    core.handle(ofJob: id).flatMap { core.held[Int($0)] }
+  }
+
+  /// Number of placed jobs.
+  public var placedCount: Int { core.placedCount }
 
   // MARK: Replay without index upkeep
 
@@ -91,8 +129,8 @@ public struct PlacementEngine: Sendable {
   ///
   /// - Complexity: O(tasks of the job)
   @discardableResult
-  mutating func releaseDeferringIndex(jobID id: String) -> Allocation? {
-    guard let a = core.forget(id) else { return nil }
+  mutating func releaseDeferringIndex(_ h: AllocationHandle) -> Allocation? {
+    guard let a = core.forget(h) else { return nil }
     for t in a.tasks {
       core.releaseUnchecked(t)
       markPending(t.node)
@@ -100,10 +138,12 @@ public struct PlacementEngine: Sendable {
     return a
   }
 
-  /// Like `commit(_:)`, with the index update deferred (see `releaseDeferringIndex`).
-  mutating func commitDeferringIndex(_ allocation: Allocation) throws(StateError) {
-    try core.commitExactly(allocation)
+  /// Like `commit(_:checkingID: false)`, with the index update deferred
+  /// (see `releaseDeferringIndex`).
+  mutating func commitDeferringIndex(_ allocation: Allocation) throws(StateError) -> AllocationHandle {
+    let h = try core.commitExactly(allocation, checkingID: false)
     for t in allocation.tasks { markPending(t.node) }
+    return h
   }
 
   @inline(__always)
@@ -174,13 +214,15 @@ public struct PlacementEngine: Sendable {
   ///
   /// - Complexity: O(placed tasks)
   public func jobs(on n: NodeID) -> [String] {
-    core.allocations.values.filter { $0.tasks.contains { $0.node == n } }.map(\.jobID).sorted()
+    core.held.compactMap { $0 }.filter { $0.tasks.contains { $0.node == n } }.map(\.jobID).sorted()
   }
 
   /// The cluster state.
   public var state: ClusterState { core.state }
 
   /// Placed jobs by id.
+  ///
+  /// - Complexity: O(placed jobs)
   public var allocations: [String: Allocation] { core.allocations }
 
   /// The score breakdown of placing `task` of `job` on node `n` as it stands.
@@ -205,6 +247,7 @@ public struct PlacementEngine: Sendable {
   public func _checkInvariants() {
     precondition(pendingNodes.isEmpty, "index updates still pending")
     core.state._checkInvariants()
+    core._checkHandles()
     if let t = trees {
       for n in 0..<core.state.nodeCount {
         let c = Int(t.treeOf[Int(core.nodeClass[n])])

@@ -19,10 +19,21 @@ public struct ReferencePlacer: Sendable {
     core.place(job, search: &scan)
   }
 
+  /// As `place(_:)`; `checkingID` as in `PlacementEngine.place(_:explain:checkingID:)`.
+  public mutating func place(_ job: Job, checkingID: Bool) -> Result<PlacementDecision, Unschedulable> {
+    core.place(job, search: &scan, checkingID: checkingID)
+  }
+
   /// Releases job `id`.
   @discardableResult
   public mutating func release(jobID id: String) -> Allocation? {
     core.release(jobID: id, search: &scan)
+  }
+
+  /// Releases the allocation at `handle`.
+  @discardableResult
+  public mutating func release(_ handle: AllocationHandle) -> Allocation? {
+    core.release(handle, search: &scan)
   }
 
   /// Marks node `n` down or up (see `PlacementEngine.setNodeDown`).

@@ -49,6 +49,7 @@ struct RecordKeeper {
   }
 
   mutating func add(_ u: UsageRecord) {
+    guard wantsUsage else { return }
     if keep { usage.append(u) }
     sink?(.usage(u))
   }

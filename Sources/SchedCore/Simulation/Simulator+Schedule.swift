@@ -84,7 +84,7 @@ extension Simulator {
         } else {
           setShield(nil)  // a parked shield (see below) is given back first
           if case .success(let d) = placeCounted(i) {
-            start(i, d.allocation)
+            start(i, d)
             continue
           }
         }
@@ -133,7 +133,7 @@ extension Simulator {
             if same, shieldHeld, shieldEpoch == reservationEpoch - 1 {
               shieldEpoch = reservationEpoch
               #if SCHEDCORE_INTERNAL_CHECKS
-              precondition(engine.allocations[Reservation.shieldID] == c.reservation.shield,
+              precondition(engine.allocation(shieldHandle) == c.reservation.shield,
                            "the held shield is not the overdue reservation's")
               #endif
             }
@@ -155,11 +155,11 @@ extension Simulator {
         } else {
           // Computed only once some candidate fits at all.
           setShield(nil)
-          guard case .success = placeCounted(i) else {
+          guard case .success(let d) = placeCounted(i) else {
             noteFailure(i)
             continue
           }
-          engine.release(jobID: jobs[i].id)
+          engine.release(d.handle)
           let (r, usable, counted) = reserve(head)
           cachedReservation = (slot[head].seq, usable, r, counted)
           reservationEpoch += 1
@@ -176,7 +176,7 @@ extension Simulator {
           noteFailure(i)
           continue
         }
-        startBackfill(i, d.allocation)
+        startBackfill(i, d)
         continue
       }
       // Runs past the reservation: it may not take what the head needs then.
@@ -185,7 +185,7 @@ extension Simulator {
               && noGain(on: i, since: slot[i].refusedGainAt.gain)) {
         #if SCHEDCORE_INTERNAL_CHECKS
         // The skip must be exact: under the same shield the job still does not fit.
-        if setShield(r), case .success = engine.place(jobs[i], explain: false) {
+        if setShield(r), case .success = engine.place(jobs[i], explain: false, checkingID: false) {
           preconditionFailure("\(jobs[i].id) skipped as refused, but it fits under the same shield")
         }
         #endif
@@ -200,7 +200,7 @@ extension Simulator {
           setShield(nil)
           precondition(r.stillFits(engine.state), "a shielded backfill delays the head")
           #endif
-          startBackfill(i, d.allocation)
+          startBackfill(i, d)
         } else {
           slot[i].refusedAt = (engineVersion, shieldVersion)
           if slot[i].isMonotone {
@@ -217,9 +217,9 @@ extension Simulator {
         continue
       }
       if r.stillFits(engine.state) {
-        startBackfill(i, d.allocation)
+        startBackfill(i, d)
       } else {
-        engine.release(jobID: jobs[i].id)
+        engine.release(d.handle)
         slot[i].refusedAt = (engineVersion, shieldVersion)
         counters.backfillRefusals += 1
       }
@@ -232,8 +232,8 @@ extension Simulator {
     // failures and recoveries, metric samples, the end of the run.
   }
 
-  mutating func startBackfill(_ i: Int, _ a: Allocation) {
-    start(i, a, backfill: true)
+  mutating func startBackfill(_ i: Int, _ d: PlacementDecision) {
+    start(i, d, backfill: true)
     counters.backfillStarts += 1
   }
 
@@ -245,18 +245,20 @@ extension Simulator {
   @discardableResult
   mutating func setShield(_ r: Reservation?) -> Bool {
     if shieldEpoch == reservationEpoch && r != nil { return shieldHeld }
-    if shieldHeld { engine.release(jobID: Reservation.shieldID) }
+    if shieldHeld {
+      engine.release(shieldHandle)
+      shieldHandle = AllocationHandle(-1)
+    }
     shieldHeld = false
     shieldEpoch = -1
     guard let r else { return false }
     shieldEpoch = reservationEpoch
-    guard engine.allocations[Reservation.shieldID] == nil else { return false }
     if shieldCache?.epoch != reservationEpoch { shieldCache = (reservationEpoch, r.shield) }
     #if SCHEDCORE_INTERNAL_CHECKS
     precondition(shieldCache?.allocation == r.shield, "the shield changed within reservation epoch \(reservationEpoch)")
     #endif
     do {
-      try engine.commit(shieldCache?.allocation ?? r.shield)
+      shieldHandle = try engine.commit(shieldCache?.allocation ?? r.shield, checkingID: false)
       shieldHeld = true
     } catch {
       shieldHeld = false
@@ -389,7 +391,7 @@ extension Simulator {
 
   mutating func placeCounted(_ i: Int) -> Result<PlacementDecision, Unschedulable> {
     counters.placements += 1
-    let r = engine.place(jobs[i], explain: false)
+    let r = engine.place(jobs[i], explain: false, checkingID: false)
     if case .failure = r { counters.placementFailures += 1 }
     return r
   }
@@ -435,23 +437,26 @@ extension Simulator {
         times.append(first.time)
       }
     }
-    var releasedBatches: [[Allocation]] = []
+    var releasedBatches: [[(slot: Int32, allocation: Allocation)]] = []
     // State: the first `at` batches are released.
     var at = 0
     /// When set, the batches a replay releases instead (see below).
     var replayed: SlotBatches?
     func moveTo(_ target: Int, _ s: inout Simulator) {
       while at < target {
-        var got: [Allocation] = []
+        var got: [(slot: Int32, allocation: Allocation)] = []
         for r in (replayed ?? batches)[at] {
-          if let a = s.engine.releaseDeferringIndex(jobID: s.jobs[Int(r)].id) { got.append(a) }
+          if let a = s.engine.releaseDeferringIndex(s.run[Int(r)].handle) { got.append((r, a)) }
         }
         releasedBatches.append(got)
         at += 1
       }
       while at > target {
-        for a in (releasedBatches.popLast() ?? []).reversed() {
-          do { try s.engine.commitDeferringIndex(a) } catch {
+        for (r, a) in (releasedBatches.popLast() ?? []).reversed() {
+          do {
+            let h = try s.engine.commitDeferringIndex(a)
+            s.run[Int(r)].handle = h
+          } catch {
             preconditionFailure("could not restore \(a.jobID): \(error)")
           }
         }
@@ -460,8 +465,8 @@ extension Simulator {
     }
     func fits(_ s: inout Simulator) -> Allocation? {
       s.counters.reservationProbes += 1
-      if case .success(let d) = s.engine.place(s.jobs[head], explain: false) {
-        s.engine.release(jobID: s.jobs[head].id)
+      if case .success(let d) = s.engine.place(s.jobs[head], explain: false, checkingID: false) {
+        s.engine.release(d.handle)
         return d.allocation
       }
       return nil
@@ -618,7 +623,7 @@ extension Simulator {
           precondition(rel == all, "released tasks on \(jobs[head].id)'s nodes missed by the room filter")
           #endif
         } else {
-          for batch in releasedBatches { for a in batch { take(a.tasks) } }
+          for batch in releasedBatches { for e in batch { take(e.allocation.tasks) } }
         }
         result = Reservation(time: times[hi - 1], head: h, released: rel, state: engine.state, computedAt: now)
       }
@@ -671,7 +676,7 @@ extension Simulator {
         }
       }
     }
-    if shieldHeld, let s = engine.allocations[Reservation.shieldID] { give(s.tasks) }
+    if shieldHeld, let s = engine.allocation(shieldHandle) { give(s.tasks) }
     give(a.tasks)
     // The counts only grow as jobs end, so the head fits at some end time
     // before `time` exactly when some job that can make room ends before
@@ -768,20 +773,25 @@ extension Simulator {
     // restored exactly), not on a copy of it.
     /// Whether the job places now (taken back at once).
     func placesNow(_ s: inout Simulator) -> Bool {
-      guard case .success = s.engine.place(j, explain: false) else { return false }
-      s.engine.releaseDeferringIndex(jobID: j.id)
+      guard case .success(let d) = s.engine.place(j, explain: false, checkingID: false) else { return false }
+      s.engine.releaseDeferringIndex(d.handle)
       return true
     }
     /// Commits `released` back, last first (index upkeep deferred).
-    func restore(_ released: [Allocation], _ s: inout Simulator) {
-      for a in released.reversed() {
-        do { try s.engine.commitDeferringIndex(a) } catch { preconditionFailure("could not restore \(a.jobID): \(error)") }
+    func restore(_ released: [(slot: Int32, allocation: Allocation)], _ s: inout Simulator) {
+      for (v, a) in released.reversed() {
+        do {
+          let h = try s.engine.commitDeferringIndex(a)
+          s.run[Int(v)].handle = h
+        } catch {
+          preconditionFailure("could not restore \(a.jobID): \(error)")
+        }
       }
     }
     func probeWithout(_ victims: ArraySlice<Int32>, _ s: inout Simulator) -> Bool {
-      var released: [Allocation] = []
+      var released: [(slot: Int32, allocation: Allocation)] = []
       for v in victims {
-        if let a = s.engine.releaseDeferringIndex(jobID: s.jobs[Int(v)].id) { released.append(a) }
+        if let a = s.engine.releaseDeferringIndex(s.run[Int(v)].handle) { released.append((v, a)) }
       }
       let fits = placesNow(&s)
       restore(released, &s)
@@ -849,10 +859,10 @@ extension Simulator {
       // Each prefix probed in turn, growing the released set by one victim
       // per probe (the state with a prefix released does not depend on the
       // order of its releases), then everything restored.
-      var released: [Allocation] = []
+      var released: [(slot: Int32, allocation: Allocation)] = []
       for v in pool {
         chosen.append(v)
-        if let a = engine.releaseDeferringIndex(jobID: jobs[Int(v)].id) { released.append(a) }
+        if let a = engine.releaseDeferringIndex(run[Int(v)].handle) { released.append((v, a)) }
         if placesNow(&self) {
           fits = true
           break
@@ -879,8 +889,8 @@ extension Simulator {
       preemptionEvents += 1
       requeue(Int(v))
     }
-    guard case .success(let d) = engine.place(j, explain: false) else { return false }
-    start(i, d.allocation)
+    guard case .success(let d) = engine.place(j, explain: false, checkingID: false) else { return false }
+    start(i, d)
     return true
   }
 }

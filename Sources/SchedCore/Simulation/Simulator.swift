@@ -60,6 +60,8 @@ public struct Simulator {
     var queuedSince: Int64 = 0
     var rejectReason: String?
     var allocation: Allocation?
+    /// The allocation's handle in the engine while running (see `start`).
+    var handle = AllocationHandle(-1)
   }
 
   let cluster: Cluster
@@ -133,6 +135,8 @@ public struct Simulator {
   var shieldVersion = 0
   /// Whether the EASY shield (see `setShield`) is held, and for which reservation.
   var shieldHeld = false
+  /// The held shield's handle in the engine (-1 while none is held).
+  var shieldHandle = AllocationHandle(-1)
   var shieldEpoch = -1
   /// The shield allocation of reservation epoch `epoch` (its needs change
   /// only with the epoch): built once, committed and released many times.
@@ -511,8 +515,8 @@ public struct Simulator {
         fitsIdle[h, default: []].append(IdleShape(job))
       } else {
         switch idle.place(job) {
-        case .success:
-          idle.release(jobID: job.id)
+        case .success(let d):
+          idle.release(d.handle)
           fitsIdle[h, default: []].append(IdleShape(job))
         case .failure(let w):
           why = w
@@ -575,11 +579,14 @@ public struct Simulator {
 
   // MARK: Starting and stopping
 
-  mutating func start(_ i: Int, _ a: Allocation, backfill: Bool = false) {
+  /// Job `i` starts with decision `d`, already committed.
+  mutating func start(_ i: Int, _ d: PlacementDecision, backfill: Bool = false) {
+    let a = d.allocation
     engineVersion += 1
     if !backfill { invalidateReservation(starting: i, a) }
     run[i].phase = .running
     run[i].allocation = a
+    run[i].handle = d.handle
     slot[i].runTasks = Int32(clamping: a.tasks.count)
     slot[i].runSize = a.tasks.reduce(0.0) { $0 + Double($1.milliCPU) / 1000 + Double($1.deviceMilli) / 100 }
     run[i].runStart = now
@@ -614,14 +621,15 @@ public struct Simulator {
       slot[failingHead].failedGainAt = capacityGain
       #if SCHEDCORE_INTERNAL_CHECKS
       var e = engine
-      e.release(jobID: jobs[i].id)
-      e.release(jobID: Reservation.shieldID)
+      e.release(run[i].handle)
+      if shieldHeld { e.release(shieldHandle) }
       if case .success = e.place(jobs[failingHead], explain: false) {
         preconditionFailure("\(jobs[failingHead].id) fits once \(jobs[i].id) stops, which made no room for it")
       }
       #endif
     }
-    engine.release(jobID: jobs[i].id)
+    engine.release(run[i].handle)
+    run[i].handle = AllocationHandle(-1)
     running.remove(Int32(i))
     if recheckAfterStop { recheckReservationAfterStop() }
     if config.failures != nil { runningByID[jobs[i].id] = nil }
@@ -803,7 +811,7 @@ public struct Simulator {
     }
     guard !room.isEmpty else { return false }
     room.give(a.tasks)
-    if shieldHeld, let s = engine.allocations[Reservation.shieldID] { room.give(s.tasks) }
+    if shieldHeld, let s = engine.allocation(shieldHandle) { room.give(s.tasks) }
     func fits(_ room: NodeAmounts) -> Bool {
       for k in room.nodes.indices {
         if let shape = shapes[engine.nodeClass(of: room.nodes[k])], room.tasks(k, of: shape, cap: 1) > 0 { return true }
@@ -896,23 +904,28 @@ public struct Simulator {
   /// running jobs (and a parked shield).
   func checkInvariants() {
     var runningCount = 0, queuedJobs = 0
+    var handles = Set<AllocationHandle>()
     for (i, r) in run.enumerated() where slot[i].inUse {
       switch r.phase {
       case .running:
         runningCount += 1
-        precondition(engine.allocations[jobs[i].id] != nil, "running job \(jobs[i].id) holds nothing")
+        precondition(r.allocation != nil && engine.allocation(r.handle) == r.allocation,
+                     "running job \(jobs[i].id) does not hold its allocation at its handle")
+        precondition(handles.insert(r.handle).inserted, "running job \(jobs[i].id) shares its handle")
         precondition(running.contains(Int32(i)), "running job \(jobs[i].id) not in the running set")
       case .queued:
         precondition(queue.contains(Int32(i)), "queued job \(jobs[i].id) not in the queue")
         queuedJobs += 1
-        precondition(engine.allocations[jobs[i].id] == nil, "queued job \(jobs[i].id) holds resources")
+        precondition(r.allocation == nil && r.handle.index < 0, "queued job \(jobs[i].id) holds resources")
       case .pending, .finished, .rejected:
         preconditionFailure("job \(jobs[i].id) holds a slot while \(r.phase)")
       }
     }
-    // A parked shield (see `schedule`) is the one allocation of no job.
-    precondition(shieldHeld == (engine.allocations[Reservation.shieldID] != nil), "the shield flag is stale")
-    precondition(runningCount == running.count && running.count == engine.allocations.count - (shieldHeld ? 1 : 0),
+    // A parked shield (see `schedule`) is the one allocation of no job; the
+    // engine holds nothing else (the running jobs' handles are distinct).
+    precondition(shieldHeld == (engine.allocation(shieldHandle)?.jobID == Reservation.shieldID),
+                 "the shield flag is stale")
+    precondition(runningCount == running.count && running.count == engine.placedCount - (shieldHeld ? 1 : 0),
                  "running set and engine disagree")
     running._checkInvariants()
     for (e, r) in running.slots.enumerated() {

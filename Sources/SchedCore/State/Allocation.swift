@@ -65,6 +65,19 @@ public struct Allocation: Sendable, Hashable {
   }
 }
 
+/// Names one placed job's allocation in a `PlacementEngine`: a slot of its
+/// table of allocations, from the placement or commit that returned it to
+/// the release that gives it back (a later placement may then reuse it).
+/// Callers that keep their own job table release by handle and never have
+/// the engine hash a job id (see `PlacementEngine.place(_:explain:checkingID:)`).
+public struct AllocationHandle: Sendable, Hashable, Comparable {
+  public let index: Int32
+
+  public init(_ index: Int32) { self.index = index }
+
+  public static func < (a: Self, b: Self) -> Bool { a.index < b.index }
+}
+
 /// Why a commit was refused (the state is unchanged when one is thrown).
 public struct StateError: Error, Sendable, Hashable, CustomStringConvertible {
   public var message: String

@@ -45,7 +45,7 @@ extension Schedctl {
           for _ in 0..<Int(g.count) {
             let t = d.allocation.tasks[n]
             breakdowns.append(replay.breakdown(job: j, group: g, node: t.node) ?? [])
-            try? replay.commit(Allocation(jobID: "\(j.id)#\(n)", tasks: [t]))
+            _ = try? replay.commit(Allocation(jobID: "\(j.id)#\(n)", tasks: [t]))
             n += 1
           }
         }

@@ -110,7 +110,7 @@ import Testing
           let victim = placedIDs.remove(at: Int(g.below(UInt64(placedIDs.count))))
           // Half the releases leave the index behind until the next search
           // (the simulator's what-if replay); decisions must not change.
-          let a = g.below(2) == 0 ? engine.release(jobID: victim) : engine.releaseDeferringIndex(jobID: victim)
+          let a = g.below(2) == 0 ? engine.release(jobID: victim) : engine.releaseDeferringIndex(AllocationHandle(engine.core.handle(ofJob: victim) ?? -1))
           let b = reference.release(jobID: victim)
           #expect(a == b, "seed \(seed) step \(step): release differs")
         } else if action == 3, cluster.nodes.count > 1 {

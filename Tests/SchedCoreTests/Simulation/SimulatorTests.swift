@@ -368,6 +368,15 @@ enum SyntheticClusterTiny {
     #expect(streamed.outcomes.isEmpty && streamed.usage.isEmpty, "seed \(seed): the streaming result keeps no records")
     #expect(outcomes.sorted { $0.id < $1.id } == kept.outcomes.sorted { $0.id < $1.id }, "seed \(seed)")
     #expect(usage == kept.usage, "seed \(seed)")
+    // Only the kinds asked for are made: the same records, and none of the other kind.
+    var usageOnly: [UsageRecord] = [], outcomesOnly: [JobOutcome] = [], strays = 0
+    _ = Simulator.run(cluster: cluster, stream: workload, config: config, records: {
+      if case .usage(let u) = $0 { usageOnly.append(u) } else { strays += 1 }
+    }, kinds: .usage)
+    _ = Simulator.run(cluster: cluster, stream: workload, config: config, records: {
+      if case .outcome(let o) = $0 { outcomesOnly.append(o) } else { strays += 1 }
+    }, kinds: .outcomes)
+    #expect(strays == 0 && usageOnly == usage && outcomesOnly == outcomes, "seed \(seed)")
     #expect((streamed.jobs, streamed.finished, streamed.running, streamed.queued, streamed.rejected)
             == (kept.jobs, kept.finished, kept.running, kept.queued, kept.rejected), "seed \(seed)")
     #expect(streamed.counters == kept.counters && streamed.events == kept.events, "seed \(seed)")
