@@ -135,24 +135,32 @@ public struct UsageLedger: Sendable {
   /// - Complexity: O(1)
   static func price(_ r: UsageRecord, site s: Int, model: Int?, _ pricing: Pricing, overflowed: inout Int,
                     line: (Resource, DeviceKind, Double, Money) -> Void, compute: (Double, Double?) -> Void) {
+    price(micros: r.durationMicros, milliCPU: r.milliCPU, memoryMiB: r.memoryMiB, deviceMilli: r.deviceMilli,
+          dpuUnits: r.dpuUnits, site: s, model: model, pricing, overflowed: &overflowed, line: line, compute: compute)
+  }
+
+  /// As `price(_:site:model:_:overflowed:line:compute:)`, for a record's
+  /// duration and amounts given one by one.
+  static func price(micros d: Int64, milliCPU: Int64, memoryMiB: Int64, deviceMilli: Int64, dpuUnits: Int32,
+                    site s: Int, model: Int?, _ pricing: Pricing, overflowed: inout Int,
+                    line: (Resource, DeviceKind, Double, Money) -> Void, compute: (Double, Double?) -> Void) {
     let site = pricing.rates[s]
-    let d = r.durationMicros
     let h = Double(d) / 3.6e9
     func add(_ resource: Resource, _ kind: DeviceKind, _ qty: Double, _ money: Money?) {
       guard let money else { overflowed += 1; return }
       line(resource, kind, qty, money)
     }
-    add(.cpu, .cpu, Double(r.milliCPU) / 1000 * h, site.cpuCoreHour.charge(units: r.milliCPU, per: 1000, micros: d))
-    add(.memory, .cpu, Double(r.memoryMiB) / 1024 * h,
-        site.memoryGiBHour.charge(units: r.memoryMiB, per: 1024, micros: d))
-    if r.deviceMilli > 0, let m = model, m < site.deviceHour.count {
-      add(.model(m), pricing.modelKind[m], Double(r.deviceMilli) / 1000 * h,
-          site.deviceHour[m].charge(units: r.deviceMilli, per: 1000, micros: d))
-      let devHours = Double(r.deviceMilli) / 1000 * h
+    add(.cpu, .cpu, Double(milliCPU) / 1000 * h, site.cpuCoreHour.charge(units: milliCPU, per: 1000, micros: d))
+    add(.memory, .cpu, Double(memoryMiB) / 1024 * h,
+        site.memoryGiBHour.charge(units: memoryMiB, per: 1024, micros: d))
+    if deviceMilli > 0, let m = model, m < site.deviceHour.count {
+      add(.model(m), pricing.modelKind[m], Double(deviceMilli) / 1000 * h,
+          site.deviceHour[m].charge(units: deviceMilli, per: 1000, micros: d))
+      let devHours = Double(deviceMilli) / 1000 * h
       compute(devHours * pricing.fp16[m] / 1000, pricing.fp64[m].map { devHours * $0 / 1000 })
     }
-    if r.dpuUnits > 0 {
-      add(.dpu, .dpu, Double(r.dpuUnits) * h, site.dpuHour.charge(units: Int64(r.dpuUnits), per: 1, micros: d))
+    if dpuUnits > 0 {
+      add(.dpu, .dpu, Double(dpuUnits) * h, site.dpuHour.charge(units: Int64(dpuUnits), per: 1, micros: d))
     }
   }
 

@@ -99,6 +99,8 @@ public struct Simulator {
   /// Finished, rejected and (at the end) remaining jobs' outcomes, usage
   /// records, and the statistics over them.
   var records: RecordKeeper
+  /// Where usage is settled as it is metered (see `run(…settling:)`), if anywhere.
+  var settlement: SettlementAccumulator?
   var eventCount = 0
   var counters = SchedulerCounters()
   var preemptionEvents = 0
@@ -197,7 +199,9 @@ public struct Simulator {
   /// - Complexity: roughly O(events × (placement + queue scan)); see Docs/Simulation.md.
   public static func run(cluster: Cluster, jobs: [Job], config: SimulationConfig,
                          progress: ((_ events: Int, _ now: Int64) -> Void)? = nil) -> SimulationResult {
-    simulate(cluster: cluster, stream: inSubmitOrder(jobs), config: config, keep: true, progress: progress, sink: nil)
+    var none: SettlementAccumulator?
+    return simulate(cluster: cluster, stream: inSubmitOrder(jobs), config: config, keep: true, progress: progress,
+                    sink: nil, settling: &none)
   }
 
   /// `jobs` in a stable order by submit time, as a simulation reads them.
@@ -229,17 +233,40 @@ public struct Simulator {
                                       records: ((SimulationRecord) -> Void)? = nil,
                                       kinds: SimulationRecord.Kinds = .all) -> SimulationResult
   where S.Element == Job {
-    simulate(cluster: cluster, stream: stream, config: config, keep: false, progress: progress, sink: records,
-             kinds: kinds)
+    var none: SettlementAccumulator?
+    return simulate(cluster: cluster, stream: stream, config: config, keep: false, progress: progress, sink: records,
+                    kinds: kinds, settling: &none)
+  }
+
+  /// As `run(cluster:stream:config:progress:records:kinds:)`, settling every
+  /// task run's usage into `accumulator` as it stops: the statements that
+  /// handing each `.usage` record to `accumulator.add(_:)` gives, without
+  /// making the records (leave `.usage` out of `kinds` unless `records`
+  /// needs them too). `accumulator` must be for the same cluster.
+  public static func run<S: Sequence>(cluster: Cluster, stream: S, config: SimulationConfig,
+                                      progress: ((_ events: Int, _ now: Int64) -> Void)? = nil,
+                                      records: ((SimulationRecord) -> Void)? = nil,
+                                      kinds: SimulationRecord.Kinds = .all,
+                                      settling accumulator: inout SettlementAccumulator) -> SimulationResult
+  where S.Element == Job {
+    var settling: SettlementAccumulator? = accumulator
+    defer { if let s = settling { accumulator = s } }
+    return simulate(cluster: cluster, stream: stream, config: config, keep: false, progress: progress, sink: records,
+                    kinds: kinds, settling: &settling)
   }
 
   static func simulate<S: Sequence>(cluster: Cluster, stream: S, config: SimulationConfig, keep: Bool,
                                     progress: ((Int, Int64) -> Void)?,
                                     sink: ((SimulationRecord) -> Void)?,
-                                    kinds: SimulationRecord.Kinds = .all) -> SimulationResult where S.Element == Job {
+                                    kinds: SimulationRecord.Kinds = .all,
+                                    settling: inout SettlementAccumulator?) -> SimulationResult where S.Element == Job {
     let clock = ContinuousClock()
     let start = clock.now
     var s = Simulator(cluster: cluster, stream: stream, config: config, keep: keep, sink: sink, kinds: kinds)
+    // Moved in for the run and back out after it (no copy of its arrays).
+    s.settlement = settling
+    settling = nil
+    defer { settling = s.settlement }
     s.loop(progress: progress)
     s.setShield(nil)
     s.closeOpenIntervals()
@@ -633,13 +660,7 @@ public struct Simulator {
     running.remove(Int32(i))
     if recheckAfterStop { recheckReservationAfterStop() }
     if config.failures != nil { runningByID[jobs[i].id] = nil }
-    if records.wantsUsage {
-      let (id, tenant) = (jobs[i].id, jobs[i].tenant)
-      for t in a.tasks {
-        records.add(UsageRecord(jobID: id, tenant: tenant, task: t, cluster: cluster, startMicros: run[i].runStart,
-                                endMicros: now))
-      }
-    }
+    meter(i, a)
     metrics.stopped(a, job: jobs[i], from: run[i].runStart, to: now)
     addUse(i, a, sign: -1)
     run[i].allocation = nil
@@ -864,13 +885,27 @@ public struct Simulator {
     for r in running.sorted(by: { slot[Int($0)].seq < slot[Int($1)].seq }) {
       let i = Int(r)
       guard let a = run[i].allocation else { continue }
-      let (id, tenant) = (jobs[i].id, jobs[i].tenant)
+      meter(i, a)
+      metrics.stopped(a, job: jobs[i], from: run[i].runStart, to: now)
+      metrics.account(a, sign: 1)
+    }
+  }
+
+  /// Meters job `i`'s run on `a` from its start to now: a usage record per
+  /// task for whoever takes them, and the settlement being accumulated.
+  mutating func meter(_ i: Int, _ a: Allocation) {
+    let (id, tenant) = (jobs[i].id, jobs[i].tenant)
+    if records.wantsUsage {
       for t in a.tasks {
         records.add(UsageRecord(jobID: id, tenant: tenant, task: t, cluster: cluster, startMicros: run[i].runStart,
                                 endMicros: now))
       }
-      metrics.stopped(a, job: jobs[i], from: run[i].runStart, to: now)
-      metrics.account(a, sign: 1)
+    }
+    if settlement != nil {
+      let key = Int(slot[i].tenant)
+      for t in a.tasks {
+        settlement?.add(jobID: id, tenant: tenant, tenantKey: key, task: t, startMicros: run[i].runStart, endMicros: now)
+      }
     }
   }
 

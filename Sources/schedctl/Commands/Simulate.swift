@@ -148,20 +148,17 @@ extension Schedctl {
           try createDirectory(csv)
           jobsCSV = try JobsCSVStream(path: csv + "/jobs.csv")
         }
-        // Outcomes only go to jobs.csv: without --csv none is made.
-        let kinds: SimulationRecord.Kinds = csv == nil ? .usage : .all
-        let sink: (SimulationRecord) -> Void = {
-          switch $0 {
-          case .usage(let u): accumulator.add(u)
-          case .outcome(let o): jobsCSV?.append(o)
-          }
+        // Usage is settled inside the run; outcomes only go to jobs.csv
+        // (without --csv none is made).
+        let sink: ((SimulationRecord) -> Void)? = jobsCSV == nil ? nil : {
+          if case .outcome(let o) = $0 { jobsCSV?.append(o) }
         }
         let result = workload == "synthetic"
           ? Simulator.run(cluster: c, stream: SyntheticWorkload(jobs: jobs, durationMicros: durationMicros, seed: seed,
                                                                 cluster: c),
-                          config: config, progress: update, records: sink, kinds: kinds)
+                          config: config, progress: update, records: sink, kinds: .outcomes, settling: &accumulator)
           : Simulator.run(cluster: c, stream: Simulator.inSubmitOrder(workloadJobs),
-                          config: config, progress: update, records: sink, kinds: kinds)
+                          config: config, progress: update, records: sink, kinds: .outcomes, settling: &accumulator)
         progress.finish()
         let settlement = accumulator.settlement()
         print(SimulationReport.table(result, settlement: settlement, cluster: c))

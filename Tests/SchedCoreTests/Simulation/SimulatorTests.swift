@@ -377,6 +377,18 @@ enum SyntheticClusterTiny {
       if case .outcome(let o) = $0 { outcomesOnly.append(o) } else { strays += 1 }
     }, kinds: .outcomes)
     #expect(strays == 0 && usageOnly == usage && outcomesOnly == outcomes, "seed \(seed)")
+    // Settled inside the run (no records made): the statements of the usage records.
+    let vouchers = Voucher.illustrative
+    var fromRecords = SettlementAccumulator(cluster: cluster, vouchers: vouchers, perJobLines: true)
+    for u in usage { fromRecords.add(u) }
+    var inside = SettlementAccumulator(cluster: cluster, vouchers: vouchers, perJobLines: true)
+    var none = 0
+    let settled = Simulator.run(cluster: cluster, stream: workload, config: config, records: { _ in none += 1 },
+                                kinds: [], settling: &inside)
+    let a = inside.settlement(), b = fromRecords.settlement()
+    #expect(none == 0 && settled.counters == kept.counters, "seed \(seed)")
+    #expect(a.statements == b.statements && a.totalGross.fen > 0, "seed \(seed)")
+    #expect((inside.outOfOrder, inside.overflowed) == (fromRecords.outOfOrder, fromRecords.overflowed))
     #expect((streamed.jobs, streamed.finished, streamed.running, streamed.queued, streamed.rejected)
             == (kept.jobs, kept.finished, kept.running, kept.queued, kept.rejected), "seed \(seed)")
     #expect(streamed.counters == kept.counters && streamed.events == kept.events, "seed \(seed)")
