@@ -512,18 +512,26 @@ public struct Simulator {
       }
     }
 
-    /// A hash of `IdleShape(job)` from the request amounts only (task
-    /// counts, CPU, memory, devices, DPUs, latency bound): cheap, and equal
-    /// shapes hash equal; `matches` compares everything.
+    /// A hash of `IdleShape(job)` from its scalar fields (task counts, CPU,
+    /// memory, devices, DPUs, domestic and memory rules, normalized TFLOPS)
+    /// and the latency constraint's `cheapHash`: cheap, and equal shapes
+    /// hash equal; `matches` compares everything. Shapes that differ only
+    /// in such a field (an origin, domestic-only or not) would otherwise
+    /// share a bucket and each arrival compare them one by one.
     static func hash(of job: Job) -> UInt64 {
-      var h = UInt64(job.groups.count)
+      var h = UInt64(job.groups.count) ^ job.latency.cheapHash
       job.groups.withUnsafeBufferPointer { groups in  // read in place, not copied out
         for k in groups.indices {
           h = h &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(QueryKey.slot(of: groups[k], count: 1 << 30))
           h ^= UInt64(UInt32(bitPattern: groups[k].count)) &* 0xC2B2_AE3D_27D4_EB4F
+          // Field by field (binding the request would copy its sets).
+          if let m = groups[k].device?.minMemoryMiB, let domestic = groups[k].device?.domesticOnly {
+            h ^= (UInt64(bitPattern: m) << 1 | (domestic ? 1 : 0)) &* 0x2545_F491_4F6C_DD1D
+          }
+          if let t = groups[k].normalized?.tflops { h ^= (t + 0).bitPattern &* 0x94D0_49BB_1331_11EB }  // -0 as 0
+          h ^= h >> 31
         }
       }
-      if case .bound(_, let m) = job.latency { h ^= UInt64(bitPattern: m) &* 0x1656_67B1_9E37_79F9 }
       return h ^ (h >> 29)
     }
   }
