@@ -20,8 +20,10 @@ public struct SettlementAccumulator {
   var lastTenant = "", lastAccount = -1
   var lastSite = "", lastSiteIndex = -1
   var lastModel = "", lastModelID: Int?, haveLastModel = false
-  /// Lines of the current end time, in arrival order.
+  /// Lines of the current end time, in arrival order, and how many runs
+  /// of consecutive lines of one job they form (1: all one job's).
   var pending: [Line] = []
+  var pendingRuns = 0
   var pendingEnd = Int64.min
   /// Records whose charge would not fit in 64 bits (never in practice).
   public private(set) var overflowed = 0
@@ -143,6 +145,7 @@ public struct SettlementAccumulator {
     } else {
       account = Int32(self.account(of: tenant))
     }
+    if pending.last?.jobID != jobID { pendingRuns += 1 }
     for k in 0..<count {
       pending.append(Line(jobID: jobID, account: account, site: Int32(site), kind: kinds[k], fen: fens[k]))
     }
@@ -166,17 +169,18 @@ public struct SettlementAccumulator {
 
   mutating func flush() {
     guard !pending.isEmpty else { return }
+    let siteIDs = pricing.siteIDs
     func charge(_ l: Line) {
-      accounts[Int(l.account)].charge(jobID: l.jobID, site: Int(l.site), of: pricing.siteIDs, kind: l.kind, fen: l.fen)
+      accounts[Int(l.account)].charge(jobID: l.jobID, site: Int(l.site), of: siteIDs, kind: l.kind, fen: l.fen)
     }
     // Lines of one job (the usual case: one job stopping) are already in order.
-    let first = pending[0].jobID
-    if pending.allSatisfy({ $0.jobID == first }) {
+    if pendingRuns <= 1 {
       for l in pending { charge(l) }
     } else {
       for k in pending.indices.sorted(by: { (pending[$0].jobID, $0) < (pending[$1].jobID, $1) }) { charge(pending[k]) }
     }
     pending.removeAll(keepingCapacity: true)
+    pendingRuns = 0
   }
 
   /// The settlement of everything added so far.

@@ -145,7 +145,8 @@ struct SampleStatistics {
 extension Simulator {
   /// Job `i` finished (on `sites`) or was rejected: its outcome is recorded and its slot freed.
   mutating func retire(_ i: Int, sites: [String]) {
-    records.add(jobs[i], seq: slot[i].seq, run[i], sites: sites)
+    let seq = slot[i].seq
+    jobs.withUnsafeBufferPointer { records.add($0[i], seq: seq, run[i], sites: sites) }  // lent, not copied
     records.retired += 1
     freeSlot(i)
   }

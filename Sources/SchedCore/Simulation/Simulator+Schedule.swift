@@ -391,7 +391,8 @@ extension Simulator {
 
   mutating func placeCounted(_ i: Int) -> Result<PlacementDecision, Unschedulable> {
     counters.placements += 1
-    let r = engine.place(jobs[i], explain: false, checkingID: false)
+    // The job is lent from its slot, not copied out of it.
+    let r = jobs.withUnsafeBufferPointer { engine.place($0[i], explain: false, checkingID: false) }
     if case .failure = r { counters.placementFailures += 1 }
     return r
   }

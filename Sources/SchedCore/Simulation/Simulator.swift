@@ -333,7 +333,7 @@ public struct Simulator {
   }
 
   /// Gives `job` (sequence number `seqNo`) a slot: a free one, else a new one.
-  mutating func takeSlot(_ job: Job, seqNo: Int64) -> Int {
+  mutating func takeSlot(_ job: consuming Job, seqNo: Int64) -> Int {
     let state = SlotState(seq: seqNo, tenant: tenant(job.tenant), isMonotone: Self.isMonotone(job))
     if let f = freeSlots.popLast() {
       let i = Int(f)
@@ -537,7 +537,7 @@ public struct Simulator {
   }
 
   mutating func arrive() {
-    guard let job = nextJob else { return }
+    guard let job = nextJob.take() else { return }  // moved out, not copied
     nextJob = source.next()
     let seqNo = submitted
     submitted += 1
@@ -634,7 +634,7 @@ public struct Simulator {
     running.insert(Int32(i), estimatedEnd: now &+ jobs[i].estimatedMicros, rank: jobs[i].priority.rank,
                    seq: slot[i].seq, classBits: bits)
     if config.failures != nil { runningByID[jobs[i].id] = Int32(i) }
-    metrics.started(a, job: jobs[i])
+    jobs.withUnsafeBufferPointer { metrics.started(a, job: $0[i]) }  // lent, not copied
     addUse(i, a, sign: 1)
     let end = now &+ max(0, jobs[i].actualMicros)
     push(Event(time: end, kind: 0, seq: 0, a: Int32(i), generation: run[i].generation))
@@ -669,7 +669,8 @@ public struct Simulator {
     if recheckAfterStop { recheckReservationAfterStop() }
     if config.failures != nil { runningByID[jobs[i].id] = nil }
     meter(i, a)
-    metrics.stopped(a, job: jobs[i], from: run[i].runStart, to: now)
+    let from = run[i].runStart
+    jobs.withUnsafeBufferPointer { metrics.stopped(a, job: $0[i], from: from, to: now) }  // lent, not copied
     addUse(i, a, sign: -1)
     run[i].allocation = nil
     if finished {
