@@ -105,10 +105,12 @@ extension PlacementCore {
   ///
   /// With `checkingID`, a job whose id is placed already is refused (and
   /// ids are indexed from then on); without, the caller keeps ids apart.
+  /// Without `scores`, the decision's scores are left empty (for callers
+  /// that never read them: no array per placement).
   ///
   /// - Complexity: O(tasks × search) per site a same-site group tries.
-  mutating func place<S: NodeSearch>(_ job: Job, search: inout S, explain: Bool = true,
-                                     checkingID: Bool = true) -> Result<PlacementDecision, Unschedulable> {
+  mutating func place<S: NodeSearch>(_ job: Job, search: inout S, explain: Bool = true, checkingID: Bool = true,
+                                     scores keepScores: Bool = true) -> Result<PlacementDecision, Unschedulable> {
     if checkingID {
       indexIDs()
       guard handleOfID[job.id] == nil else {
@@ -138,7 +140,7 @@ extension PlacementCore {
     var placed: [TaskAssignment] = []
     var scores: [Double] = []
     placed.reserveCapacity(job.taskCount)
-    scores.reserveCapacity(job.taskCount)
+    if keepScores { scores.reserveCapacity(job.taskCount) }
     func rollback(_ core: inout PlacementCore, _ search: inout S) {
       for a in placed.reversed() {
         core.releaseUnchecked(a)
@@ -190,7 +192,7 @@ extension PlacementCore {
               search.nodeChanged(a.node, &self)
             }
             placed.removeSubrange(groupStart...)
-            scores.removeSubrange(groupStart...)
+            if keepScores { scores.removeSubrange(groupStart...) }
             sitesTried[sitesUsed[0]] = "gang same-site: site cannot hold all \(count) tasks"
             sitesUsed.removeAll()
             t = 0
@@ -215,7 +217,7 @@ extension PlacementCore {
         guard commitUnchecked(a) else { preconditionFailure("engine chose a node that does not fit") }
         search.nodeChanged(cand.node, &self)
         placed.append(a)
-        scores.append(ScoreScale.display(cand.score))
+        if keepScores { scores.append(ScoreScale.display(cand.score)) }
         if tracksSites { sitesUsed.append(site) }
         t += 1
       }

@@ -61,11 +61,17 @@ public struct PlacementEngine: Sendable {
   /// allocation by id, not hashed at all: for callers that keep their own
   /// job table, keep ids apart and release by `PlacementDecision.handle`.
   public mutating func place(_ job: Job, explain: Bool, checkingID: Bool) -> Result<PlacementDecision, Unschedulable> {
+    place(job, explain: explain, checkingID: checkingID, scores: true)
+  }
+
+  /// As `place(_:explain:checkingID:)`; without `scores` the decision's
+  /// scores are left empty (the simulator never reads them).
+  mutating func place(_ job: Job, explain: Bool, checkingID: Bool, scores: Bool) -> Result<PlacementDecision, Unschedulable> {
     flushIndex()
     // The search is mutated in place (`&trees!` projects into the optional;
     // moving it out and back would copy and retain every one of its arrays).
-    if trees != nil { return core.place(job, search: &trees!, explain: explain, checkingID: checkingID) }
-    if groups != nil { return core.place(job, search: &groups!, explain: explain, checkingID: checkingID) }
+    if trees != nil { return core.place(job, search: &trees!, explain: explain, checkingID: checkingID, scores: scores) }
+    if groups != nil { return core.place(job, search: &groups!, explain: explain, checkingID: checkingID, scores: scores) }
     preconditionFailure("engine without a search")
   }
 
