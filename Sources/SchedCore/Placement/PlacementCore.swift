@@ -19,9 +19,12 @@ public struct PlacementCore: Sendable {
   public private(set) var placedCount = 0
   /// Each placed job's handle by job id, kept once `idsIndexed`: from the
   /// first call that asks by id. Until then no placement or release hashes
-  /// an id. (An id placed twice without the id check maps to one of them.)
+  /// an id. An id placed more than once without the id check maps to the
+  /// first of them indexed; `sharedIDs` counts the others (each found again
+  /// when the one indexed is released).
   var handleOfID: [String: Int32] = [:]
   var idsIndexed = false
+  var sharedIDs = 0
   /// Resolved queries (see `query(for:of:)`).
   var queryMemo: [QueryKey: TaskQuery] = [:]
   /// Direct-mapped cache of prepared queries (see `preparedQuery`), a power-of-two number of slots.
@@ -366,7 +369,7 @@ public struct PlacementCore: Sendable {
     classFree[Int(nodeClass[Int(a.node)])].add(a)
   }
 
-  /// Placed jobs by id (an id placed twice without the id check: one of them).
+  /// Placed jobs by id (an id placed more than once without the id check: one of them).
   ///
   /// - Complexity: O(handles)
   public var allocations: [String: Allocation] {
@@ -395,7 +398,12 @@ public struct PlacementCore: Sendable {
   mutating func indexIDs() {
     guard !idsIndexed else { return }
     idsIndexed = true
-    for h in held.indices { if let a = held[h] { handleOfID[a.jobID] = Int32(h) } }
+    for h in held.indices { if let a = held[h] { index(a.jobID, Int32(h)) } }
+  }
+
+  /// Indexes job `id` at handle `h`, unless another handle holds it already.
+  private mutating func index(_ id: String, _ h: Int32) {
+    if handleOfID[id] == nil { handleOfID[id] = h } else { sharedIDs += 1 }
   }
 
   /// Files `a` under a free handle (an id already placed must have been
@@ -410,7 +418,7 @@ public struct PlacementCore: Sendable {
       held.append(a)
     }
     placedCount += 1
-    if idsIndexed { handleOfID[a.jobID] = h }
+    if idsIndexed { index(a.jobID, h) }
     return AllocationHandle(h)
   }
 
@@ -420,7 +428,16 @@ public struct PlacementCore: Sendable {
     held[Int(h.index)] = nil
     freeHandles.append(h.index)
     placedCount -= 1
-    if idsIndexed, handleOfID[a.jobID] == h.index { handleOfID[a.jobID] = nil }
+    if idsIndexed {
+      if handleOfID[a.jobID] != h.index {
+        sharedIDs -= 1  // not the one indexed: another holds the id
+      } else if sharedIDs > 0, let other = held.firstIndex(where: { $0?.jobID == a.jobID }) {
+        handleOfID[a.jobID] = Int32(other)  // the id's next holder (only when ids are shared)
+        sharedIDs -= 1
+      } else {
+        handleOfID[a.jobID] = nil
+      }
+    }
     return a
   }
 
@@ -430,18 +447,20 @@ public struct PlacementCore: Sendable {
   func _checkHandles() {
     let free = Set(freeHandles)
     precondition(free.count == freeHandles.count, "a handle is free twice")
-    var count = 0
+    var count = 0, shared = 0
     for h in held.indices {
       precondition((held[h] == nil) == free.contains(Int32(h)), "handle \(h) is free and held, or neither")
       guard let a = held[h] else { continue }
       count += 1
       if idsIndexed, let k = handleOfID[a.jobID] {
         precondition(held[Int(k)]?.jobID == a.jobID, "job \(a.jobID) indexed at a handle holding another")
+        if k != Int32(h) { shared += 1 }
       } else if idsIndexed {
         preconditionFailure("job \(a.jobID) is placed but not indexed")
       }
     }
     precondition(count == placedCount, "\(placedCount) placed jobs counted, \(count) held")
+    precondition(!idsIndexed || shared == sharedIDs, "\(sharedIDs) shared ids counted, \(shared) held")
     if idsIndexed {
       for (id, k) in handleOfID { precondition(held[Int(k)]?.jobID == id, "job \(id) indexed at a stale handle") }
     }

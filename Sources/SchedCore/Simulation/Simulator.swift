@@ -249,6 +249,8 @@ public struct Simulator {
                                       kinds: SimulationRecord.Kinds = .all,
                                       settling accumulator: inout SettlementAccumulator) -> SimulationResult
   where S.Element == Job {
+    precondition(accumulator.nodeSite.count == cluster.nodes.count && accumulator.siteOfClusterSite.count == cluster.sites.count,
+                 "the settlement accumulator was made for another cluster")
     var settling: SettlementAccumulator? = accumulator
     defer { if let s = settling { accumulator = s } }
     return simulate(cluster: cluster, stream: stream, config: config, keep: false, progress: progress, sink: records,

@@ -62,8 +62,13 @@ import Testing
     }
     #expect(second.handle != first.handle && e.placedCount == 2)
     e._checkInvariants()
-    #expect(e.release(second.handle) != nil && e.release(first.handle) != nil)
-    #expect(e.state.isIdle)
+    // The id is shared: by id, the first indexed; once it is released, the other.
+    #expect(e.allocation(ofJob: "x") == first.allocation)
+    #expect(e.release(first.handle) == first.allocation)
+    e._checkInvariants()
+    #expect(e.allocation(ofJob: "x") == second.allocation)
+    #expect(e.release(jobID: "x") == second.allocation)
+    #expect(e.state.isIdle && e.allocation(ofJob: "x") == nil)
     e._checkInvariants()
   }
 
@@ -96,7 +101,9 @@ import Testing
     for step in 0..<400 {
       let op = g.below(4)
       if op < 2 || table.isEmpty {
-        let job = TinyCluster.job("j\(step)", cpu: Int64(1 + g.below(8)) * 1000)
+        // Now and then an id already used (placed again without the check, or refused with it).
+        let id = g.below(8) == 0 && !table.isEmpty ? (table.values.map(\.jobID).min() ?? "") : "j\(step)"
+        let job = TinyCluster.job(id, cpu: Int64(1 + g.below(8)) * 1000)
         let r = op == 0 ? e.place(job) : e.place(job, explain: false, checkingID: false)
         if case .success(let d) = r {
           #expect(table[d.handle] == nil, "seed \(seed) step \(step): handle \(d.handle.index) given twice")
@@ -104,9 +111,17 @@ import Testing
         }
       } else {
         let h = table.keys.sorted()[Int(g.below(UInt64(table.count)))]
-        let a = op == 2 ? e.release(h) : e.release(jobID: table[h]?.jobID ?? "")
-        #expect(a == table[h], "seed \(seed) step \(step)")
-        table[h] = nil
+        if op == 2 {
+          #expect(e.release(h) == table[h], "seed \(seed) step \(step)")
+          table[h] = nil
+        } else {
+          // By id: one of the holders of that id.
+          let id = table[h]?.jobID ?? ""
+          let a = e.release(jobID: id)
+          let k = table.first { $0.value == a }?.key
+          #expect(a?.jobID == id && k != nil, "seed \(seed) step \(step)")
+          if let k { table[k] = nil }
+        }
       }
       #expect(e.placedCount == table.count, "seed \(seed) step \(step)")
       for (h, a) in table { #expect(e.allocation(h) == a, "seed \(seed) step \(step)") }
