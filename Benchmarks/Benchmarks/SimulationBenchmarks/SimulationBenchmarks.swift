@@ -40,9 +40,8 @@ let benchmarks: @Sendable () -> Void = {
                                     sampleStepMicros: 3_600_000_000)
       var settlement = SettlementAccumulator(cluster: cluster, vouchers: Voucher.illustrative)
       benchmark.startMeasurement()
-      let r = Simulator.run(cluster: cluster, stream: workload, config: config, records: { record in
-        if case .usage(let u) = record { settlement.add(u) }
-      })
+      // Settled inside the run, as `schedctl simulate --stream` does (no usage records made).
+      let r = Simulator.run(cluster: cluster, stream: workload, config: config, kinds: [], settling: &settlement)
       blackHole(settlement.settlement())
       benchmark.stopMeasurement()
       report(r, to: benchmark)
