@@ -39,13 +39,8 @@ struct NodeAmounts {
           if nodes[mid] < ts[t].node { lo = mid + 1 } else { hi = mid }
         }
         guard lo < nodes.count, nodes[lo] == ts[t].node else { continue }
-        cpu[lo] += ts[t].milliCPU
-        mem[lo] += ts[t].memoryMiB
-        dpu[lo] += Int64(ts[t].dpuUnits)
-        ts[t].deviceList.forEach { d in
-          if d.index >= 0 && Int(d.index) < devices[lo].count {
-            devices[lo][Int(d.index)] = Int16(clamping: Int(devices[lo][Int(d.index)]) + Int(d.milli))
-          }
+        devices[lo].withUnsafeMutableBufferPointer { d in
+          TaskCountReplay.give(ts[t], cpu: &cpu[lo], mem: &mem[lo], dpu: &dpu[lo], devices: d)
         }
       }
     }

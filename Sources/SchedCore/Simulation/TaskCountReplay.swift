@@ -42,6 +42,21 @@ struct TaskCountReplay {
     entryOf = Array(repeating: -1, count: nodeClass.count)
   }
 
+  /// Adds what task `t` holds to one node's free amounts: CPU, memory,
+  /// DPUs and, by device index, the free milli in `devices` (indices past
+  /// it are ignored).
+  @inline(__always)
+  static func give(_ t: TaskAssignment, cpu: inout Int64, mem: inout Int64, dpu: inout Int64,
+                   devices: UnsafeMutableBufferPointer<Int16>) {
+    cpu += t.milliCPU
+    mem += t.memoryMiB
+    dpu += Int64(t.dpuUnits)
+    t.deviceList.forEach { d in
+      guard d.index >= 0 && Int(d.index) < devices.count else { return }
+      devices[Int(d.index)] = Int16(clamping: Int64(devices[Int(d.index)]) + Int64(d.milli))
+    }
+  }
+
   /// Tasks of `s` that fit in the given free amounts (at most `cap`).
   /// Whole-device tasks need `s.deviceCount` devices with at least
   /// `s.milliPerDevice` free each; a monotone job's multi-device tasks take
@@ -123,16 +138,10 @@ struct TaskCountReplay {
                            devStart: Int32(start), devEnd: Int32(dev.count), node: t.node))
     }
     let k: Int64 = entries.withUnsafeMutableBufferPointer { es in
-      es[e].cpu += t.milliCPU
-      es[e].mem += t.memoryMiB
-      es[e].dpu += Int64(t.dpuUnits)
       let start = Int(es[e].devStart), end = Int(es[e].devEnd)
       return dev.withUnsafeMutableBufferPointer { D in
-        t.deviceList.forEach { d in
-          guard d.index >= 0 && start + Int(d.index) < end else { return }
-          let i = start + Int(d.index)
-          D[i] = Int16(clamping: Int64(D[i]) + Int64(d.milli))
-        }
+        Self.give(t, cpu: &es[e].cpu, mem: &es[e].mem, dpu: &es[e].dpu,
+                  devices: UnsafeMutableBufferPointer(rebasing: D[start..<end]))
         return Self.tasks(of: shape, cpu: es[e].cpu, mem: es[e].mem, dpu: es[e].dpu,
                           devices: UnsafeBufferPointer(rebasing: D[start..<end]), cap: cap)
       }
