@@ -224,6 +224,29 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     #expect(s3 == 2 && err3.contains("unknown.csv:1:25: colour: unknown column"), "\(err3)")
   }
 
+  /// Malformed JSON Lines and SWF workloads: every bad line named with its
+  /// field, exit status 2, nothing run; an SWF submit time whose microseconds
+  /// would overflow is refused (it trapped before).
+  @Test func badJSONLinesAndSWFExitTwo() throws {
+    let jsonl = tmp("bad.jsonl", "{\"id\":\"a\",\"groups\":[{\"cpu_milli\":1,\"memory_mib\":\"lots\"}]}\nnot json\n")
+    let (s, out, err) = try schedctl(["simulate", "--workload", jsonl])
+    #expect(s == 2 && out.isEmpty, "\(out)")
+    #expect(err.contains("bad.jsonl:1:49: groups[0].memory_mib: expected an integer, found 'lots'"), "\(err)")
+    #expect(err.contains("bad.jsonl:2:1: expected a JSON object"), "\(err)")
+    let swf = tmp("bad.swf", "; header\n1 0 -1 ten 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
+                  + "2 99999999999999 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
+                  + "2 5 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
+                  + "3 5 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n"
+                  + "3 6 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n")
+    let (s1, out1, err1) = try schedctl(["simulate", "--workload", "swf:" + swf])
+    #expect(s1 == 2 && out1.isEmpty, "\(out1)")
+    #expect(err1.contains("bad.swf:2: run_time: expected a number, found 'ten'"), "\(err1)")
+    #expect(err1.contains("bad.swf:3: submit: submit time 99999999999999 s is beyond 1e9 s"), "\(err1)")
+    #expect(err1.contains("bad.swf:6: job: job number 3 is already used at line 5"), "\(err1)")
+    let (s2, _, err2) = try schedctl(["experiment", "swf", "--log", swf, "--procs", "8"])
+    #expect(s2 == 2 && err2.contains("bad.swf:3: submit: submit time 99999999999999 s is beyond 1e9 s"), "\(err2)")
+  }
+
   @Test func voucherFileReplacesTheBuiltIns() throws {
     let args = ["simulate", "--jobs", "300", "--duration", "2"]
     let (s, builtin, err) = try schedctl(args)

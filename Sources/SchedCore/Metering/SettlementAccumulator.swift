@@ -170,8 +170,10 @@ public struct SettlementAccumulator {
   mutating func flush() {
     guard !pending.isEmpty else { return }
     let siteIDs = pricing.siteIDs
+    let end = pendingEnd
     func charge(_ l: Line) {
-      accounts[Int(l.account)].charge(jobID: l.jobID, site: Int(l.site), of: siteIDs, kind: l.kind, fen: l.fen)
+      accounts[Int(l.account)].charge(jobID: l.jobID, site: Int(l.site), of: siteIDs, kind: l.kind, fen: l.fen,
+                                      end: end)
     }
     // Lines of one job (the usual case: one job stopping) are already in order.
     if pendingRuns <= 1 {

@@ -12,6 +12,12 @@ public struct ChargeLine: Sendable, Hashable, Codable {
   public var quantityHours: Double
   public var amount: Money
   public var endMicros: Int64
+  /// Energy the line's resource drew, kWh, as the simulator's energy metric
+  /// counts it: the device model's TDP × devices held × hours × the site's
+  /// PUE on a device line; the CPU model's TDP per core × cores held × hours
+  /// × PUE on a CPU line (0 when the node's CPU model or its TDP is
+  /// unknown); 0 on memory and DPU lines.
+  public var energyKWh: Double = 0
 }
 
 /// Usage aggregated per tenant, job and site, priced from each site's price
@@ -26,6 +32,12 @@ public struct UsageLedger: Sendable {
   /// and FP64 (supercomputing, for devices that serve it).
   public private(set) var pflopsHoursFP16: [String: Double] = [:]
   public private(set) var pflopsHoursFP64: [String: Double] = [:]
+  /// Energy drawn, kWh, by tenant and by site id (see `ChargeLine.energyKWh`;
+  /// each line's energy is also on the line, for totals per job).
+  public private(set) var energyKWh: [String: Double] = [:]
+  public private(set) var energyKWhBySite: [String: Double] = [:]
+  /// Records naming a node the cluster does not have (priced, but no energy counted).
+  public private(set) var unknownNodes = 0
   /// Records whose charge would not fit in 64 bits (never in practice).
   public private(set) var overflowed = 0
 
@@ -34,8 +46,41 @@ public struct UsageLedger: Sendable {
   /// - Complexity: O(records)
   public init(cluster: Cluster, records: [UsageRecord]) {
     let pricing = Pricing(cluster: cluster)
+    let power = Power(cluster: cluster)
     lines.reserveCapacity(records.count * 3)  // CPU, memory and usually one device line each
-    for r in records { add(r, pricing) }
+    for r in records { add(r, pricing, power) }
+  }
+
+  /// Per node (by id): the site's PUE, the CPU model's watts per core and
+  /// the accelerator model's watts per device (0 when unknown), for the
+  /// energy of a line.
+  struct Power {
+    var nodeIndex: [String: Int] = [:]
+    var pue: [Double] = [], cpuWattsPerCore: [Double] = [], deviceWatts: [Double] = []
+
+    init(cluster: Cluster) {
+      nodeIndex.reserveCapacity(cluster.nodes.count)
+      for (i, n) in cluster.nodes.enumerated() {
+        nodeIndex[n.id] = nodeIndex[n.id] ?? i  // a repeated id (a cluster file refuses it): the first node
+        pue.append(cluster.sites[Int(n.site)].pue)
+        var perCore = 0.0
+        if let m = n.cpuModel, let tdp = cluster.catalog[m].tdpWatts, let cores = cluster.catalog[m].coresPerSocket,
+           cores > 0 {
+          perCore = Double(tdp) / Double(cores)
+        }
+        cpuWattsPerCore.append(perCore)
+        deviceWatts.append(n.accelerator.map { Double(cluster.catalog[$0.model].tdpWatts ?? 0) } ?? 0)
+      }
+    }
+
+    /// kWh of a line of `resource` held `hours` by a record of `r` on node `n`.
+    func kWh(_ resource: Resource, _ r: UsageRecord, node n: Int, hours: Double) -> Double {
+      switch resource {
+      case .cpu: return cpuWattsPerCore[n] * Double(r.milliCPU) / 1000 * hours * pue[n] / 1000
+      case .model: return deviceWatts[n] * Double(r.deviceMilli) / 1000 * hours * pue[n] / 1000
+      case .memory, .dpu: return 0
+      }
+    }
   }
 
   /// Site prices and device models by name, for pricing records one at a
@@ -96,14 +141,22 @@ public struct UsageLedger: Sendable {
   }
 
   /// Prices record `r` and adds its lines.
-  mutating func add(_ r: UsageRecord, _ pricing: Pricing) {
+  mutating func add(_ r: UsageRecord, _ pricing: Pricing, _ power: Power) {
     guard let site = pricing.siteIndex[r.site] else { return }
     let model = r.deviceMilli > 0 ? r.deviceModel.flatMap { pricing.model(named: $0) } : nil
+    let node = power.nodeIndex[r.node]
+    if node == nil { unknownNodes += 1 }
+    let h = Double(r.durationMicros) / 3.6e9
     Self.price(r, site: site, model: model, pricing, overflowed: &overflowed) { resource, kind, qty, money in
       let name = resource.name(pricing)
+      let kWh = node.map { power.kWh(resource, r, node: $0, hours: h) } ?? 0
       lines.append(ChargeLine(jobID: r.jobID, tenant: r.tenant, site: r.site, resource: name, kind: kind,
-                              quantityHours: qty, amount: money, endMicros: r.endMicros))
+                              quantityHours: qty, amount: money, endMicros: r.endMicros, energyKWh: kWh))
       hours[r.tenant, default: [:]][name, default: 0] += qty
+      if kWh > 0 {
+        energyKWh[r.tenant, default: 0] += kWh
+        energyKWhBySite[r.site, default: 0] += kWh
+      }
     } compute: { fp16, fp64 in
       pflopsHoursFP16[r.tenant, default: 0] += fp16
       if let fp64 { pflopsHoursFP64[r.tenant, default: 0] += fp64 }

@@ -1,5 +1,9 @@
 /// A compute voucher (算力券): a grant that pays `rateBasisPoints`/10000 of
-/// a tenant's eligible charges, up to `capPerYear` in a calendar year.
+/// a tenant's eligible charges, up to `capPerYear` in a year. Years are
+/// counted in simulated time: the epoch (time 0) starts the first, and
+/// each lasts `Voucher.yearMicros` (365 days); a charge line falls in the
+/// year its usage ends, and the cap renews when the first line of a later
+/// year is charged.
 public struct Voucher: Sendable, Hashable, Codable {
   public var id: String
   public var tenant: String
@@ -26,6 +30,9 @@ public struct Voucher: Sendable, Hashable, Codable {
     return m
   }
 
+  /// The length of a voucher year: 365 days, in µs.
+  public static let yearMicros: Int64 = 365 * 86_400 * 1_000_000
+
   static func bit(_ kind: DeviceKind) -> UInt8 {
     switch kind {
     case .cpu: return 1 << 0
@@ -44,8 +51,14 @@ struct TenantAccount {
   let mine: [Voucher]
   /// Per voucher: its `kindMask`.
   let kindMask: [UInt8]
+  /// Per voucher: what it may still pay in the current year, what it paid
+  /// in earlier years, and the job that last ran it out.
   var remaining: [Money]
+  var usedEarlier: [Int64]
   var exhausted: [String?]
+  /// The end (µs) of the voucher year being charged, and how many times the caps renewed.
+  var yearEnd = Voucher.yearMicros
+  var renewals = 0
   /// Per-job lines are kept only when asked (they grow with the jobs).
   let perJob: Bool
   var jobGross: [String: Int64] = [:], jobSub: [String: Int64] = [:]
@@ -63,19 +76,36 @@ struct TenantAccount {
     mine = vouchers.filter { $0.tenant == tenant }
     kindMask = mine.map(\.kindMask)
     remaining = mine.map(\.capPerYear)
+    usedEarlier = Array(repeating: 0, count: mine.count)
     exhausted = Array(repeating: nil, count: mine.count)
     self.perJob = perJob
   }
 
   /// Charges line `l`.
   mutating func charge(_ l: ChargeLine) {
+    reachYear(of: l.endMicros)
     charge(jobID: l.jobID, siteSlot: siteSlot(named: l.site), kind: l.kind, fen: l.amount.fen)
   }
 
+  /// Moves to the voucher year of a line ending at `end` if it is a later
+  /// one: every cap renews (a line of an earlier year, out of order, is
+  /// charged to the current one).
+  @inline(__always)
+  mutating func reachYear(of end: Int64) {
+    guard end >= yearEnd else { return }
+    for v in mine.indices {
+      usedEarlier[v] += mine[v].capPerYear.fen - remaining[v].fen
+      remaining[v] = mine[v].capPerYear
+    }
+    yearEnd = (end / Voucher.yearMicros + 1) * Voucher.yearMicros
+    renewals += 1
+  }
+
   /// Charges `fen` of kind `kind` for job `jobID` at site `site` of `ids`
-  /// (site indices the caller keeps fixed for this account): as a line
-  /// with those fields, without looking up the site's name.
-  mutating func charge(jobID: String, site: Int, of ids: [String], kind: DeviceKind, fen: Int64) {
+  /// (site indices the caller keeps fixed for this account), ending at
+  /// `end`: as a line with those fields, without looking up the site's name.
+  mutating func charge(jobID: String, site: Int, of ids: [String], kind: DeviceKind, fen: Int64, end: Int64) {
+    reachYear(of: end)
     if site >= slotOfSite.count { slotOfSite.append(contentsOf: repeatElement(-1, count: site + 1 - slotOfSite.count)) }
     var k = Int(slotOfSite[site])
     if k < 0 {
@@ -119,8 +149,9 @@ struct TenantAccount {
                               net: Money(fen: (jobGross[id] ?? 0) - (jobSub[id] ?? 0)))
     }
     let uses = mine.enumerated().map { v, voucher in
-      TenantStatement.VoucherUse(voucher: voucher.id, used: Money(fen: voucher.capPerYear.fen - remaining[v].fen),
-                                 remaining: remaining[v], exhaustedByJob: exhausted[v])
+      TenantStatement.VoucherUse(voucher: voucher.id,
+                                 used: Money(fen: usedEarlier[v] + voucher.capPerYear.fen - remaining[v].fen),
+                                 remaining: remaining[v], exhaustedByJob: exhausted[v], renewals: renewals)
     }
     var bySite: [String: Money] = [:]
     for (k, site) in siteNames.enumerated() { bySite[site] = Money(fen: siteFen[k]) }
@@ -140,10 +171,14 @@ public struct TenantStatement: Sendable, Hashable, Codable {
 
   public struct VoucherUse: Sendable, Hashable, Codable {
     public var voucher: String
+    /// What it paid, over every voucher year charged.
     public var used: Money
+    /// What it may still pay in the last year charged.
     public var remaining: Money
-    /// The job whose charge exhausted the voucher, if it ran out.
+    /// The job whose charge last exhausted the voucher, if it ran out.
     public var exhaustedByJob: String?
+    /// How many times the cap renewed (0: every line fell in the first year).
+    public var renewals: Int = 0
   }
 
   public var tenant: String

@@ -5,7 +5,7 @@
 /// | kind | share | shape |
 /// |---|---|---|
 /// | LLM training | 4 % | gang of 1-64 tasks × 8 accelerators (8-512 devices), 2-12 h, production; half domestic-only |
-/// | inference | 25 % | 1-4 replicas of a 250/500-milli or whole accelerator, latency ≤ 1 ms from a Tianjin/Beijing access point, 10-60 min, online |
+/// | inference | 25 % | 1-4 replicas of a 250/500-milli or whole accelerator, latency ≤ 1 ms from a Tianjin user access point, 10-60 min, online |
 /// | vehicle edge | 20 % | 1 task, 300-milli share of a T4/310P-class device, ≤ 1 ms from the Xiqing vehicle network, 1-10 min, online |
 /// | HPC | 6 % | 1-8 tasks of 20-100 FP64 TFLOPS (normalized, supercomputing), 1-6 h, production |
 /// | CPU batch | 35 % | 1-4 tasks × 4-32 cores, 10 min-3 h, batch |
@@ -27,11 +27,18 @@ public struct SyntheticWorkload: Sendable {
     self.jobs = Swift.max(0, jobs)
     self.durationMicros = Swift.max(1_000_000, durationMicros)
     self.seed = seed
-    let access = cluster?.network.locations.filter { $0.kind == .accessPoint }.map(\.id) ?? []
+    let points = cluster?.network.locations.filter { $0.kind == .accessPoint } ?? []
+    let access = points.map(\.id)
     let vehicle = access.first { $0.contains("xiqing") || $0.contains("vehicle") }
     vehicleOrigin = vehicle
+    // Inference origins: the user access points in Tianjin; failing those,
+    // any Tianjin access point but the vehicle network's; failing those
+    // (a cluster without Tianjin), every user access point, or every one.
+    let tianjin = points.filter { $0.city.lowercased() == "tianjin" && $0.id != vehicle }.map(\.id)
+    let tianjinUsers = tianjin.filter { $0.contains("users") }
     let users = access.filter { $0.contains("users") }
-    tianjinOrigins = users.isEmpty ? access.filter { $0 != vehicle } : users
+    tianjinOrigins = !tianjinUsers.isEmpty ? tianjinUsers
+      : !tianjin.isEmpty ? tianjin : (users.isEmpty ? access.filter { $0 != vehicle } : users)
     tenants = ["llm-lab", "auto-drive", "city-brain", "hpc-institute", "port-logistics", "fin-cloud", "edu-cloud"]
   }
 

@@ -9,7 +9,9 @@ import Foundation
 /// Submit = field 2; run time = field 4; the estimate is the requested time
 /// (field 9), falling back to the run time when missing. User (field 12) is
 /// the tenant. Jobs with unknown or non-positive run time or processors are
-/// skipped (and counted). `.gz` files are read through `gzip -dc`.
+/// skipped (and counted). A submit time beyond 1e9 s (about 31.7 years, the
+/// bound the native job files use) or a job number seen on an earlier line
+/// is an error. `.gz` files are read through `gzip -dc`.
 public enum SWFLog {
   public struct Loaded: Sendable {
     public var jobs: [Job]
@@ -49,6 +51,8 @@ public enum SWFLog {
     var errors: [SpecError] = []
     var skipped = 0
     var n = 0
+    // Job number → the line it was first seen on.
+    var firstLine: [Int64: Int] = [:]
     for raw in text.textLines() {
       n += 1
       let line = raw.trimmingWhitespace()
@@ -75,6 +79,17 @@ public enum SWFLog {
         errors.append(SpecError(file: file, line: n, column: 0, path: "submit", message: "negative submit time \(submit)"))
         continue
       }
+      guard submit <= 1_000_000_000 else {
+        errors.append(SpecError(file: file, line: n, column: 0, path: "submit",
+                                message: "submit time \(submit) s is beyond 1e9 s"))
+        continue
+      }
+      if let first = firstLine[v[0]] {
+        errors.append(SpecError(file: file, line: n, column: 0, path: "job",
+                                message: "job number \(v[0]) is already used at line \(first)"))
+        continue
+      }
+      firstLine[v[0]] = n
       guard run > 0, procs > 0, procs <= 1_000_000, run < 1_000_000_000 else { skipped += 1; continue }
       let requested = v[8] > 0 && v[8] < 1_000_000_000 ? v[8] : run
       let memKB = v[6] > 0 ? v[6] : (v[9] > 0 ? v[9] : 0)

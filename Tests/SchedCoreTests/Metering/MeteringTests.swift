@@ -1,15 +1,16 @@
+import Foundation
 import Testing
 @testable import SchedCore
 
 @Suite struct MeteringTests {
-  static func cluster() -> Cluster {
+  static func cluster(cpuModel: DeviceModelID? = nil) -> Cluster {
     let prices = PriceList(cpuCoreHour: Money(fen: 5), memoryGiBHour: Money(fen: 1),
                            deviceHour: [.gpu: Money(fen: 1000)], modelHour: ["T4": Money(fen: 250)])
     let site = Site(id: "tj", name: "tj", city: "Tianjin", district: "", tier: .centre, pue: 1.25, greenShare: 0,
                     prices: prices)
     let net = LatencyNetwork(locations: [Location(id: "tj", kind: .site, site: 0)], links: [], rings: [])
     let t4 = DeviceCatalog.builtin.id(named: "T4") ?? 0
-    let node = Node(id: "n", site: 0, milliCPU: 64_000, memoryMiB: 262_144,
+    let node = Node(id: "n", site: 0, cpuModel: cpuModel, milliCPU: 64_000, memoryMiB: 262_144,
                     accelerator: DeviceGroup(model: t4, count: 4, memoryMiB: 16_384))
     return Cluster(name: "m", catalog: .builtin, sites: [site], network: net, nodes: [node])
   }
@@ -107,6 +108,32 @@ import Testing
     #expect(t.vouchers[0].remaining == .zero)
   }
 
+  /// The cap is per voucher year (365 days of simulated time from the
+  /// epoch): a voucher run out in the first year pays again for usage that
+  /// ends in the second, up to the cap, and runs out again; a line ending
+  /// exactly at the year's end falls in the next. Streaming agrees.
+  @Test func voucherCapRenewsEachYear() {
+    let y = Voucher.yearMicros, h: Int64 = 3_600_000_000
+    // Each job: 4 T4-hours = ¥10.00; ends at: 1 h, 2 h (year 0), the year's end, +1 h, +2 h (year 1).
+    let ends = [h, 2 * h, y, y + h, y + 2 * h, 3 * y + h]
+    let records = ends.enumerated().map { k, end in
+      UsageRecord(jobID: "j\(k)", tenant: "t", site: "tj", node: "n", startMicros: end - h, endMicros: end,
+                  milliCPU: 0, memoryMiB: 0, deviceModel: "T4", deviceKind: .gpu, deviceMilli: 4000)
+    }
+    let v = Voucher(id: "v", tenant: "t", rateBasisPoints: 5000, capPerYear: Money(fen: 700))
+    let ledger = UsageLedger(cluster: Self.cluster(), records: records)
+    let s = Settlement(ledger: ledger, vouchers: [v])
+    let t = s.statements[0]
+    // Year 0: 500 + 200 (out in j1); year 1: 500 + 200 (out in j3) + 0; year 3: 500.
+    #expect(t.jobs.map(\.subsidy.fen) == [500, 200, 500, 200, 0, 500])
+    #expect(t.subsidy == Money(fen: 1900) && t.net == Money(fen: 6000 - 1900))
+    #expect(t.vouchers[0].used == Money(fen: 1900) && t.vouchers[0].remaining == Money(fen: 200))
+    #expect(t.vouchers[0].exhaustedByJob == "j3" && t.vouchers[0].renewals == 2)
+    var acc = SettlementAccumulator(cluster: Self.cluster(), vouchers: [v], perJobLines: true)
+    for r in records { acc.add(r) }
+    #expect(acc.settlement().statements == s.statements)
+  }
+
   /// A voucher limited to some device kinds subsidises only their lines:
   /// a GPU voucher halves the T4 line (125 fen → 62 half-to-even) and
   /// not the CPU (12) or memory (3) lines; an NPU or DPU voucher gives
@@ -162,8 +189,71 @@ import Testing
       }
     }
     #expect(s.totalGross.fen == ledger.lines.reduce(0) { $0 + $1.amount.fen }, "seed \(seed)")
-    let csvTotal = s.csv().split(separator: "\n").dropFirst().compactMap { Money(yuan: String($0.split(separator: ",")[1])) }
-    #expect(csvTotal.reduce(0) { $0 + $1.fen } == s.totalGross.fen, "seed \(seed)")
+    // The CSV export: per tenant its gross, subsidy and net columns, and
+    // their sums the ledger's totals to the fen.
+    let rows = s.csv().split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+    #expect(rows.count == s.statements.count, "seed \(seed)")
+    var sums = [Int64](repeating: 0, count: 3)
+    for (row, t) in zip(rows, s.statements) {
+      let money = row.dropFirst().compactMap { Money(yuan: $0) }
+      #expect(row.first == t.tenant && money == [t.gross, t.subsidy, t.net], "seed \(seed): \(row)")
+      for k in money.indices { sums[k] += money[k].fen }
+    }
+    #expect(sums == [s.totalGross.fen, s.totalSubsidy.fen, s.totalNet.fen], "seed \(seed)")
+    #expect(s.totalGross.fen - s.totalSubsidy.fen == s.totalNet.fen, "seed \(seed)")
+    // The JSON export (what `schedctl simulate --json` writes): amounts in
+    // fen, each tenant's gross the sum of its ledger lines.
+    do {
+      let data = try JSONEncoder().encode(s)
+      let back = try JSONDecoder().decode(Settlement.self, from: data)
+      #expect(back.statements == s.statements, "seed \(seed)")
+      let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+      let statements = object?["statements"] as? [[String: Any]] ?? []
+      #expect(statements.count == s.statements.count, "seed \(seed)")
+      for st in statements {
+        let tenant = st["tenant"] as? String ?? "?"
+        let g = (st["gross"] as? NSNumber)?.int64Value, sub = (st["subsidy"] as? NSNumber)?.int64Value
+        let n = (st["net"] as? NSNumber)?.int64Value
+        #expect(g == gross[tenant]?.fen && g.flatMap { g in sub.map { g - $0 } } == n, "seed \(seed): \(tenant)")
+      }
+    } catch {
+      Issue.record("seed \(seed): \(error)")
+    }
+  }
+
+  /// Energy on the ledger by hand: 2.5 cores of the first catalog CPU with
+  /// a TDP (its watts per core) and half a 70 W T4 for 2 h at PUE 1.25.
+  @Test func energyByHand() throws {
+    let cpu = try #require(DeviceCatalog.builtin.models.firstIndex { $0.tdpWatts != nil && ($0.coresPerSocket ?? 0) > 0 })
+    let c = Self.cluster(cpuModel: DeviceModelID(cpu))
+    let m = c.catalog.models[cpu]
+    let perCore = Double(m.tdpWatts ?? 0) / Double(m.coresPerSocket ?? 1)
+    let r = UsageRecord(jobID: "j", tenant: "t", site: "tj", node: "n", startMicros: 0, endMicros: 7_200_000_000,
+                        milliCPU: 2500, memoryMiB: 3072, deviceModel: "T4", deviceKind: .gpu, deviceMilli: 500)
+    let ledger = UsageLedger(cluster: c, records: [r, UsageRecord(jobID: "k", tenant: "u", site: "tj", node: "gone",
+                                                                 startMicros: 0, endMicros: 3_600_000_000,
+                                                                 milliCPU: 1000, memoryMiB: 0)])
+    let cpuKWh = perCore * 2.5 * 2 * 1.25 / 1000, t4KWh = 70 * 0.5 * 2 * 1.25 / 1000
+    #expect(ledger.lines.filter { $0.jobID == "j" }.map(\.energyKWh) == [cpuKWh, 0, t4KWh])
+    #expect(abs((ledger.energyKWh["t"] ?? 0) - (cpuKWh + t4KWh)) < 1e-12)
+    #expect(abs((ledger.energyKWhBySite["tj"] ?? 0) - (cpuKWh + t4KWh)) < 1e-12)
+    // A node the cluster does not have: priced, no energy, counted.
+    #expect(ledger.energyKWh["u"] == nil && ledger.unknownNodes == 1 && ledger.grossByTenant["u"] != nil)
+  }
+
+  /// The ledger's energy over a simulation's usage records is the
+  /// simulation's energy metric (the same formula, record by record).
+  @Test(arguments: [3, 4] as [UInt64])
+  func ledgerEnergyIsTheSimulationsEnergy(seed: UInt64) throws {
+    let cluster = try Cluster.reference()
+    let jobs = SyntheticWorkload(jobs: 400, durationMicros: 4 * 3_600_000_000, seed: seed, cluster: cluster).generate()
+    let r = Simulator.run(cluster: cluster, jobs: jobs, config: SimulationConfig(seed: seed))
+    let ledger = UsageLedger(cluster: cluster, records: r.usage)
+    let total = ledger.energyKWh.values.reduce(0, +)
+    #expect(r.energyKWh > 0 && ledger.unknownNodes == 0, "seed \(seed)")
+    #expect(abs(total - r.energyKWh) <= 1e-9 * r.energyKWh, "seed \(seed): ledger \(total) kWh, metric \(r.energyKWh)")
+    #expect(abs(ledger.energyKWhBySite.values.reduce(0, +) - total) <= 1e-9 * total, "seed \(seed)")
+    #expect(abs(ledger.lines.reduce(0) { $0 + $1.energyKWh } - total) <= 1e-9 * total, "seed \(seed)")
   }
 
   /// Settling records one at a time, in end-time order (many ending

@@ -23,7 +23,25 @@ import Testing
     ("1 0 -1 ten 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n", 1, "run_time", "expected a number"),
     ("1 -5 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n", 1, "submit", "negative submit"),
     ("1 0 -1 10 4 -1 -1 -1 nan -1 1 -1 -1 -1 0 -1 -1 -1\n", 1, "requested_time", "expected a number"),
+    // Submit times whose microseconds would overflow (they trapped before the bound).
+    ("1 99999999999999 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n", 1, "submit", "beyond 1e9 s"),
+    ("1 1e15 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n", 1, "submit", "beyond 1e9 s"),
+    ("1 9223372036854775807 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n", 1, "submit", "beyond 1e9 s"),
+    ("1 1000000001 -1 999999999 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n", 1, "submit", "beyond 1e9 s"),
+    // A job number used twice: the second line is named, with the first.
+    ("7 0 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n; c\n7 5 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n",
+     3, "job", "already used at line 1"),
   ]
+
+  /// The largest submit time accepted runs without overflow.
+  @Test func submitAtTheBoundRuns() throws {
+    let l = try SWFLog.parse(text: "1 1000000000 -1 999999999 2 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n", file: "x.swf")
+    #expect(l.jobs.count == 1 && l.jobs[0].submitMicros == 1_000_000_000_000_000)
+    // One sample per 1e14 µs: hourly samples of the empty years before the job would take long.
+    let r = Simulator.run(cluster: SWFLog.machine(processors: 4), jobs: l.jobs,
+                          config: SimulationConfig(profile: .single(.firstFit), sampleStepMicros: 100_000_000_000_000))
+    #expect(r.finished == 1)
+  }
 
   @Test(arguments: 0..<bad.count)
   func badLines(_ i: Int) {
