@@ -113,6 +113,11 @@ public struct Simulator {
   /// Per tenant: its quota, if any (indexed like `tenantNames`).
   var tenantQuota: [TenantQuota?] = []
   var dirty = true
+  /// A periodic sample fell due at `now`: it is taken once the instant's
+  /// events and scheduling pass are done, so it reads what the instant decided.
+  var sampleDue = false
+  /// When the last sample was taken (a run ending at a sample instant is sampled once).
+  var lastSampleAt = Int64.min
   /// Slots of running jobs by id (kept only with node failures, which name jobs by id).
   var runningByID: [String: Int32] = [:]
   /// Job shapes that fit on the idle cluster (see `arrive`), by a hash of
@@ -453,12 +458,18 @@ public struct Simulator {
         eventCount += 1
       }
       if dirty { schedule() }
+      if sampleDue {
+        sampleDue = false
+        setShield(nil)
+        metrics.sample(at: now, queueLength: queuedCount, engine: engine)
+        lastSampleAt = now
+      }
       if config.checkInvariants { checkInvariants() }
       if let progress, eventCount % 4096 == 0 { progress(eventCount, now) }
       let remaining = nextJob?.submitMicros != nil || queuedCount > 0 || !running.isEmpty
       if !remaining && events.min.map({ $0.kind == 4 || $0.kind == 2 || $0.kind == 1 }) ?? true {
         setShield(nil)
-        metrics.sample(at: now, queueLength: 0, engine: engine)
+        if lastSampleAt != now { metrics.sample(at: now, queueLength: 0, engine: engine) }
         break
       }
     }
@@ -479,8 +490,7 @@ public struct Simulator {
       fail()
     case 3: arrive()
     default:
-      setShield(nil)
-      metrics.sample(at: now, queueLength: queuedCount, engine: engine)
+      sampleDue = true  // taken after the instant's pass (see `loop`)
       push(Event(time: now + config.sampleStepMicros, kind: 4, seq: 0, a: 0, generation: 0))
     }
   }

@@ -319,9 +319,7 @@ import Testing
               && group(j)?.device != nil, "\(j.id)")
     }
     let nonTianjin = inferOrigins.filter { location[$0]?.city != "Tianjin" }.sorted()
-    withKnownIssue("inference origins include non-Tianjin access points") {
-      #expect(nonTianjin.isEmpty, "inference origins outside Tianjin: \(nonTianjin)")
-    }
+    #expect(nonTianjin.isEmpty, "inference origins outside Tianjin: \(nonTianjin)")
 
     // Connected-vehicle edge jobs: 1 ms from the Xiqing vehicle network.
     let edge = family["edge"] ?? []
