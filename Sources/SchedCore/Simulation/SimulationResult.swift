@@ -89,10 +89,12 @@ public struct SchedulerCounters: Sendable, Hashable, Codable {
   /// Stops of jobs a reservation did not count on (estimated to run past
   /// its time) after which it was kept: the head fits no sooner.
   public var reservationsKeptOverStops = 0
-  /// Preemption searches, and how many of them counted tasks instead of
-  /// probing placements (monotone jobs).
+  /// Preemption searches, how many of them counted tasks instead of
+  /// probing placements (monotone jobs), and how many went on from the 16
+  /// best victims to every candidate (the job did not fit with those 16 gone).
   public var preemptionSearches = 0
   public var countedPreemptionSearches = 0
+  public var widenedPreemptionSearches = 0
   /// The most jobs in flight (queued or running, or just arrived) at once:
   /// the per-job state the simulator held at its peak.
   public var peakJobsInFlight = 0

@@ -41,8 +41,10 @@ public struct Simulator {
     var refusedGainAt = (gain: -1, epoch: -1)
     /// The node classes it may use (computed at its first failure).
     var usableClassList: [Int32]?
-    /// When its last preemption search failed.
+    /// When its last preemption search failed, and when its last search
+    /// past the 16 best victims (see `preempt(for:)`) failed.
     var preemptFailedAt = -1
+    var widenFailedAt = -1
     /// While running: its task count and size (cores + device tenths), for
     /// ranking preemption victims without reading allocations.
     var runTasks: Int32 = 0
@@ -452,10 +454,12 @@ public struct Simulator {
       now = e.time
       handle(e)
       eventCount += 1
+      if config.checkInvariants { checkInvariants() }
       // Drain everything else at this instant before one scheduling pass.
       while nextEventTime == now, let next = popEvent() {
         handle(next)
         eventCount += 1
+        if config.checkInvariants { checkInvariants() }  // after every event, not only every instant
       }
       if dirty { schedule() }
       if sampleDue {

@@ -48,7 +48,7 @@ enum SimulationReport {
     out.append("scheduler: \(c.passes) passes, \(c.placements) placement searches (\(c.placementFailures) failed), "
                + "\(c.skipped) known outcomes skipped; backfill \(c.backfillStarts) started, \(c.backfillRefusals) refused; "
                + "\(c.reservations) reservations (\(c.countedReservations) by task counts, \(c.reservationProbes) probes, \(c.reservationsMovedEarlier) redone after early stops, kept over \(c.reservationsKeptOverStops) other stops); "
-               + "\(c.preemptionSearches) preemption searches (\(c.countedPreemptionSearches) by task counts); "
+               + "\(c.preemptionSearches) preemption searches (\(c.countedPreemptionSearches) by task counts, \(c.widenedPreemptionSearches) past the 16 best victims); "
                + "at most \(c.peakJobsInFlight) jobs in flight")
     out.append(String(format: "%d events in %.2f s wall (%.0f events/s)", r.events, r.wallSeconds,
                       r.wallSeconds > 0 ? Double(r.events) / r.wallSeconds : 0))

@@ -237,6 +237,11 @@ import Testing
     #expect(ledger.lines.filter { $0.jobID == "j" }.map(\.energyKWh) == [cpuKWh, 0, t4KWh])
     #expect(abs((ledger.energyKWh["t"] ?? 0) - (cpuKWh + t4KWh)) < 1e-12)
     #expect(abs((ledger.energyKWhBySite["tj"] ?? 0) - (cpuKWh + t4KWh)) < 1e-12)
+    // Resource-hours by tenant and resource, and normalized compute: 2.5
+    // cores × 2 h, 3 GiB × 2 h, 0.5 T4 × 2 h = 1 device-hour of 65 TFLOPS FP16;
+    // a T4 serves no supercomputing, so no FP64 figure.
+    #expect(ledger.hours["t"] == ["cpu": 5, "memory": 6, "T4": 1])
+    #expect(abs((ledger.pflopsHoursFP16["t"] ?? 0) - 0.065) < 1e-12 && ledger.pflopsHoursFP64["t"] == nil)
     // A node the cluster does not have: priced, no energy, counted.
     #expect(ledger.energyKWh["u"] == nil && ledger.unknownNodes == 1 && ledger.grossByTenant["u"] != nil)
   }

@@ -171,18 +171,19 @@ import Testing
 
   // How `preempt(for:)` chooses victims: the running jobs of lower priority
   // that hold a node of a class the preemptor may use are ranked by (tasks,
-  // lost work = time run so far × (cores + device tenths), submit order),
-  // and only the best 16 are kept. The shortest prefix of that ranking with
-  // which the preemptor fits is taken, then pruned from its end: a victim
-  // whose release is not needed (the preemptor still fits without it) is
-  // dropped. Victims are whole jobs (`stop` releases every task), so a gang
-  // is never split. What this guarantees: the victim set is
-  // inclusion-minimal (no victim can be spared) whenever fitting only grows
-  // with freed capacity, and it is drawn greedily in the order above; it
-  // is NOT guaranteed to have the fewest tasks or least lost work of all
-  // sufficient sets (a prefix sorted per victim is not an optimal subset),
-  // and jobs ranked below the best 16 are never considered, so preemption
-  // can fail although evicting one of them would have made room.
+  // lost work = time run so far × (cores + device tenths), submit order).
+  // The shortest prefix of that ranking with which the preemptor fits is
+  // taken — from the best 16, or from every candidate when the best 16 are
+  // not enough (at most every 10 minutes of simulated time per job) — then
+  // pruned from its end: a victim whose release is not
+  // needed (the preemptor still fits without it) is dropped. Victims are
+  // whole jobs (`stop` releases every task), so a gang is never split. What
+  // this guarantees: the victim set is inclusion-minimal (no victim can be
+  // spared) whenever fitting only grows with freed capacity, it is drawn
+  // greedily in the order above, and a job that could run by evicting
+  // candidates past the best 16 does within 10 minutes; it is NOT guaranteed to have the fewest
+  // tasks or least lost work of all sufficient sets (a prefix sorted per
+  // victim is not an optimal subset).
 
   static func job(_ id: String, _ priority: PriorityClass, at submit: Int64, tasks: Int32, cpu: Int64,
                   run: Int64 = 10 * hour, gang: Bool = true) -> Job {
@@ -222,6 +223,29 @@ import Testing
     #expect(bFirst.count == 2 && bFirst.allSatisfy { $0.endMicros == 3 * h && $0.node == "n1" })
     #expect(r.usage.filter { $0.jobID == "urgent" }.map(\.node) == ["n1"])
     #expect(o["b"]?.phase == .finished, "the victim is requeued and runs again")
+  }
+
+  /// A victim ranked past the best 16 is found: 17 nodes each run a
+  /// 7-core online job and a 1-core batch job (17 one-task candidates, none
+  /// of which frees a whole node), the 18th a 2-task batch gang of 4 cores
+  /// each (ranked last: more tasks). An online job needing 8 cores on one
+  /// node fits only by evicting the gang, which until the fourteenth session
+  /// was never considered (only the best 16 candidates were), so preemption failed.
+  @Test func victimPastTheBestSixteenIsFound() throws {
+    let h = Self.hour
+    let cluster = SyntheticClusterTiny.cpuOnly(nodes: 18, cores: 8)
+    var jobs = (0..<17).map { Self.job("keep\($0)", .online, at: 0, tasks: 1, cpu: 7000) }
+    jobs += (0..<17).map { Self.job("small\($0)", .batch, at: 1, tasks: 1, cpu: 1000) }
+    jobs.append(Self.job("gang", .batch, at: 2, tasks: 2, cpu: 4000))
+    jobs.append(Self.job("urgent", .online, at: h, tasks: 1, cpu: 8000, run: h))
+    let r = Self.preemptionRun(cluster, jobs)
+    let o = Dictionary(uniqueKeysWithValues: r.outcomes.map { ($0.id, $0) })
+    #expect(r.usage.filter { $0.jobID == "gang" }.first?.node == "n17", "the gang runs alone on the last node")
+    #expect(o["urgent"]?.startSeconds == 3600, "urgent starts at once by evicting the gang")
+    #expect(r.preemptions == 1 && o["gang"]?.preemptions == 1)
+    #expect((0..<17).allSatisfy { o["small\($0)"]?.preemptions == 0 })
+    #expect(r.counters.widenedPreemptionSearches == 1)
+    #expect(r.usage.filter { $0.jobID == "urgent" }.map(\.node) == ["n17"])
   }
 
   /// Lost work is time run × size, not time alone: "p" (4 cores) has run
