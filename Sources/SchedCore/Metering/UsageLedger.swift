@@ -18,6 +18,37 @@ public struct ChargeLine: Sendable, Hashable, Codable {
   /// × PUE on a CPU line (0 when the node's CPU model or its TDP is
   /// unknown); 0 on memory and DPU lines.
   public var energyKWh: Double = 0
+
+  enum CodingKeys: String, CodingKey {
+    case jobID, tenant, site, resource, kind, quantityHours, amount, endMicros, energyKWh
+  }
+
+  init(jobID: String, tenant: String, site: String, resource: String, kind: DeviceKind, quantityHours: Double,
+       amount: Money, endMicros: Int64, energyKWh: Double) {
+    self.jobID = jobID
+    self.tenant = tenant
+    self.site = site
+    self.resource = resource
+    self.kind = kind
+    self.quantityHours = quantityHours
+    self.amount = amount
+    self.endMicros = endMicros
+    self.energyKWh = energyKWh
+  }
+
+  /// Decodes a line; one written before `energyKWh` existed decodes with 0.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    jobID = try c.decode(String.self, forKey: .jobID)
+    tenant = try c.decode(String.self, forKey: .tenant)
+    site = try c.decode(String.self, forKey: .site)
+    resource = try c.decode(String.self, forKey: .resource)
+    kind = try c.decode(DeviceKind.self, forKey: .kind)
+    quantityHours = try c.decode(Double.self, forKey: .quantityHours)
+    amount = try c.decode(Money.self, forKey: .amount)
+    endMicros = try c.decode(Int64.self, forKey: .endMicros)
+    energyKWh = try c.decodeIfPresent(Double.self, forKey: .energyKWh) ?? 0
+  }
 }
 
 /// Usage aggregated per tenant, job and site, priced from each site's price

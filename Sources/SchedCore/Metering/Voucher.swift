@@ -179,6 +179,26 @@ public struct TenantStatement: Sendable, Hashable, Codable {
     public var exhaustedByJob: String?
     /// How many times the cap renewed (0: every line fell in the first year).
     public var renewals: Int = 0
+
+    enum CodingKeys: String, CodingKey { case voucher, used, remaining, exhaustedByJob, renewals }
+
+    /// Decodes a voucher use; one written before `renewals` existed decodes with 0.
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      voucher = try c.decode(String.self, forKey: .voucher)
+      used = try c.decode(Money.self, forKey: .used)
+      remaining = try c.decode(Money.self, forKey: .remaining)
+      exhaustedByJob = try c.decodeIfPresent(String.self, forKey: .exhaustedByJob)
+      renewals = try c.decodeIfPresent(Int.self, forKey: .renewals) ?? 0
+    }
+
+    init(voucher: String, used: Money, remaining: Money, exhaustedByJob: String?, renewals: Int) {
+      self.voucher = voucher
+      self.used = used
+      self.remaining = remaining
+      self.exhaustedByJob = exhaustedByJob
+      self.renewals = renewals
+    }
   }
 
   public var tenant: String

@@ -38,7 +38,8 @@ enum SimulationReport {
       out.append("  " + t.tenant.padding(toLength: 20, withPad: " ", startingAt: 0) + t.gross.yuanString.leftPad(14)
                  + t.subsidy.yuanString.leftPad(14) + t.net.yuanString.leftPad(14))
       for v in t.vouchers where v.exhaustedByJob != nil {
-        out.append("      voucher \(v.voucher) ran out during job \(v.exhaustedByJob ?? "")")
+        let years = v.renewals > 0 ? " (the last time; its yearly cap renewed \(v.renewals) times)" : ""
+        out.append("      voucher \(v.voucher) ran out during job \(v.exhaustedByJob ?? "")\(years)")
       }
     }
     out.append("  " + "total".padding(toLength: 20, withPad: " ", startingAt: 0) + s.totalGross.yuanString.leftPad(14)

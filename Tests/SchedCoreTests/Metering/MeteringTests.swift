@@ -134,6 +134,22 @@ import Testing
     #expect(acc.settlement().statements == s.statements)
   }
 
+  /// Lines and voucher uses written before `energyKWh` and `renewals`
+  /// existed still decode (with 0); current ones round-trip.
+  @Test func olderJSONDecodes() throws {
+    let line = #"{"jobID":"j","tenant":"t","site":"tj","resource":"cpu","kind":"cpu","quantityHours":2.5,"amount":12,"endMicros":7}"#
+    let l = try JSONDecoder().decode(ChargeLine.self, from: Data(line.utf8))
+    #expect(l.energyKWh == 0 && l.amount == Money(fen: 12) && l.endMicros == 7)
+    let use = #"{"voucher":"v","used":100,"remaining":50}"#
+    let u = try JSONDecoder().decode(TenantStatement.VoucherUse.self, from: Data(use.utf8))
+    #expect(u.renewals == 0 && u.exhaustedByJob == nil && u.used == Money(fen: 100))
+    let bad = #"{"voucher":"v","used":"lots","remaining":50}"#
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(TenantStatement.VoucherUse.self, from: Data(bad.utf8)) }
+    var fresh = l
+    fresh.energyKWh = 1.5
+    #expect(try JSONDecoder().decode(ChargeLine.self, from: JSONEncoder().encode(fresh)) == fresh)
+  }
+
   /// A voucher limited to some device kinds subsidises only their lines:
   /// a GPU voucher halves the T4 line (125 fen → 62 half-to-even) and
   /// not the CPU (12) or memory (3) lines; an NPU or DPU voucher gives
