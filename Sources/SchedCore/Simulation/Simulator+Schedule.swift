@@ -846,7 +846,11 @@ extension Simulator {
         // Whether the job fits with every candidate gone, before sorting them:
         // usually not (what blocks it is not theirs), and then that is the answer.
         let all = best.map(\.r)
-        guard counted ? countWithout(all[...], &self) != nil : probeWithout(all[...], &self) else {
+        let allGone = counted ? countWithout(all[...], &self) != nil : probeWithout(all[...], &self)
+        #if SCHEDCORE_INTERNAL_CHECKS
+        precondition(!counted || allGone == probeWithout(all[...], &self), "task counts misjudge preempting for \(j.id)")
+        #endif
+        guard allGone else {
           engine.flushIndex()
           slot[i].widenFailedAt = Int(now)
           return false
