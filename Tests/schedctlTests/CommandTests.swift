@@ -84,6 +84,11 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     let line = out.split(separator: "\n").first { $0.contains("finished / running / queued") }.map(String.init) ?? ""
     let counts = line.split(separator: " ").compactMap { Int($0) }
     #expect(counts.count == 3 && counts[0] < 2000 && counts[0] + counts[1] + counts[2] <= 2000, "\(line)")
+    // Every job is accounted for: those the horizon kept from arriving are shown.
+    func value(_ label: String) -> Int {
+      out.split(separator: "\n").first { $0.contains(label) }.flatMap { $0.split(separator: " ").last.flatMap { Int($0) } } ?? 0
+    }
+    #expect(counts.count == 3 && counts.reduce(0, +) + value("  rejected") + value("not yet arrived (horizon)") == 2000, "\(out)")
   }
 
   /// `--stream` (jobs generated as they arrive, settlement as usage is

@@ -18,9 +18,15 @@ public struct ChargeLine: Sendable, Hashable, Codable {
   /// × PUE on a CPU line (0 when the node's CPU model or its TDP is
   /// unknown); 0 on memory and DPU lines.
   public var energyKWh: Double = 0
+  /// Normalized compute the line delivered (device lines only, else 0):
+  /// PFLOPS-hours FP16, and FP64 for models that serve supercomputing — per
+  /// line, so they total per job and per site as well as per tenant.
+  public var pflopsHoursFP16: Double = 0
+  public var pflopsHoursFP64: Double = 0
 
   enum CodingKeys: String, CodingKey {
-    case jobID, tenant, site, resource, kind, quantityHours, amount, endMicros, energyKWh
+    case jobID, tenant, site, resource, kind, quantityHours, amount, endMicros, energyKWh, pflopsHoursFP16,
+      pflopsHoursFP64
   }
 
   init(jobID: String, tenant: String, site: String, resource: String, kind: DeviceKind, quantityHours: Double,
@@ -36,7 +42,8 @@ public struct ChargeLine: Sendable, Hashable, Codable {
     self.energyKWh = energyKWh
   }
 
-  /// Decodes a line; one written before `energyKWh` existed decodes with 0.
+  /// Decodes a line; one written before `energyKWh` and the PFLOPS-hours
+  /// existed decodes with 0.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     jobID = try c.decode(String.self, forKey: .jobID)
@@ -48,6 +55,8 @@ public struct ChargeLine: Sendable, Hashable, Codable {
     amount = try c.decode(Money.self, forKey: .amount)
     endMicros = try c.decode(Int64.self, forKey: .endMicros)
     energyKWh = try c.decodeIfPresent(Double.self, forKey: .energyKWh) ?? 0
+    pflopsHoursFP16 = try c.decodeIfPresent(Double.self, forKey: .pflopsHoursFP16) ?? 0
+    pflopsHoursFP64 = try c.decodeIfPresent(Double.self, forKey: .pflopsHoursFP64) ?? 0
   }
 }
 
@@ -178,8 +187,10 @@ public struct UsageLedger: Sendable {
     let node = power.nodeIndex[r.node]
     if node == nil { unknownNodes += 1 }
     let h = Double(r.durationMicros) / 3.6e9
+    var deviceLine: Int?
     Self.price(r, site: site, model: model, pricing, overflowed: &overflowed) { resource, kind, qty, money in
       let name = resource.name(pricing)
+      if case .model = resource { deviceLine = lines.count }
       let kWh = node.map { power.kWh(resource, r, node: $0, hours: h) } ?? 0
       lines.append(ChargeLine(jobID: r.jobID, tenant: r.tenant, site: r.site, resource: name, kind: kind,
                               quantityHours: qty, amount: money, endMicros: r.endMicros, energyKWh: kWh))
@@ -189,6 +200,11 @@ public struct UsageLedger: Sendable {
         energyKWhBySite[r.site, default: 0] += kWh
       }
     } compute: { fp16, fp64 in
+      // The figures go on the record's device line too (none if its charge overflowed).
+      if let k = deviceLine {
+        lines[k].pflopsHoursFP16 = fp16
+        lines[k].pflopsHoursFP64 = fp64 ?? 0
+      }
       pflopsHoursFP16[r.tenant, default: 0] += fp16
       if let fp64 { pflopsHoursFP64[r.tenant, default: 0] += fp64 }
     }

@@ -95,6 +95,9 @@ public struct SchedulerCounters: Sendable, Hashable, Codable {
   public var preemptionSearches = 0
   public var countedPreemptionSearches = 0
   public var widenedPreemptionSearches = 0
+  /// Preemptions whose victims were replaced by one job that frees enough
+  /// alone with fewer tasks (or as many and less lost work).
+  public var singleVictimPreemptions = 0
   /// The most jobs in flight (queued or running, or just arrived) at once:
   /// the per-job state the simulator held at its peak.
   public var peakJobsInFlight = 0

@@ -739,10 +739,13 @@ extension Simulator {
   /// are the shortest prefix of that order with which `i` fits — from the 16
   /// best candidates, or from all of them when those 16 are not enough (at
   /// most every `widenRetryMicros` per job) — less every victim found
-  /// unnecessary (tried largest first). So no victim can be spared (the set
-  /// is inclusion-minimal), and a job that could run by evicting candidates
-  /// past the best 16 does within 10 minutes of simulated time. The set is
-  /// not always the one of fewest tasks overall: finding that is a covering
+  /// unnecessary (tried largest first); then, if two or more remain, the
+  /// first candidate of the pool that alone frees enough with fewer tasks
+  /// (or as many and less lost work) replaces them. So no victim can be
+  /// spared (the set is inclusion-minimal), no single job would do better,
+  /// and a job that could run by evicting candidates past the best 16 does
+  /// within 10 minutes of simulated time. The set is not always the one of
+  /// fewest tasks among all sets of two or more: finding that is a covering
   /// problem, exponential in the candidates.
   mutating func preempt(for i: Int) -> Bool {
     let j = jobs[i]
@@ -822,6 +825,7 @@ extension Simulator {
     // whole node may find it only past many small jobs spread elsewhere).
     var limit = 16
     var chosen: [Int32] = []
+    var ranked: [Victim] = []  // the pool the victims came from, in order
     while true {
       var best: [Victim] = []
       best.reserveCapacity(min(limit, running.count) + 1)
@@ -918,7 +922,10 @@ extension Simulator {
           restore(released, &self)
         }
       }
-      if fits { break }
+      if fits {
+        ranked = best
+        break
+      }
       guard wider else {
         engine.flushIndex()
         return false
@@ -933,6 +940,30 @@ extension Simulator {
       trial.remove(at: k)
       if fitsWithout(trial[...], &self) { chosen.remove(at: k) }
       k -= 1
+    }
+    // One job that beats the whole set (fewer tasks, or as many and less
+    // lost work) and frees enough alone replaces it: the prefix can pass
+    // over it (two 1-task jobs that ran briefly rank before a 1-task job
+    // that ran longer but frees more). The pool is in order, so the first
+    // that fits is the best such job. Rare: only when preempting succeeds
+    // with two or more victims.
+    if chosen.count > 1 {
+      var tasks = 0, lost = 0.0
+      for c in chosen {
+        if let v = ranked.first(where: { $0.r == c }) {
+          tasks += v.tasks
+          lost += v.lost
+        }
+      }
+      for v in ranked where !chosen.contains(v.r) {
+        if v.tasks > tasks { break }
+        guard v.tasks < tasks || v.lost < lost else { continue }
+        if fitsWithout([v.r][...], &self) {
+          counters.singleVictimPreemptions += 1
+          chosen = [v.r]
+          break
+        }
+      }
     }
     engine.flushIndex()
     for v in chosen {

@@ -14,6 +14,9 @@ enum SimulationReport {
     row("jobs", "\(r.jobs)")
     row("  finished / running / queued", "\(r.finished) / \(r.running) / \(r.queued)")
     row("  rejected", "\(r.rejected)")
+    // Jobs a horizon cut off before they arrived (never when the run ends by itself).
+    let notArrived = r.jobs - r.finished - r.running - r.queued - r.rejected
+    if notArrived > 0 { row("  not yet arrived (horizon)", "\(notArrived)") }
     row("  preemptions (jobs preempted)", "\(r.preemptions) (\(r.preemptedJobs))")
     if r.nodeFailures > 0 { row("  node failures (jobs requeued)", "\(r.nodeFailures) (\(r.failureRequeues))") }
     row("wait p50 / p95 / p99 / max", "\(num(r.wait.p50)) / \(num(r.wait.p95)) / \(num(r.wait.p99)) / \(num(r.wait.max)) s")

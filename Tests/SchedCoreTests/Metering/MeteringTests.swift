@@ -258,6 +258,9 @@ import Testing
     // a T4 serves no supercomputing, so no FP64 figure.
     #expect(ledger.hours["t"] == ["cpu": 5, "memory": 6, "T4": 1])
     #expect(abs((ledger.pflopsHoursFP16["t"] ?? 0) - 0.065) < 1e-12 && ledger.pflopsHoursFP64["t"] == nil)
+    // On the lines too (the device line only), for totals per job and site.
+    #expect(ledger.lines.filter { $0.jobID == "j" }.map(\.pflopsHoursFP16) == [0, 0, 0.065])
+    #expect(ledger.lines.allSatisfy { $0.pflopsHoursFP64 == 0 })
     // A node the cluster does not have: priced, no energy, counted.
     #expect(ledger.energyKWh["u"] == nil && ledger.unknownNodes == 1 && ledger.grossByTenant["u"] != nil)
   }
@@ -275,6 +278,15 @@ import Testing
     #expect(abs(total - r.energyKWh) <= 1e-9 * r.energyKWh, "seed \(seed): ledger \(total) kWh, metric \(r.energyKWh)")
     #expect(abs(ledger.energyKWhBySite.values.reduce(0, +) - total) <= 1e-9 * total, "seed \(seed)")
     #expect(abs(ledger.lines.reduce(0) { $0 + $1.energyKWh } - total) <= 1e-9 * total, "seed \(seed)")
+    // Normalized compute on the lines totals per tenant as the ledger does
+    // (the HPC jobs run on devices that serve FP64).
+    for (tenant, fp16) in ledger.pflopsHoursFP16 {
+      let lines = ledger.lines.filter { $0.tenant == tenant }
+      #expect(abs(lines.reduce(0) { $0 + $1.pflopsHoursFP16 } - fp16) <= 1e-9 * fp16, "seed \(seed) \(tenant)")
+      let fp64 = ledger.pflopsHoursFP64[tenant] ?? 0
+      #expect(abs(lines.reduce(0) { $0 + $1.pflopsHoursFP64 } - fp64) <= 1e-9 * max(fp64, 1), "seed \(seed) \(tenant)")
+    }
+    #expect(ledger.pflopsHoursFP64.values.contains { $0 > 0 }, "seed \(seed): no FP64 work")
   }
 
   /// Settling records one at a time, in end-time order (many ending

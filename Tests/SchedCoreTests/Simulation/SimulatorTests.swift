@@ -22,6 +22,9 @@ import Testing
       let r = Simulator.run(cluster: cluster, jobs: jobs, config: config)
       #expect(r.finished + r.running + r.queued + r.rejected == r.jobs, "seed \(seed) \(mode)")
       #expect(r.finished > 0, "seed \(seed) \(mode): nothing finished")
+      // The runs exercise what the invariant guards: failures that requeue jobs.
+      #expect(r.nodeFailures > 0 && r.failureRequeues > 0, "seed \(seed): \(r.nodeFailures) failures, \(r.failureRequeues) requeues")
+      print("invariantHoldsAfterEveryEvent seed \(seed): \(r.nodeFailures) failures, \(r.failureRequeues) requeues, \(r.preemptions) preemptions")
       #expect(r.usage.allSatisfy { $0.endMicros >= $0.startMicros }, "seed \(seed)")
       #expect(r.outcomes.allSatisfy { $0.phase != .finished || !$0.sites.isEmpty },
               "seed \(seed): a finished job names the sites it ran on")
