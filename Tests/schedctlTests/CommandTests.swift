@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import SchedCore
 
 /// Runs the built `schedctl` and returns (status, stdout, stderr).
 func schedctl(_ args: [String]) throws -> (Int32, String, String) {
@@ -47,6 +48,63 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     let (s, _, err) = try schedctl(args)
     #expect(s == 2, "\(args): status \(s) \(err)")
     #expect(!err.isEmpty)
+  }
+
+  /// Numeric flags at their extremes: every one is refused in `validate()`
+  /// (exit 2, the flag named) before a Double→Int64 conversion or a product
+  /// of sizes could trap or overflow. `--mtbf-hours 3e9` died with SIGILL
+  /// (the microseconds overflowed Int64).
+  static let outOfRange: [[String]] = {
+    var cases: [[String]] = []
+    for v in ["3e9", "1e300", "-1", "nan", "inf", "-inf", "0.001", "1000001"] {
+      cases.append(["simulate", "--jobs", "10", "--mtbf-hours=\(v)"])
+    }
+    for v in ["1e300", "-1", "nan", "inf", "0", "8785"] { cases.append(["simulate", "--jobs", "10", "--duration=\(v)"]) }
+    for v in ["1e300", "-1", "nan", "inf", "-inf", "0", "878401"] {
+      cases.append(["simulate", "--jobs", "10", "--horizon-hours=\(v)"])
+    }
+    for v in ["0", "-1", "1e300", "86401", "99999999999999999999"] {
+      cases.append(["simulate", "--jobs", "10", "--sample-seconds=\(v)"])
+    }
+    for v in ["0", "-1", "1e300", "nan", "10000001", "99999999999999999999"] { cases.append(["simulate", "--jobs=\(v)"]) }
+    for v in ["-1", "1e300", "99999999999999999999"] { cases.append(["simulate", "--jobs", "10", "--seed=\(v)"]) }
+    for v in ["1e300", "-1", "nan", "inf", "0", "10.5"] { cases.append(["experiment", "openb", "--tune=\(v)"]) }
+    for v in ["0..1000", "99999999999999999999..1", "-1..3"] { cases.append(["experiment", "openb", "--seeds=\(v)"]) }
+    for v in ["0", "-1", "1e300", "1000001", "99999999999999999999"] {
+      cases.append(["experiment", "swf", "--log", "x.swf", "--procs=\(v)"])
+    }
+    for v in ["500:5:1", "5:0", "0:-1", "-1:5", "1e300:5", "99999999999999999999:5", "5:99999999999999999999", "nan:1", ":", ""] {
+      cases.append(["experiment", "swf", "--log", "x.swf", "--procs", "4", "--window=\(v)"])
+    }
+    for v in ["0", "-1", "1e300", "2000001", "99999999999999999999", "10,,20"] { cases.append(["bench", "--nodes=\(v)"]) }
+    for v in ["0", "-1", "1e300", "100000001"] { cases.append(["bench", "--jobs=\(v)"]) }
+    for v in ["0", "-1", "1e300", "10000001"] { cases.append(["bench", "--reference-jobs=\(v)"]) }
+    for v in ["-1", "1e300", "1000001"] { cases.append(["bench", "--initial-per-thousand=\(v)"]) }
+    // Each flag in range, their product not: 2e9 initial jobs would be generated up front.
+    cases.append(["bench", "--nodes", "2000000", "--initial-per-thousand", "1000000"])
+    cases.append(["bench", "--nodes", "1000,200000", "--initial-per-thousand", "600000"])
+    for v in ["nan%", "inf%", "-1%", "1e400%"] { cases.append(["compare", "a.json", "b.json", "--tolerance=\(v)"]) }
+    for v in ["-1", "1e300", "99999999999999999999"] { cases.append(["exec", "--cores", "0", "--numa=\(v)", "--", "true"]) }
+    for v in ["0-99999999999999999999", "1048576", "-1"] { cases.append(["exec", "--cores=\(v)", "--", "true"]) }
+    return cases
+  }()
+
+  @Test(arguments: outOfRange)
+  func outOfRangeNumbersExitTwo(_ args: [String]) throws {
+    let (s, out, err) = try schedctl(args)
+    #expect(s == 2, "\(args): status \(s) \(err)")
+    // The message names the flag (the one given as --flag=value; else the product of two bench flags).
+    let flag = args.last { $0.hasPrefix("--") && $0.contains("=") }.map { String($0.prefix { $0 != "=" }) }
+      ?? "--initial-per-thousand"
+    #expect(err.contains(flag), "\(args): \(err)")
+    #expect(out.isEmpty, "\(args): \(out)")
+  }
+
+  /// The largest MTBF accepted runs (its microseconds fit Int64).
+  @Test func largestMTBFRuns() throws {
+    let (s, out, err) = try schedctl(["simulate", "--jobs", "10", "--duration", "1", "--mtbf-hours", "1000000"])
+    #expect(s == 0, "\(err)")
+    #expect(summaryValue(out, "jobs") == "10", "\(out)")
   }
 
   @Test func discoverFormats() throws {
@@ -188,6 +246,22 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     #expect(try schedctl(["experiment", "swf", "--log", "/nonexistent.swf", "--procs", "4"]).0 == 2)
     #expect(try schedctl(["experiment", "swf", "--log", "x.swf", "--procs", "4", "--window", "3"]).0 == 2)
   }
+
+  /// A window that selects no job is refused: one that ends where it starts
+  /// (COUNT 0, in `validate()`, before the log is read) and one that starts
+  /// past the log's end (the fixture has 200 runnable jobs; 500:5 replayed 0 jobs with exit 0).
+  @Test func emptyWindowsExitTwo() throws {
+    let log = "Tests/Fixtures/swf/lublin_256.head200.swf"
+    let (s, out, err) = try schedctl(["experiment", "swf", "--log", log, "--procs", "256", "--window", "500:5"])
+    #expect(s == 2 && out.isEmpty, "\(out)")
+    #expect(err.contains("--window: START 500 is past the end of \(log), which has 200 runnable jobs"), "\(err)")
+    let (s1, _, err1) = try schedctl(["experiment", "swf", "--log", log, "--procs", "256", "--window", "200:1"])
+    #expect(s1 == 2 && err1.contains("--window: START 200 is past the end"), "\(err1)")
+    let (s2, _, err2) = try schedctl(["experiment", "swf", "--log", "/nonexistent.swf", "--procs", "256", "--window", "500:0"])
+    #expect(s2 == 2 && err2.contains("--window: expected START:COUNT") && !err2.contains("nonexistent"), "\(err2)")
+    let (s3, out3, err3) = try schedctl(["experiment", "swf", "--log", log, "--procs", "256", "--window", "199:5"])
+    #expect(s3 == 0 && out3.contains(": 1 jobs"), "\(err3)")
+  }
 }
 
 @Suite struct SimulateInputsTests {
@@ -250,6 +324,84 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     #expect(err1.contains("bad.swf:6: job: job number 3 is already used at line 5"), "\(err1)")
     let (s2, _, err2) = try schedctl(["experiment", "swf", "--log", swf, "--procs", "8"])
     #expect(s2 == 2 && err2.contains("bad.swf:3: submit: submit time 99999999999999 s is beyond 1e9 s"), "\(err2)")
+  }
+
+  /// A workload without a job is refused in every format, naming the file
+  /// (an empty CSV job file already was; the others ran a 0-job simulation
+  /// with exit 0), by `simulate` and by the experiments that load one.
+  @Test func workloadsWithoutJobsExitTwo() throws {
+    let header = "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,"
+      + "scheduled_time\n"
+    let cases: [([String], String)] = [
+      (["simulate", "--workload", tmp("empty.jsonl", "")], "empty.jsonl: no jobs"),
+      (["simulate", "--workload", tmp("comments.jsonl", "# nothing yet\n\n")], "comments.jsonl: no jobs"),
+      (["simulate", "--workload", "swf:" + tmp("comments.swf", "; Version: 2.2\n; MaxProcs: 4\n")],
+       "comments.swf: no jobs"),
+      (["simulate", "--workload", "swf:" + tmp("unrunnable.swf", "; c\n1 0 -1 -1 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n")],
+       "unrunnable.swf: no jobs: 1 line skipped as not runnable"),
+      (["simulate", "--workload", "openb:" + tmp("header-only.csv", header)], "header-only.csv: no jobs"),
+      (["simulate", "--workload", tmp("header-only-jobs.csv", "id,cpu_milli,memory_mib\n")], "header-only-jobs.csv:1:"),
+      (["simulate", "--workload", tmp("empty.jsonl", ""), "--export-workload", tmp("never.csv")], "empty.jsonl: no jobs"),
+      (["experiment", "swf", "--log", tmp("comments.swf"), "--procs", "4"], "comments.swf: no jobs"),
+      (["experiment", "openb", "--pods", tmp("header-only.csv"), "--nodes",
+        "Tests/Fixtures/openb/openb_node_list_gpu_node.head20.csv"], "header-only.csv: no jobs"),
+    ]
+    for (args, message) in cases {
+      let (s, out, err) = try schedctl(args)
+      #expect(s == 2 && out.isEmpty, "\(args): status \(s) \(out)")
+      #expect(err.contains(message) && err.contains("no jobs"), "\(args): \(err)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: tmp("never.csv")))
+  }
+
+  /// An unknown QoS in an openb pod list is an error naming file, line and
+  /// field (it was taken for best-effort).
+  @Test func unknownOpenbQoSExitsTwo() throws {
+    let pods = tmp("qos.csv", "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,"
+                   + "deletion_time,scheduled_time\np0,1000,1024,0,0,,LS,Running,0,60,0\np1,1000,1024,0,0,,Platinum,Running,0,60,0\n")
+    let (s, out, err) = try schedctl(["simulate", "--workload", "openb:" + pods])
+    #expect(s == 2 && out.isEmpty, "\(out)")
+    #expect(err.contains("qos.csv:3: qos: unknown QoS 'Platinum' (accepted: LS, Guaranteed, Burstable, BE, or empty)"), "\(err)")
+  }
+
+  /// Ids, tenants and site names with commas and quotes are quoted (RFC 4180)
+  /// in every CSV `simulate --csv` and `--export-workload` write: each row
+  /// parses back to the header's column count with the values intact (jobs.csv
+  /// had a column too many per comma).
+  @Test func csvOutputsQuoteTextCells() throws {
+    let jsonl = tmp("quoted.jsonl", #"""
+      {"id": "x,y", "tenant": "acme \"east\", inc", "estimate_s": 60, "groups": [{"cpu_milli": 1000, "memory_mib": 1024}]}
+      {"id": "say \"hi\"", "tenant": "plain", "submit_s": 5, "estimate_s": 60, "groups": [{"cpu_milli": 1000, "memory_mib": 1024}]}
+      {"id": "#hash", "tenant": "t,2", "submit_s": 9, "estimate_s": 60, "groups": [{"cpu_milli": 1000, "memory_mib": 1024}]}
+
+      """#)
+    let ids: Set<String> = ["x,y", "say \"hi\"", "#hash"], tenants: Set<String> = ["acme \"east\", inc", "plain", "t,2"]
+    let dir = tmp("quoted-out")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let (s, _, err) = try schedctl(["simulate", "--workload", jsonl, "--csv", dir])
+    #expect(s == 0, "\(err)")
+    func rows(_ file: String) -> [[String]] {
+      let text = (try? String(contentsOfFile: dir + "/" + file, encoding: .utf8)) ?? ""
+      let lines = CSVLines.parse(text)
+      for l in lines {
+        #expect(l.unclosedQuoteColumn == nil && l.fields.count == lines.first?.fields.count, "\(file):\(l.number): \(l.fields)")
+      }
+      return lines.map(\.fields)
+    }
+    let jobs = rows("jobs.csv")
+    #expect(jobs.count == 4 && jobs[0].prefix(2) == ["id", "tenant"])
+    #expect(Set(jobs.dropFirst().map { $0[0] }) == ids && Set(jobs.dropFirst().map { $0[1] }) == tenants, "\(jobs)")
+    #expect(jobs.dropFirst().allSatisfy { $0[3] == "finished" }, "\(jobs)")
+    let perJob = rows("settlement_jobs.csv")
+    #expect(Set(perJob.dropFirst().map { $0[1] }) == ids && Set(perJob.dropFirst().map { $0[0] }) == tenants, "\(perJob)")
+    #expect(Set(rows("settlement.csv").dropFirst().map { $0[0] }).isSuperset(of: tenants))
+    #expect(rows("timeseries.csv").count > 1)
+    // The workload export quotes them too, and reads back equal.
+    let exported = tmp("quoted-export.csv")
+    let (s1, _, err1) = try schedctl(["simulate", "--workload", jsonl, "--export-workload", exported])
+    #expect(s1 == 0, "\(err1)")
+    let back = try JobCSV.load(path: exported)
+    #expect(back == (try JobSpec.loadLines(path: jsonl)))
   }
 
   @Test func voucherFileReplacesTheBuiltIns() throws {

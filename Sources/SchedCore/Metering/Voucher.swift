@@ -262,14 +262,4 @@ public struct Settlement: Sendable, Codable {
     }
     return s
   }
-
-  func csvField(_ s: String) -> String {
-    s.contains(",") || s.contains("\"") ? "\"" + s.doublingQuotes() + "\"" : s
-  }
-}
-
-extension String {
-  func doublingQuotes() -> String {
-    split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"")
-  }
 }

@@ -73,12 +73,22 @@ enum CSVLines {
     fields.append(cur)
     return Line(number: 0, fields: fields, columns: columns, unclosedQuoteColumn: quoted ? openedAt : nil)
   }
+}
 
-  /// `s` as a CSV field: quoted (with doubled quotes) when it holds a comma or
-  /// a quote, or starts with `#` (which would make a line a comment).
-  static func field(_ s: String) -> String {
-    let needs = s.contains(",") || s.contains("\"") || s.hasPrefix("#")
-    return needs ? "\"" + s.doublingQuotes() + "\"" : s
+/// `s` as a CSV field (RFC 4180): in double quotes, with its quotes doubled,
+/// when it holds a comma, a quote or a line break, or starts with `#` (which
+/// would make a line of a job file a comment); else as it is. Every CSV
+/// writer of the package (job files, settlement, `schedctl simulate --csv`)
+/// quotes its text cells with this.
+public func csvField(_ s: String) -> String {
+  let needs = s.hasPrefix("#") || s.contains { $0 == "," || $0 == "\"" || $0.isNewline }
+  return needs ? "\"" + s.doublingQuotes() + "\"" : s
+}
+
+extension String {
+  /// The string with every `"` doubled (the escape inside a quoted CSV field).
+  func doublingQuotes() -> String {
+    split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"")
   }
 }
 

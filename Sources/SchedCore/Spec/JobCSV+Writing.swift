@@ -68,32 +68,32 @@ extension JobCSV {
   static func cell(_ c: Column, _ job: Job, _ g: TaskGroup) -> String {
     let d = g.device
     switch c {
-    case .id: return CSVLines.field(job.id)
-    case .tenant: return CSVLines.field(job.tenant)
+    case .id: return csvField(job.id)
+    case .tenant: return csvField(job.tenant)
     case .priority: return job.priority.rawValue
     case .submitSeconds: return seconds(micros: job.submitMicros)
     case .estimateSeconds: return seconds(micros: job.estimatedMicros)
     case .actualSeconds: return job.actualMicros == job.estimatedMicros ? "" : seconds(micros: job.actualMicros)
     case .latencyOrigin:
-      if case .bound(let origin, _) = job.latency { return CSVLines.field(origin) }
+      if case .bound(let origin, _) = job.latency { return csvField(origin) }
       return ""
     case .latencyMaxMicros:
       if case .bound(_, let us) = job.latency { return String(us) }
       return ""
     case .latencyRing:
-      if case .ring(let ring) = job.latency { return CSVLines.field(ring) }
+      if case .ring(let ring) = job.latency { return csvField(ring) }
       return ""
     case .priceCeiling: return job.priceCeiling?.yuanString ?? ""
-    case .antiAffinity: return CSVLines.field(job.antiAffinity.joined(separator: String(listSeparator)))
+    case .antiAffinity: return csvField(job.antiAffinity.joined(separator: String(listSeparator)))
     case .antiAffinityScope: return job.antiAffinity.isEmpty && job.antiAffinityScope == .node ? "" : job.antiAffinityScope.rawValue
-    case .group: return CSVLines.field(g.name)
+    case .group: return csvField(g.name)
     case .count: return String(g.count)
     case .cpuMilli: return String(g.milliCPU)
     case .memoryMiB: return String(g.memoryMiB)
     case .deviceCount: return d.map { String($0.count) } ?? ""
     case .deviceMilli: return d.map { $0.milliPerDevice == 1000 ? "" : String($0.milliPerDevice) } ?? ""
     case .deviceKinds: return d.map { $0.kinds.sorted().map(\.rawValue).joined(separator: String(listSeparator)) } ?? ""
-    case .deviceModels: return CSVLines.field(d?.models.joined(separator: String(listSeparator)) ?? "")
+    case .deviceModels: return csvField(d?.models.joined(separator: String(listSeparator)) ?? "")
     case .deviceDomesticOnly: return d?.domesticOnly == true ? "true" : ""
     case .deviceMinMemoryMiB: return d.map { $0.minMemoryMiB == 0 ? "" : String($0.minMemoryMiB) } ?? ""
     case .deviceClass: return d?.computeClass?.rawValue ?? ""

@@ -105,7 +105,8 @@ extension JobSpec {
   /// A JSON Lines job file: one job per line, each a JSON object with the
   /// keys of the job YAML format (JSON is YAML's flow syntax, so each line is
   /// read by the same parser). Blank lines and lines starting with `#` are
-  /// skipped. Errors carry the file's line and the field path.
+  /// skipped. Errors carry the file's line and the field path. A file
+  /// without a job (empty, or only blank and comment lines) is an error.
   public static func loadLines(path: String) throws(SpecErrors) -> [Job] {
     try parseLines(text: ClusterSpec.readText(path), file: path)
   }
@@ -138,6 +139,10 @@ extension JobSpec {
       }
     }
     guard errors.isEmpty else { throw SpecErrors(errors) }
+    guard !jobs.isEmpty else {
+      throw .single(file, text.allSatisfy(\.isWhitespace) ? "no jobs: the file is empty"
+                      : "no jobs: the file has only blank and comment lines")
+    }
     return jobs
   }
 }

@@ -13,18 +13,19 @@ public struct OpenbPod: Sendable, Hashable {
   public var deletionSeconds: Int64?
   public var scheduledSeconds: Int64?
 
+  /// The QoS classes of the openb trace and the priority each maps to (the
+  /// importer refuses any other value).
+  public static let priorityByQoS: [(qos: String, priority: PriorityClass)] = [
+    ("LS", .online), ("Guaranteed", .production), ("Burstable", .batch), ("BE", .bestEffort),
+  ]
+
   /// The pod as a one-task job (submit = creation time; run time =
   /// deletion − scheduled (or creation) when both are present and ordered,
   /// else one hour). QoS: LS → online, Guaranteed → production,
-  /// Burstable → batch, BE → best-effort.
+  /// Burstable → batch, BE (or none: the five-column format) → best-effort.
   public var job: Job {
     let device = gpus > 0 ? DeviceRequest(count: gpus, milliPerDevice: gpuMilli, models: gpuSpec) : nil
-    let priority: PriorityClass = switch qos {
-    case "LS": .online
-    case "Guaranteed": .production
-    case "Burstable": .batch
-    default: .bestEffort
-    }
+    let priority = Self.priorityByQoS.first { $0.qos == qos }?.priority ?? .bestEffort
     let startS = scheduledSeconds ?? creationSeconds ?? 0
     var run: Int64 = 3_600_000_000
     if let d = deletionSeconds, d > startS { run = (d - startS) * 1_000_000 }
@@ -35,7 +36,9 @@ public struct OpenbPod: Sendable, Hashable {
 }
 
 /// Importer for openb pod lists (`name,cpu_milli,memory_mib,num_gpu,gpu_milli[,gpu_spec,qos,pod_phase,
-/// creation_time,deletion_time,scheduled_time]`). File order is kept.
+/// creation_time,deletion_time,scheduled_time]`). File order is kept. The
+/// qos cell must be one of LS, Guaranteed, Burstable, BE (or empty: none
+/// given). A list without a pod is an error.
 public enum OpenbPodList {
   public static func load(path: String) throws(SpecErrors) -> [OpenbPod] {
     try parse(text: ClusterSpec.readText(path), file: path)
@@ -80,6 +83,11 @@ public enum OpenbPodList {
                          gpuSpec: [], qos: "", creationSeconds: nil, deletionSeconds: nil, scheduledSeconds: nil)
       if cols.count == long.count {
         pod.gpuSpec = f[5].split(separator: "|").map { String($0) }.filter { !$0.isEmpty }
+        guard f[6].isEmpty || OpenbPod.priorityByQoS.contains(where: { $0.qos == f[6] }) else {
+          err(l, "qos", "unknown QoS '\(f[6])' (accepted: \(OpenbPod.priorityByQoS.map(\.qos).joined(separator: ", ")), "
+                + "or empty)")
+          continue
+        }
         pod.qos = f[6]
         func time(_ i: Int, _ name: String) -> Int64?? {
           if f[i].isEmpty { return .some(nil) }
@@ -97,6 +105,7 @@ public enum OpenbPodList {
       pods.append(pod)
     }
     guard errors.isEmpty else { throw SpecErrors(errors) }
+    guard !pods.isEmpty else { throw .single(file, "no jobs: the file has a header row and no pod rows") }
     return pods
   }
 }

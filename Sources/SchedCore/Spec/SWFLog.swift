@@ -11,7 +11,8 @@ import Foundation
 /// the tenant. Jobs with unknown or non-positive run time or processors are
 /// skipped (and counted). A submit time beyond 1e9 s (about 31.7 years, the
 /// bound the native job files use) or a job number seen on an earlier line
-/// is an error. `.gz` files are read through `gzip -dc`.
+/// is an error, and so is a log without a runnable job. `.gz` files are read
+/// through `gzip -dc`.
 public enum SWFLog {
   public struct Loaded: Sendable {
     public var jobs: [Job]
@@ -100,6 +101,11 @@ public enum SWFLog {
                                          memoryMiB: min(memKB / 1024, 1 << 30), gang: true)]))
     }
     guard errors.isEmpty else { throw SpecErrors(errors) }
+    guard !jobs.isEmpty else {
+      throw .single(file, skipped == 0 ? "no jobs: the log has only blank and comment lines"
+                      : "no jobs: \(skipped) line\(skipped == 1 ? "" : "s") skipped as not runnable "
+                        + "(run time or processors unknown or ≤ 0)")
+    }
     return Loaded(jobs: jobs, skipped: skipped)
   }
 

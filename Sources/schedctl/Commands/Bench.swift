@@ -63,6 +63,12 @@ extension Schedctl {
       guard initialPerThousand >= 0, initialPerThousand <= 1_000_000 else {
         throw ValidationError("--initial-per-thousand: expected 0...1000000, got \(initialPerThousand)")
       }
+      // Initial jobs are generated up front (nodes × per-thousand / 1000):
+      // bound them like --jobs, or the largest sizes would ask for 2e9 jobs.
+      if let n = sizes.max(), n * initialPerThousand / 1000 > 100_000_000 {
+        throw ValidationError("--initial-per-thousand: \(initialPerThousand) per 1000 nodes on \(n) nodes gives "
+                              + "\(n * initialPerThousand / 1000) initial jobs; at most 100000000")
+      }
     }
 
     func run() throws {

@@ -163,7 +163,7 @@ extension Schedctl.Experiment {
     @Option(help: "fcfs or easy (default: both, side by side).")
     var queue: QueueMode?
 
-    @Option(help: "START:COUNT — replay COUNT jobs from the START-th (0-based).")
+    @Option(help: "START:COUNT — replay COUNT (≥ 1) jobs from the START-th runnable job (0-based; before the end of the log).")
     var window: String?
 
     @Option(help: "table or json.")
@@ -178,7 +178,10 @@ extension Schedctl.Experiment {
 
     func validate() throws {
       guard procs >= 1, procs <= 1_000_000 else { throw ValidationError("--procs: expected 1...1000000, got \(procs)") }
-      guard windowRange != nil else { throw ValidationError("--window: expected START:COUNT, got '\(window ?? "")'") }
+      guard windowRange != nil else {
+        throw ValidationError("--window: expected START:COUNT (integers, START ≥ 0, COUNT ≥ 1: the window must end "
+                              + "after it starts), got '\(window ?? "")'")
+      }
     }
 
     struct Row: Encodable {
@@ -199,6 +202,13 @@ extension Schedctl.Experiment {
         throw ExitCode(2)
       }
       guard let (start, count) = windowRange else { throw ExitCode(2) }
+      // The log's length is known only now: a window starting at or past its
+      // end would replay nothing.
+      guard start < loaded.jobs.count else {
+        FileHandleOutput.standardError.write("--window: START \(start) is past the end of \(log), which has "
+                                             + "\(loaded.jobs.count) runnable jobs (START counts from 0)\n")
+        throw ExitCode(2)
+      }
       let slice = Array(loaded.jobs.dropFirst(start).prefix(count))
       let machine = SWFLog.machine(processors: procs)
       var rows: [Row] = []

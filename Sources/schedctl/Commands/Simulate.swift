@@ -49,7 +49,7 @@ extension Schedctl {
     @Option(help: "Number of synthetic jobs.")
     var jobs: Int = 20_000
 
-    @Option(help: "Mean time between failures per node, in hours (0 = no failures).")
+    @Option(help: "Mean time between failures per node, in hours: 0 = no failures, else 1/60 (one minute) to 1000000.")
     var mtbfHours: Double = 0
 
     @Option(help: ArgumentHelp(
@@ -87,7 +87,13 @@ extension Schedctl {
         throw ValidationError("--duration: expected hours in (0, 8784], got \(duration)")
       }
       guard jobs >= 1, jobs <= 10_000_000 else { throw ValidationError("--jobs: expected 1...10000000, got \(jobs)") }
-      guard mtbfHours.isFinite, mtbfHours >= 0 else { throw ValidationError("--mtbf-hours: expected ≥ 0, got \(mtbfHours)") }
+      // 0 turns failures off; otherwise at least a minute per node (with a
+      // shorter MTBF nodes fail faster than jobs can run, so a run never
+      // ends) and at most 1e6 h (114 years; in microseconds it must fit Int64).
+      guard mtbfHours == 0 || (mtbfHours.isFinite && mtbfHours >= 1.0 / 60 && mtbfHours <= 1_000_000) else {
+        throw ValidationError("--mtbf-hours: expected 0 (no failures) or hours from 1/60 (one minute) to 1000000, "
+                              + "got \(mtbfHours) (a per-node MTBF under a minute never lets a run end)")
+      }
       if let horizonHours {
         guard horizonHours.isFinite, horizonHours > 0, horizonHours <= 24 * 366 * 100 else {
           throw ValidationError("--horizon-hours: expected hours in (0, 878400], got \(horizonHours)")
@@ -219,10 +225,12 @@ extension Schedctl {
       func o(_ d: Double?) -> String { d.map { String(format: "%.3f", $0) } ?? "" }
       var series = "series,t_s,value\n"
       for (k, v) in r.utilizationByKind.sorted(by: { $0.key < $1.key }) {
-        for p in v { series += "util_kind_\(k),\(o(p.t)),\(String(format: "%.6f", p.value))\n" }
+        let name = csvField("util_kind_\(k)")
+        for p in v { series += "\(name),\(o(p.t)),\(String(format: "%.6f", p.value))\n" }
       }
       for (k, v) in r.utilizationBySite.sorted(by: { $0.key < $1.key }) {
-        for p in v { series += "util_site_\(k),\(o(p.t)),\(String(format: "%.6f", p.value))\n" }
+        let name = csvField("util_site_\(k)")  // site ids come from the cluster file
+        for p in v { series += "\(name),\(o(p.t)),\(String(format: "%.6f", p.value))\n" }
       }
       for p in r.queueLength { series += "queue_length,\(o(p.t)),\(Int(p.value))\n" }
       for p in r.fragmentation { series += "fragmentation,\(o(p.t)),\(String(format: "%.6f", p.value))\n" }
@@ -239,13 +247,15 @@ final class JobsCSVStream {
   static let header =
     "id,tenant,priority,phase,submit_s,start_s,end_s,wait_s,run_s,bounded_slowdown,preemptions,requeues,sites,reject_reason\n"
 
-  /// One job's row.
+  /// One job's row. Text cells (id, tenant, sites: they come from input
+  /// files) are quoted per RFC 4180 when they need it; the reject reason is
+  /// always quoted (its own quotes turned into apostrophes).
   static func row(_ j: JobOutcome) -> String {
     func o(_ d: Double?) -> String { d.map { String(format: "%.3f", $0) } ?? "" }
     let reason = (j.rejectReason ?? "").split(separator: "\"").joined(separator: "'")
-    return "\(j.id),\(j.tenant),\(j.priority.rawValue),\(j.phase.rawValue),\(o(j.submitSeconds)),\(o(j.startSeconds)),"
-      + "\(o(j.endSeconds)),\(o(j.waitSeconds)),\(o(j.runSeconds)),\(o(j.boundedSlowdown)),\(j.preemptions),"
-      + "\(j.requeues),\(j.sites.joined(separator: "|")),\"\(reason)\"\n"
+    return "\(csvField(j.id)),\(csvField(j.tenant)),\(j.priority.rawValue),\(j.phase.rawValue),\(o(j.submitSeconds)),"
+      + "\(o(j.startSeconds)),\(o(j.endSeconds)),\(o(j.waitSeconds)),\(o(j.runSeconds)),\(o(j.boundedSlowdown)),"
+      + "\(j.preemptions),\(j.requeues),\(csvField(j.sites.joined(separator: "|"))),\"\(reason)\"\n"
   }
 
   let path: String

@@ -102,4 +102,16 @@ import Testing
       #expect(error.errors.contains { $0.line == 6 && $0.message.contains("duplicate job id") })
     }
   }
+
+  /// A JSON Lines file without a job is refused (it ran a 0-job simulation).
+  @Test(arguments: [("", "no jobs: the file is empty"), ("\n  \n", "no jobs: the file is empty"),
+                    ("# only\n\n# comments\n", "no jobs: the file has only blank and comment lines")])
+  func noJobsIsAnError(_ text: String, _ message: String) {
+    do {
+      _ = try JobSpec.parseLines(text: text, file: "w.jsonl")
+      Issue.record("accepted")
+    } catch {
+      #expect(error.description == "w.jsonl: " + message, "\(error)")
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SchedCore
 
@@ -31,6 +32,12 @@ import Testing
     // A job number used twice: the second line is named, with the first.
     ("7 0 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n; c\n7 5 -1 10 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n",
      3, "job", "already used at line 1"),
+    // A log without a runnable job is refused (it ran a 0-job simulation),
+    // saying how many lines were skipped.
+    ("; only\n; comments\n\n", 0, "", "no jobs: the log has only blank and comment lines"),
+    ("", 0, "", "no jobs"),
+    ("; c\n1 0 -1 -1 4 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n2 0 -1 10 -1 -1 -1 -1 -1 -1 1 -1 -1 -1 0 -1 -1 -1\n",
+     0, "", "no jobs: 2 lines skipped as not runnable"),
   ]
 
   /// The largest submit time accepted runs without overflow.
@@ -78,6 +85,21 @@ import Testing
     #expect(all.count == 8152)
     let multi = try OpenbPodList.load(path: TestPaths.shared("openb/openb_pod_list_multigpu50.csv"))
     #expect(!multi.isEmpty)
+    // Every QoS of the real trace is one the importer accepts.
+    let qos = Dictionary(grouping: all, by: \.qos).mapValues(\.count)
+    #expect(Set(qos.keys) == ["LS", "BE", "Burstable", "Guaranteed"], "\(qos)")
+    #expect(all.filter { $0.qos == "Guaranteed" }.allSatisfy { $0.job.priority == .production })
+  }
+
+  /// Every pod list of the real trace loads (the QoS check refuses none of them).
+  @Test func everyRealPodListLoads() throws {
+    guard TestPaths.hasShared("openb/openb_pod_list_default.csv") else { return }
+    let dir = TestPaths.shared("openb")
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("openb_pod_list_") }
+    #expect(files.count >= 20)
+    for f in files.sorted() {
+      do { #expect(try !OpenbPodList.load(path: dir + "/" + f).isEmpty) } catch { Issue.record("\(f): \(error)") }
+    }
   }
 
   static let bad: [(String, Int, String, String)] = [
@@ -87,7 +109,24 @@ import Testing
     ("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1000,1024,2,500\n", 2, "gpu_milli", "whole GPUs"),
     ("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1000,1024,1,1500\n", 2, "gpu_milli", "expected 0 to 1000"),
     ("name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1000,1024,1,500\np,1,1,0,0\n", 3, "name", "duplicate"),
+    // An unknown QoS was taken for best-effort; it is an error naming the accepted values.
+    (long + "p,1000,1024,1,500,,LS,Running,0,10,0\nq,1000,1024,1,500,,Gold,Running,0,10,0\n", 3, "qos",
+     "unknown QoS 'Gold' (accepted: LS, Guaranteed, Burstable, BE, or empty)"),
+    (long + "q,1000,1024,1,500,,ls,Running,0,10,0\n", 2, "qos", "unknown QoS 'ls'"),
+    // A list without a pod is refused (it ran a 0-job simulation).
+    ("name,cpu_milli,memory_mib,num_gpu,gpu_milli\n", 0, "", "no jobs: the file has a header row and no pod rows"),
+    (long, 0, "", "no jobs"),
   ]
+
+  static let long = "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,"
+    + "scheduled_time\n"
+
+  @Test func qosMapsToPriorities() throws {
+    let text = Self.long + "a,1,1,0,0,,LS,Running,0,10,0\nb,1,1,0,0,,Guaranteed,Running,0,10,0\n"
+      + "c,1,1,0,0,,Burstable,Running,0,10,0\nd,1,1,0,0,,BE,Running,0,10,0\ne,1,1,0,0,,,Running,0,10,0\n"
+    let pods = try OpenbPodList.parse(text: text, file: "pods.csv")
+    #expect(pods.map(\.job.priority) == [.online, .production, .batch, .bestEffort, .bestEffort])
+  }
 
   @Test(arguments: 0..<bad.count)
   func badRows(_ i: Int) {
