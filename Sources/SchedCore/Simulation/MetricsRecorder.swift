@@ -22,6 +22,18 @@ struct MetricsRecorder {
   var queueLength: [TimePoint] = []
   var fragmentation: [TimePoint] = []
   var fragmentationCache = FragmentationCache()
+  /// The sample grid: periodic samples fall at `sampleOrigin` + i × `sampleStep`
+  /// (the run's last instant may add one more), and no series holds more
+  /// than `sampleCap` samples: when one more would exceed it, every series
+  /// keeps every other sample (`thin(by:)`, from the first) and the step
+  /// doubles. What is kept is then the grid at the doubled step — the
+  /// samples a run configured with that step takes, at the same instants
+  /// with the same values (samples decide nothing) — so means over the
+  /// samples are those of uniform sampling at the reported step, not biased
+  /// towards any part of the run. `sampleCap` is even and at least 2.
+  var sampleOrigin: Int64 = 0
+  var sampleStep: Int64
+  let sampleCap: Int
   var domesticTFLOPSHours = 0.0
   var allTFLOPSHours = 0.0
   var energyWattHours = 0.0
@@ -45,9 +57,12 @@ struct MetricsRecorder {
   }
 
   /// `nodeClass` and `classes`: the placement engine's node classes.
-  init(cluster: Cluster, target: TargetWorkload, nodeClass: [Int32], classes: [NodeClass]) {
+  init(cluster: Cluster, target: TargetWorkload, nodeClass: [Int32], classes: [NodeClass],
+       sampleStep: Int64, sampleCap: Int) {
     self.cluster = cluster
     self.target = target
+    self.sampleStep = max(1, sampleStep)
+    self.sampleCap = max(2, sampleCap & ~1)
     var cpu: Int64 = 0, mem: Int64 = 0, dev: Int64 = 0
     var bySite = Array(repeating: Int64(0), count: cluster.sites.count)
     var cpuBySite = Array(repeating: Int64(0), count: cluster.sites.count)
@@ -132,22 +147,115 @@ struct MetricsRecorder {
     }
   }
 
+  /// Samples every series at `now`. The caller makes room first (`makeRoom()`).
   mutating func sample(at now: Int64, queueLength q: Int, engine: PlacementEngine) {
     let t = Double(now) / 1e6
-    for (k, cap) in capacityByKind where cap > 0 {
-      utilKind[k, default: []].append(TimePoint(t: t, value: Double(allocatedByKind[k.sortOrder]) / Double(cap)))
+    let cap = sampleCap
+    for (k, c) in capacityByKind where c > 0 {
+      Self.append(TimePoint(t: t, value: Double(allocatedByKind[k.sortOrder]) / Double(c)),
+                  to: &utilKind[k, default: []], cap: cap)
     }
     for s in capacityBySite.indices where capacityBySite[s] > 0 {
-      utilSite[s].append(TimePoint(t: t, value: Double(allocatedBySite[s]) / Double(capacityBySite[s])))
+      Self.append(TimePoint(t: t, value: Double(allocatedBySite[s]) / Double(capacityBySite[s])), to: &utilSite[s], cap: cap)
     }
-    queueLength.append(TimePoint(t: t, value: Double(q)))
+    Self.append(TimePoint(t: t, value: Double(q)), to: &queueLength, cap: cap)
     if capacityDevice > 0 && !target.types.isEmpty {
       let total = fragmentationCache.total(engine.state, target: target)
       #if SCHEDCORE_INTERNAL_CHECKS
       precondition(total == ClusterFragmentation.total(engine.state, target: target), "stale fragmentation cache")
       #endif
-      fragmentation.append(TimePoint(t: t, value: total / capacityDevice))
+      Self.append(TimePoint(t: t, value: total / capacityDevice), to: &fragmentation, cap: cap)
     }
+  }
+
+  /// Samples taken so far (every series that is sampled holds this many).
+  var sampleCount: Int { queueLength.count }
+
+  /// Before a sample: a series at the cap is thinned first (the step doubles).
+  mutating func makeRoom() {
+    if queueLength.count >= sampleCap { thin(by: 2) }
+  }
+
+  /// Keeps the samples at indices 0, `factor`, 2 × `factor`, … of every
+  /// series and multiplies the step by `factor`: the grid samples kept are
+  /// exactly those of the coarser grid (same origin).
+  ///
+  /// - Complexity: O(samples × series)
+  mutating func thin(by factor: Int) {
+    guard factor > 1 else { return }
+    func keep(_ s: inout [TimePoint]) {
+      var w = 0
+      for r in stride(from: 0, to: s.count, by: factor) {
+        s[w] = s[r]
+        w += 1
+      }
+      s.removeLast(s.count - w)  // capacity kept: the series refills to the cap
+    }
+    for k in utilKind.values.indices { keep(&utilKind.values[k]) }
+    for s in utilSite.indices { keep(&utilSite[s]) }
+    keep(&queueLength)
+    keep(&fragmentation)
+    sampleStep *= Int64(factor)
+  }
+
+  /// The state sampled at grid instant `now` holds through `last` (no event
+  /// comes before `last` + 1 µs, and an instant with only a sample runs no
+  /// scheduling pass): appends the samples due at the grid instants in
+  /// (`now`, `last`] — copies of the sample at `now`, what sampling there
+  /// would read — after thinning as many times as taking them one by one
+  /// would have (the smallest power of two that fits the grid through `last`
+  /// under the cap). Returns the first grid instant after `last`, nil past `Int64.max`.
+  ///
+  /// - Complexity: O(`sampleCap` × series), however far `last` is
+  mutating func repeatLast(from now: Int64, through last: Int64) -> Int64? {
+    guard last > now, let q = queueLength.last else { return nil }
+    // Taken one by one, samples are thinned each time one would exceed the cap;
+    // the step reached is the smallest doubling whose grid through `last` fits.
+    // (floor(span / step) ≥ cap ≥ 2 before a doubling: step × 2 ≤ span, no overflow.)
+    let span = last - sampleOrigin
+    var factor: Int64 = 1
+    while span / (sampleStep * factor) + 1 > Int64(sampleCap) { factor *= 2 }
+    let kinds = utilKind.mapValues { $0.last?.value ?? 0 }
+    let sites = utilSite.map { $0.last?.value }
+    let frag = fragmentation.last?.value
+    thin(by: Int(factor))
+    let step = sampleStep
+    let first = sampleOrigin + ((now - sampleOrigin) / step + 1) * step
+    if first <= last {
+      var times: [Double] = []
+      times.reserveCapacity(Int((last - first) / step) + 1)
+      var t = first
+      while t <= last {
+        times.append(Double(t) / 1e6)
+        if t > last - step { break }  // t + step would pass `last` (or Int64.max)
+        t += step
+      }
+      let cap = sampleCap
+      func extend(_ s: inout [TimePoint], _ v: Double) {
+        Self.reserve(&s, s.count + times.count, cap: cap)
+        for t in times { s.append(TimePoint(t: t, value: v)) }
+      }
+      for (k, v) in kinds { extend(&utilKind[k, default: []], v) }
+      for s in sites.indices { if let v = sites[s] { extend(&utilSite[s], v) } }
+      extend(&queueLength, q.value)
+      if let frag { extend(&fragmentation, frag) }
+    }
+    let (after, overflow) = (span / step + 1).multipliedReportingOverflow(by: step)
+    if overflow { return nil }
+    let (next, over) = sampleOrigin.addingReportingOverflow(after)
+    return over ? nil : next
+  }
+
+  /// Appends `p` to `s`, growing its storage by doubling but never past
+  /// `cap` samples (the caller keeps the count within `cap`).
+  @inline(__always)
+  static func append(_ p: TimePoint, to s: inout [TimePoint], cap: Int) {
+    if s.count == s.capacity { reserve(&s, s.count + 1, cap: cap) }
+    s.append(p)
+  }
+
+  static func reserve(_ s: inout [TimePoint], _ needed: Int, cap: Int) {
+    if s.capacity < needed { s.reserveCapacity(Swift.max(needed, Swift.min(cap, Swift.max(16, 2 * s.count)))) }
   }
 }
 

@@ -133,6 +133,13 @@ public struct SimulationResult: Sendable, Codable {
   public var queueLength: [TimePoint]
   /// Cluster fragmentation (FGD definition) as a share of accelerator capacity.
   public var fragmentation: [TimePoint]
+  /// The step between the time series' samples at the end of the run:
+  /// `SimulationConfig.sampleStepMicros` (floored at 1 s) times a power of
+  /// two, above 1 when a series would have exceeded
+  /// `SimulationConfig.maxSamplesPerSeries` samples and every series was
+  /// thinned to every other sample. All series share their sample times;
+  /// they and the means above are those a run configured with this step gives.
+  public var sampleStepMicros: Int64
   public var latencyBoundJobs: Int
   public var latencyBoundStarted: Int
   public var latencyBoundRejected: Int

@@ -176,6 +176,9 @@ extension Simulator {
     if records.keep { records.outcomes.sort { $0.seq < $1.seq } }
   }
 
+  /// The means are plain means of the samples (the end sample included):
+  /// thinned series hold the samples of a run at the coarser step, so the
+  /// means are that run's (see `MetricsRecorder.sampleStep`).
   func result(wallSeconds: Double) -> SimulationResult {
     func mean(_ s: [TimePoint]) -> Double { s.isEmpty ? 0 : s.reduce(0) { $0 + $1.value } / Double(s.count) }
     var byKind: [String: [TimePoint]] = [:]
@@ -195,7 +198,7 @@ extension Simulator {
       makespanSeconds: r.lastEnd > r.firstSubmit ? Double(r.lastEnd - r.firstSubmit) / 1e6 : 0,
       meanUtilizationByKind: byKind.mapValues(mean), meanUtilizationBySite: bySite.mapValues(mean),
       utilizationByKind: byKind, utilizationBySite: bySite, queueLength: metrics.queueLength,
-      fragmentation: metrics.fragmentation,
+      fragmentation: metrics.fragmentation, sampleStepMicros: metrics.sampleStep,
       latencyBoundJobs: r.latencyJobs, latencyBoundStarted: r.latencyStarted, latencyBoundRejected: r.latencyRejected,
       domesticShare: metrics.allTFLOPSHours > 0 ? metrics.domesticTFLOPSHours / metrics.allTFLOPSHours : 0,
       energyKWh: metrics.energyWattHours / 1000, events: eventCount, counters: counters,

@@ -312,10 +312,13 @@ public struct Simulator {
     classGain = Array(repeating: 0, count: engine.core.classes.count)
     taskCount = TaskCountReplay(nodeClass: engine.core.nodeClass, classCount: engine.core.classes.count)
     rng = SeededGenerator(seed: config.seed)
+    // The step as the initializer floors it (the property may be set to anything).
     metrics = MetricsRecorder(cluster: cluster, target: target, nodeClass: engine.core.nodeClass,
-                              classes: engine.core.classes)
+                              classes: engine.core.classes, sampleStep: max(1_000_000, config.sampleStepMicros),
+                              sampleCap: config.sampleCap)
     records = RecordKeeper(keep: keep, sink: sink, kinds: kinds)
     let first = nextJob.map { max(0, $0.submitMicros) } ?? 0
+    metrics.sampleOrigin = first
     push(Event(time: first, kind: 4, seq: 0, a: 0, generation: 0))
     if let f = config.failures, !cluster.nodes.isEmpty {
       // Cluster-wide failure process: rate = nodes / MTBF.
@@ -448,6 +451,8 @@ public struct Simulator {
     }
   }
 
+  /// Time series: see `MetricsRecorder.sampleStep` (a grid thinned under a
+  /// cap) and `skipUnchangedSamples()` (no event per sample between events).
   mutating func loop(progress: ((Int, Int64) -> Void)?) {
     while let e = popEvent() {
       if e.time > horizon { break }
@@ -462,6 +467,7 @@ public struct Simulator {
         if config.checkInvariants { checkInvariants() }  // after every event, not only every instant
       }
       if dirty { schedule() }
+      let sampled = sampleDue
       if sampleDue {
         sampleDue = false
         setShield(nil)
@@ -471,11 +477,19 @@ public struct Simulator {
       if config.checkInvariants { checkInvariants() }
       if let progress, eventCount % 4096 == 0 { progress(eventCount, now) }
       let remaining = nextJob?.submitMicros != nil || queuedCount > 0 || !running.isEmpty
-      if !remaining && events.min.map({ $0.kind == 4 || $0.kind == 2 || $0.kind == 1 }) ?? true {
+      // Jobs left queued with nothing running and nothing else to come
+      // (e.g. over a quota that does not borrow) would wait forever: without
+      // a horizon the run ends here too.
+      let stuck = horizon == .max && nextJob == nil && events.count <= 1 && events.min.map { $0.kind == 4 } ?? true
+      if stuck || !remaining && events.min.map({ $0.kind == 4 || $0.kind == 2 || $0.kind == 1 }) ?? true {
         setShield(nil)
-        if lastSampleAt != now { metrics.sample(at: now, queueLength: 0, engine: engine) }
+        if lastSampleAt != now {
+          metrics.makeRoom()
+          metrics.sample(at: now, queueLength: queuedCount, engine: engine)
+        }
         break
       }
+      if sampled && config.repeatsUnchangedSamples { skipUnchangedSamples() }
     }
     if now < horizon, horizon != .max { now = horizon }
   }
@@ -495,8 +509,33 @@ public struct Simulator {
     case 3: arrive()
     default:
       sampleDue = true  // taken after the instant's pass (see `loop`)
-      push(Event(time: now + config.sampleStepMicros, kind: 4, seq: 0, a: 0, generation: 0))
+      metrics.makeRoom()  // at the cap: thinned, and the step doubles from here on
+      let (next, overflow) = now.addingReportingOverflow(metrics.sampleStep)
+      if !overflow { push(Event(time: next, kind: 4, seq: 0, a: 0, generation: 0)) }
     }
+  }
+
+  /// Called after a periodic sample at `now`. When the next event is the
+  /// next sample, the state cannot change before the first other event
+  /// (an arrival, a completion, a failure or recovery) or past the
+  /// horizon: instants with only a sample run no scheduling pass. The
+  /// samples due until then are the one just taken, repeated, so they are
+  /// appended at once (`MetricsRecorder.repeatLast`) and the sample event
+  /// moves to the first grid instant after them. The series are those of
+  /// one event per sample; an idle month or a job running for 10^12 s costs
+  /// O(cap) appends instead of one event per step. Decisions never read samples.
+  mutating func skipUnchangedSamples() {
+    guard let next = events.min, next.kind == 4 else { return }  // an event comes first
+    let arrival = pendingArrival?.time ?? .max
+    guard arrival > next.time, next.time <= horizon, var sample = events.popMin() else { return }
+    // Heap events tie with the sample only at a smaller kind (popped first); so all come later.
+    let other = min(events.min?.time ?? .max, arrival)
+    let last = min(other == .max ? .max : other - 1, horizon)
+    if last >= next.time {
+      guard let t = metrics.repeatLast(from: now, through: last) else { return }  // no grid instant after: none is due
+      sample.time = t
+    }
+    push(sample)
   }
 
   // MARK: Events
@@ -988,6 +1027,11 @@ public struct Simulator {
     precondition(runningCount == running.count && running.count == engine.placedCount - (shieldHeld ? 1 : 0),
                  "running set and engine disagree")
     running._checkInvariants()
+    let samples = metrics.sampleCount
+    precondition(samples <= metrics.sampleCap && metrics.utilKind.values.allSatisfy { $0.count == samples }
+                 && metrics.utilSite.allSatisfy { $0.isEmpty || $0.count == samples }
+                 && (metrics.fragmentation.isEmpty || metrics.fragmentation.count == samples),
+                 "time series over the cap or of different lengths")
     for (e, r) in running.slots.enumerated() {
       let i = Int(r)
       var bits: UInt64 = 0

@@ -167,7 +167,7 @@ extension Schedctl {
                           config: config, progress: update, records: sink, kinds: .outcomes, settling: &accumulator)
         progress.finish()
         let settlement = accumulator.settlement()
-        print(SimulationReport.table(result, settlement: settlement, cluster: c))
+        print(SimulationReport.table(result, settlement: settlement, cluster: c, requestedStepMicros: config.sampleStepMicros))
         if let csv {
           try jobsCSV?.close()
           try writeCSVSummaries(result, settlement, into: csv, perJob: false)
@@ -180,7 +180,7 @@ extension Schedctl {
       progress.finish()
       let ledger = UsageLedger(cluster: c, records: result.usage)
       let settlement = Settlement(ledger: ledger, vouchers: voucherList)
-      print(SimulationReport.table(result, settlement: settlement, cluster: c))
+      print(SimulationReport.table(result, settlement: settlement, cluster: c, requestedStepMicros: config.sampleStepMicros))
       if let json { try writeJSON(result, settlement, to: json) }
       if let csv { try writeCSV(result, settlement, into: csv) }
       if let report {

@@ -6,7 +6,10 @@ enum SimulationReport {
   static func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
   static func num(_ x: Double) -> String { String(format: "%.1f", x) }
 
-  static func table(_ r: SimulationResult, settlement s: Settlement, cluster: Cluster) -> String {
+  /// `requestedStepMicros`: the sample step asked for; when the series were
+  /// thinned to a coarser one (a long run), a line says so.
+  static func table(_ r: SimulationResult, settlement s: Settlement, cluster: Cluster,
+                    requestedStepMicros: Int64? = nil) -> String {
     var out: [String] = []
     func row(_ k: String, _ v: String) { out.append(k.padding(toLength: 36, withPad: " ", startingAt: 0) + v) }
     out.append("SchedCore simulation: cluster \(r.cluster), policy \(r.policy), queue \(r.queueMode.rawValue), seed \(r.seed)")
@@ -27,6 +30,10 @@ enum SimulationReport {
     row("energy", String(format: "%.0f kWh", r.energyKWh))
     let frag = r.fragmentation.isEmpty ? 0 : r.fragmentation.reduce(0) { $0 + $1.value } / Double(r.fragmentation.count)
     row("mean GPU fragmentation (FGD)", pct(frag))
+    if let asked = requestedStepMicros, r.sampleStepMicros > asked {
+      row("time-series sample step", "\(r.sampleStepMicros / 1_000_000) s (\(asked / 1_000_000) s asked; "
+          + "thinned to at most \(SimulationConfig.maxSamplesPerSeries) samples)")
+    }
     out.append("")
     out.append("utilization (mean allocated share)")
     for (k, v) in r.meanUtilizationByKind.sorted(by: { $0.key < $1.key }) { row("  \(k.uppercased())", pct(v)) }
