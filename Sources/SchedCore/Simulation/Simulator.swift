@@ -480,7 +480,10 @@ public struct Simulator {
       // Jobs left queued with nothing running and nothing else to come
       // (e.g. over a quota that does not borrow) would wait forever: without
       // a horizon the run ends here too.
-      let stuck = horizon == .max && nextJob == nil && events.count <= 1 && events.min.map { $0.kind == 4 } ?? true
+      // (Cheapest test first; `nextJob` is read through its submit time: comparing the
+      // optional job itself with nil copies it.)
+      let stuck = events.count <= 1 && horizon == .max && nextJob?.submitMicros == nil
+        && events.min.map { $0.kind == 4 } ?? true
       if stuck || !remaining && events.min.map({ $0.kind == 4 || $0.kind == 2 || $0.kind == 1 }) ?? true {
         setShield(nil)
         if lastSampleAt != now {
