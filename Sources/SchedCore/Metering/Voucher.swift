@@ -92,12 +92,16 @@ struct TenantAccount {
   /// charged to the current one).
   @inline(__always)
   mutating func reachYear(of end: Int64) {
-    guard end >= yearEnd else { return }
+    guard end >= yearEnd, yearEnd != .max else { return }  // `.max`: the last year representable
     for v in mine.indices {
-      usedEarlier[v] += mine[v].capPerYear.fen - remaining[v].fen
+      // Saturating: only absurd caps over ~10^5 years could reach the bound.
+      let (sum, over) = usedEarlier[v].addingReportingOverflow(mine[v].capPerYear.fen - remaining[v].fen)
+      usedEarlier[v] = over ? .max : sum
       remaining[v] = mine[v].capPerYear
     }
-    yearEnd = (end / Voucher.yearMicros + 1) * Voucher.yearMicros
+    // The year after `end`'s; a record ending within a year of Int64.max µs stays in it.
+    let (next, over) = (end / Voucher.yearMicros + 1).multipliedReportingOverflow(by: Voucher.yearMicros)
+    yearEnd = over ? .max : next
     renewals += 1
   }
 

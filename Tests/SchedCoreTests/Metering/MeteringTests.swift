@@ -132,6 +132,16 @@ import Testing
     var acc = SettlementAccumulator(cluster: Self.cluster(), vouchers: [v], perJobLines: true)
     for r in records { acc.add(r) }
     #expect(acc.settlement().statements == s.statements)
+    // A record ending at the last representable instant renews the cap without overflowing.
+    let last = UsageRecord(jobID: "z", tenant: "t", site: "tj", node: "n", startMicros: Int64.max - h,
+                           endMicros: Int64.max, milliCPU: 0, memoryMiB: 0, deviceModel: "T4", deviceKind: .gpu,
+                           deviceMilli: 4000)
+    let far = Settlement(ledger: UsageLedger(cluster: Self.cluster(), records: records + [last]), vouchers: [v])
+    #expect(far.statements[0].jobs.last?.subsidy == Money(fen: 500) && far.statements[0].vouchers[0].renewals == 3,
+            "\(far.statements[0].vouchers[0]) \(far.statements[0].jobs.map(\.jobID))")
+    var farAcc = SettlementAccumulator(cluster: Self.cluster(), vouchers: [v], perJobLines: true)
+    for r in records + [last] { farAcc.add(r) }
+    #expect(farAcc.settlement().statements == far.statements)
   }
 
   /// Lines and voucher uses written before `energyKWh` and `renewals`
