@@ -235,6 +235,26 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     let (s4, _, err4) = try schedctl(["place", "--job", bad])
     #expect(s4 == 2 && err4.contains(":3:") && err4.contains("groups[0].cpu_milli"))
   }
+
+  /// Bad job files `place` took for good ones (#3 audit): names the cluster
+  /// lacks gave exit 1 with every node "unknown origin", a ring given with
+  /// a bound dropped the bound, duplicated keys had no line. Each is exit 2
+  /// naming file, line and field.
+  @Test(arguments: [
+    ("latency: {origin: nowhere, max_us: 1000}\n", [String](), ":2:", "latency.origin"),
+    ("latency: {ring: nowhere}\n", [], ":2:", "latency.ring"),
+    ("latency: {ring: tianjin-metro, origin: xiqing-vehicles, max_us: 10}\n", [], ":2:", "latency"),
+    ("tenant: a\ntenant: b\n", [], ":2:", "duplicated keys: tenant"),
+    ("", ["910B", "NoSuchGPU"], ":3:", "groups[0].devices.models[1]"),
+  ])
+  func placeRefusesBadNamesWithExitTwo(_ extra: String, _ models: [String], _ line: String, _ field: String) throws {
+    let list = (models.isEmpty ? ["910B"] : models).joined(separator: ", ")
+    let yaml = "id: x\n\(extra)groups:\n  - {cpu_milli: 1000, memory_mib: 1, devices: {count: 1, models: [\(list)]}}\n"
+    // One file per case: the cases run in parallel.
+    let name = "bad-names-\(field.replacingOccurrences(of: " ", with: "_")).yaml"
+    let (s, out, err) = try schedctl(["place", "--job", tmp(name, yaml)])
+    #expect(s == 2 && err.contains(line) && err.contains(field), "status \(s) \(out) \(err)")
+  }
 }
 
 @Suite struct SWFCommandTests {

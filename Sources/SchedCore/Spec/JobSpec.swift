@@ -7,13 +7,23 @@ public enum JobSpec {
     try parse(yaml: ClusterSpec.readText(path), file: path)
   }
 
+  /// As `load(path:)`, also checking the names the job gives against
+  /// `cluster`: a latency origin or ring its network does not have, or a
+  /// device model its catalog does not know, is an error at its line and
+  /// field. (Read without a cluster, such names reach placement, which
+  /// rejects the job with that reason, or never matches the model.)
+  public static func load(path: String, cluster: Cluster) throws(SpecErrors) -> Job {
+    try parse(yaml: ClusterSpec.readText(path), file: path, cluster: cluster)
+  }
+
   static let keys: Set<String> = ["id", "tenant", "priority", "submit_s", "estimate_s", "actual_s", "latency",
                                   "price_ceiling", "anti_affinity", "anti_affinity_scope", "groups"]
   static let groupKeys: Set<String> = ["name", "count", "cpu_milli", "memory_mib", "devices", "tflops", "dpu", "gang",
                                        "same_site", "spread_sites"]
   static let deviceKeys: Set<String> = ["count", "milli", "kinds", "models", "domestic_only", "min_memory_mib", "class"]
 
-  public static func parse(yaml: String, file: String) throws(SpecErrors) -> Job {
+  /// Parses one job; with `cluster`, names are checked as in `load(path:cluster:)`.
+  public static func parse(yaml: String, file: String, cluster: Cluster? = nil) throws(SpecErrors) -> Job {
     var r = YAMLReader(file: file)
     guard let root = r.compose(yaml) else { throw SpecErrors(r.errors) }
     guard let m = r.mapping(root, "", allowed: keys, required: ["id", "groups"]) else { throw SpecErrors(r.errors) }
@@ -30,8 +40,18 @@ public enum JobSpec {
     if let v = seconds("actual_s") { job.actualMicros = v }
     if let l = m["latency"], let lm = r.mapping(l, "latency", allowed: ["origin", "max_us", "ring"]) {
       if let ring = lm["ring"] {
-        if let s = r.string(ring, "latency.ring") { job.latency = .ring(s) }
+        if lm["origin"] != nil || lm["max_us"] != nil {
+          r.fail(l, "latency", "give origin and max_us, or ring, not both")
+        } else if let s = r.string(ring, "latency.ring") {
+          if let cluster, cluster.network.ring(named: s) == nil {
+            r.fail(ring, "latency.ring", "unknown ring '\(s)' (the cluster has: \(cluster.network.rings.map(\.name).joined(separator: ", ")))")
+          }
+          job.latency = .ring(s)
+        }
       } else if let o = lm["origin"], let origin = r.string(o, "latency.origin") {
+        if let cluster, cluster.network.index(of: origin) == nil {
+          r.fail(o, "latency.origin", "unknown location '\(origin)' (not in the cluster's latency network)")
+        }
         if let mx = lm["max_us"], let v = r.int(mx, "latency.max_us", 0...ClusterSpec.Limits.maxLatencyMicros) {
           job.latency = .bound(origin: origin, maxMicros: v)
         } else if lm["max_us"] == nil {
@@ -49,14 +69,16 @@ public enum JobSpec {
     if let g = m["groups"], let items = r.sequence(g, "groups") {
       if items.isEmpty { r.fail(g, "groups", "a job needs at least one group") }
       for (i, item) in items.enumerated() {
-        if let group = group(item, "groups[\(i)]", &r) { job.groups.append(group) }
+        if let group = group(item, "groups[\(i)]", catalog: cluster?.catalog, &r) { job.groups.append(group) }
       }
     }
     guard r.errors.isEmpty else { throw SpecErrors(r.errors) }
     return job
   }
 
-  static func group(_ node: Yams.Node, _ path: String, _ r: inout YAMLReader) -> TaskGroup? {
+  /// One task group; with `catalog`, every model name must be one it knows.
+  static func group(_ node: Yams.Node, _ path: String, catalog: DeviceCatalog? = nil,
+                    _ r: inout YAMLReader) -> TaskGroup? {
     guard let m = r.mapping(node, path, allowed: groupKeys, required: ["cpu_milli", "memory_mib"]) else { return nil }
     var g = TaskGroup(name: "main", milliCPU: 0, memoryMiB: 0)
     var ok = true
@@ -82,7 +104,14 @@ public enum JobSpec {
           if let v = r.choice(it, "\(p).kinds[\(i)]", DeviceKind.self) { req.kinds.insert(v) } else { ok = false }
         }
       }
-      if let c = dm["models"], let v = r.strings(c, p + ".models") { req.models = v }
+      if let c = dm["models"], let v = r.strings(c, p + ".models") {
+        req.models = v
+        if let catalog, case .sequence(let items) = c, items.count == v.count {
+          for (i, (name, item)) in zip(v, items).enumerated() where catalog.id(named: name) == nil {
+            r.fail(item, "\(p).models[\(i)]", "unknown device model '\(name)' (not in the cluster's catalog)")
+          }
+        }
+      }
       if let c = dm["domestic_only"], let v = r.bool(c, p + ".domestic_only") { req.domesticOnly = v }
       if let c = dm["min_memory_mib"], let v = r.int(c, p + ".min_memory_mib", 0...ClusterSpec.Limits.maxDeviceMemoryMiB) { req.minMemoryMiB = v }
       if let c = dm["class"], let v = r.choice(c, p + ".class", ComputeClass.self) { req.computeClass = v }

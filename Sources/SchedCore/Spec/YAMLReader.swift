@@ -24,8 +24,10 @@ struct YAMLReader {
            .composer(_, let problem, let mark, _):
         errors.append(SpecError(file: file, line: mark.line, column: mark.column, path: "",
                                 message: "YAML syntax: \(problem)"))
-      case .duplicatedKeysInMapping(let dups, _):
-        fail(nil, "", "duplicated keys: \(dups.joined(separator: ", "))")
+      case .duplicatedKeysInMapping(let dups, let context):
+        // The mark is the first duplicated key's (Yams), so the line is known.
+        errors.append(SpecError(file: file, line: context.mark.line, column: context.mark.column,
+                                path: "", message: "duplicated keys: \(dups.joined(separator: ", "))"))
       default:
         fail(nil, "", "YAML: \(e)")
       }

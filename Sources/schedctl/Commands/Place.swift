@@ -27,7 +27,8 @@ extension Schedctl {
     func run() throws {
       let c = try placement.loadedCluster()
       let j: Job
-      do { j = try JobSpec.load(path: job) } catch {
+      // Read against the cluster: an origin, ring or model it lacks is bad input (exit 2).
+      do { j = try JobSpec.load(path: job, cluster: c) } catch {
         for e in error.errors { FileHandleOutput.standardError.write(e.description + "\n") }
         throw ExitCode(2)
       }

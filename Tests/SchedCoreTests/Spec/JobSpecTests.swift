@@ -53,6 +53,54 @@ import Testing
   }
 }
 
+/// Inputs the job reader must refuse with a line and field (exit 2 in
+/// `schedctl place`), found by the #3 audit.
+@Suite struct JobSpecAuditTests {
+  static func errors(_ yaml: String, cluster: Cluster? = nil) -> [SpecError] {
+    do {
+      _ = try JobSpec.parse(yaml: yaml, file: "j.yaml", cluster: cluster)
+      return []
+    } catch {
+      return error.errors
+    }
+  }
+
+  /// A ring and an origin bound together were accepted and the bound
+  /// silently dropped.
+  @Test func ringAndBoundTogetherAreRefused() {
+    let yaml = "id: x\nlatency: {ring: tianjin-metro, origin: xiqing, max_us: 10}\ngroups:\n  - {cpu_milli: 1, memory_mib: 1}\n"
+    let e = Self.errors(yaml)
+    #expect(e.contains { $0.path == "latency" && $0.message.contains("not both") && $0.line == 2 }, "\(e)")
+  }
+
+  /// Duplicated keys were reported without a line.
+  @Test(arguments: [("id: x\nid: y\ngroups:\n  - {cpu_milli: 1, memory_mib: 1}\n", "id"),
+                    ("id: x\ngroups:\n  - {cpu_milli: 1, cpu_milli: 2, memory_mib: 1}\n", "cpu_milli")])
+  func duplicatedKeysNameTheirLine(_ yaml: String, _ key: String) {
+    let e = Self.errors(yaml)
+    #expect(e.count == 1 && e[0].line > 0 && e[0].message.contains("duplicated keys: \(key)"), "\(e)")
+  }
+
+  /// Read against a cluster, names it lacks are errors at their field;
+  /// read without one they are left to placement.
+  @Test func namesAreCheckedAgainstTheCluster() {
+    let cluster = TinyCluster.make()
+    let ok = "id: x\nlatency: {origin: xiqing, max_us: 900}\ngroups:\n  - {cpu_milli: 1, memory_mib: 1, devices: {count: 1, models: [T4, k100]}}\n"
+    #expect(Self.errors(ok, cluster: cluster).isEmpty)
+    #expect(Self.errors("id: x\nlatency: {ring: tianjin-metro}\ngroups:\n  - {cpu_milli: 1, memory_mib: 1}\n", cluster: cluster).isEmpty)
+    let cases = [
+      (ok.replacingOccurrences(of: "origin: xiqing", with: "origin: nowhere"), "latency.origin", 2),
+      ("id: x\nlatency: {ring: nope}\ngroups:\n  - {cpu_milli: 1, memory_mib: 1}\n", "latency.ring", 2),
+      (ok.replacingOccurrences(of: "k100", with: "NoSuchGPU"), "groups[0].devices.models[1]", 4),
+    ]
+    for (yaml, path, line) in cases {
+      #expect(Self.errors(yaml).isEmpty, "\(path) without a cluster")
+      let e = Self.errors(yaml, cluster: cluster)
+      #expect(e.contains { $0.path == path && $0.message.contains("unknown") && $0.line == line }, "\(path): \(e)")
+    }
+  }
+}
+
 @Suite struct ProfileSpecTests {
   @Test func validProfile() throws {
     let p = try ProfileSpec.parse(yaml: "name: g\nscorers:\n  - {scorer: best-fit, weight: 1}\n  - {scorer: energy, weight: 0.5}\ntie_break: seeded\nseed: 7\n", file: "p.yaml")
