@@ -255,6 +255,29 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     let (s, out, err) = try schedctl(["place", "--job", tmp(name, yaml)])
     #expect(s == 2 && err.contains(line) && err.contains(field), "status \(s) \(out) \(err)")
   }
+
+  /// `place --policy fgd` scored every node 0.5 (an empty target workload,
+  /// so F_n = 0 everywhere): FGD was first-fit. M is now the job's tasks,
+  /// and a share that breaks a whole device the job's other tasks need
+  /// scores below 0.5. A failure's reasons count every node once.
+  @Test func placeFGDUsesTheJobAsTargetAndReasonsSumToNodes() throws {
+    let job = """
+      id: mixed
+      groups:
+        - {name: whole, count: 2, cpu_milli: 1000, memory_mib: 1024, devices: {count: 1, models: [A100]}}
+        - {name: share, cpu_milli: 1000, memory_mib: 1024, devices: {count: 1, milli: 300, models: [A100]}}
+      """
+    let (s, json, err) = try schedctl(["place", "--job", tmp("fgd.yaml", job), "--policy", "fgd", "--format", "json"])
+    #expect(s == 0, "\(err)")
+    let root = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    let tasks = root?["tasks"] as? [[String: Any]] ?? []
+    let fgd = tasks.compactMap { ($0["breakdown"] as? [[String: Any]])?.first?["value"] as? Double }
+    #expect(fgd.count == 3 && fgd.contains { $0 < 0.49 }, "\(fgd)")
+    let (s2, json2, _) = try schedctl(["place", "--job", "Docs/examples/impossible.yaml", "--format", "json"])
+    let failed = try JSONSerialization.jsonObject(with: Data(json2.utf8)) as? [String: Any]
+    let counts = (failed?["reasons"] as? [[String: Any]] ?? []).compactMap { $0["nodes"] as? Int }
+    #expect(s2 == 1 && counts.reduce(0, +) == 10390, "\(counts)")
+  }
 }
 
 @Suite struct SWFCommandTests {

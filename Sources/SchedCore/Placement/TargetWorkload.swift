@@ -43,6 +43,24 @@ public struct TargetWorkload: Sendable, Hashable {
     }
   }
 
+  /// One sample per task of `jobs` (a group of n tasks gives n), for
+  /// `build(from:coverage:catalog:)`, whose coverage counts tasks. A group
+  /// asking normalized compute counts as its `device` request (count 0
+  /// when it gives none).
+  ///
+  /// - Complexity: O(tasks)
+  public static func samples<S: Sequence>(of jobs: S) -> [Sample] where S.Element == Job {
+    var out: [Sample] = []
+    for j in jobs {
+      for g in j.groups {
+        let s = Sample(milliCPU: g.milliCPU, deviceCount: g.device?.count ?? 0,
+                       milliPerDevice: g.device?.milliPerDevice ?? 0, models: g.device?.models ?? [])
+        out.append(contentsOf: repeatElement(s, count: Int(max(g.count, 0))))
+      }
+    }
+    return out
+  }
+
   /// Groups identical (CPU, milli, count, models) tuples, takes the most
   /// frequent until they cover `coverage` of the tasks, and normalises.
   /// Ties in frequency keep first-seen order.

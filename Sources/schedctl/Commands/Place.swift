@@ -33,7 +33,12 @@ extension Schedctl {
         throw ExitCode(2)
       }
       let profile = try placement.resolved(seed: 42)
-      var engine = PlacementEngine(cluster: c, profile: profile)
+      // FGD scores against a target workload; here the workload is this job's
+      // tasks (without one, F_n = 0 everywhere and FGD would be first-fit).
+      let target = profile.usesFGD
+        ? TargetWorkload.build(from: TargetWorkload.samples(of: [j]), coverage: profile.fgdCoverage, catalog: c.catalog)
+        : .empty
+      var engine = PlacementEngine(cluster: c, profile: profile, target: target)
       let idle = engine
       switch engine.place(j) {
       case .success(let d):

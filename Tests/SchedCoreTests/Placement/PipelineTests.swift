@@ -406,3 +406,86 @@ struct Both {
     #expect(p.engine.state.devices(of: 2) == [0, 1000])
   }
 }
+
+/// FGD and its target workload against the definitions in Docs/Policies.md
+/// (Weng et al., ATC'23): f_n(m), "every device it fits on is tried", and M
+/// built from grouped tuples covering a share of tasks, normalised.
+@Suite struct FGDDefinitionTests {
+  /// f_n(m) on a free-device list: idle milli when m cannot run at all,
+  /// else the idle milli of the devices below g_m.
+  @Test func fragmentationByDefinition() {
+    let a100 = DeviceCatalog.builtin.id(named: "A100-80GB") ?? -1
+    let t4 = DeviceCatalog.builtin.id(named: "T4") ?? -1
+    func f(_ free: [Int32], cpu: Int64 = 8000, _ types: [TargetWorkload.TaskType]) -> Double {
+      free.withUnsafeBufferPointer {
+        FGDScorer.fragmentation(free: $0, milliCPU: cpu, model: a100, target: TargetWorkload(types: types))
+      }
+    }
+    let free: [Int32] = [1000, 700, 400, 0]  // idle 2100
+    func type(_ k: Int32, _ g: Int32, cpu: Int64 = 1000, models: Set<DeviceModelID>? = nil) -> TargetWorkload.TaskType {
+      .init(share: 1, deviceCount: k, milliPerDevice: g, milliCPU: cpu, models: models)
+    }
+    #expect(f(free, [type(1, 500)]) == 400)                   // devices below 500: 400 (and 0)
+    #expect(f(free, [type(2, 700)]) == 400)                   // two devices ≥ 700 fit
+    #expect(f(free, [type(3, 400)]) == 0)                     // three devices ≥ 400
+    #expect(f(free, [type(3, 700)]) == 2100)                  // only two ≥ 700: cannot run
+    #expect(f(free, [type(0, 0)]) == 2100)                    // needs no device
+    #expect(f(free, [type(1, 500, models: [t4])]) == 2100)    // model not allowed
+    #expect(f(free, cpu: 500, [type(1, 500)]) == 2100)        // too little CPU
+    // Σ_m p_m · f_n(m)
+    let mixed = [TargetWorkload.TaskType(share: 0.25, deviceCount: 1, milliPerDevice: 500, milliCPU: 0, models: nil),
+                 TargetWorkload.TaskType(share: 0.75, deviceCount: 0, milliPerDevice: 0, milliCPU: 0, models: nil)]
+    #expect(f(free, mixed) == 0.25 * 400 + 0.75 * 2100)
+  }
+
+  /// A shared task tries every device it fits: here neither the least
+  /// free fitting device (400) nor the most free (1000) but the 700 one
+  /// lowers F most (F 550 → 400 against 450 and 900).
+  @Test func sharedTaskTriesEveryDevice() throws {
+    let cluster = TinyCluster.make()
+    let target = TargetWorkload(types: [
+      .init(share: 0.5, deviceCount: 1, milliPerDevice: 400, milliCPU: 0, models: nil),
+      .init(share: 0.5, deviceCount: 1, milliPerDevice: 1000, milliCPU: 0, models: nil),
+    ])
+    var engine = PlacementEngine(cluster: cluster, profile: .single(.fgd), target: target)
+    // n0's four A100s at 1000, 700, 400, 0 free.
+    let held = TaskAssignment(node: 0, milliCPU: 0, memoryMiB: 0, dpuUnits: 0,
+                              devices: [DeviceShare(index: 1, milli: 300), DeviceShare(index: 2, milli: 600),
+                                        DeviceShare(index: 3, milli: 1000)], cores: [])
+    try engine.commit(Allocation(jobID: "held", tasks: [held]))
+    let job = TinyCluster.job("p", device: DeviceRequest(count: 1, milliPerDevice: 300, models: ["A100"]))
+    guard case .success(let d) = engine.place(job) else { Issue.record("not placed"); return }
+    #expect(d.allocation.tasks[0].devices == [DeviceShare(index: 1, milli: 300)])
+    // s = sigmoid((F_before − F_after)/1000) = sigmoid(0.15)
+    #expect(abs(d.scores[0] - 1 / (1 + _exp(-0.15))) < 1e-6, "\(d.scores)")
+    engine._checkInvariants()
+  }
+
+  /// M: identical (cpu, milli, count, models) tuples grouped, the most
+  /// frequent kept until they cover the share of tasks, shares normalised;
+  /// a group of n tasks counts n times.
+  @Test func targetWorkloadCoversAShareOfTasks() {
+    let cat = DeviceCatalog.builtin
+    func sample(_ milli: Int32, models: [String] = []) -> TargetWorkload.Sample {
+      .init(milliCPU: 1000, deviceCount: 1, milliPerDevice: milli, models: models)
+    }
+    // 50 × a, 30 × b, 15 × c, 5 × d (d: b's amounts with a model list).
+    let samples = Array(repeating: sample(500), count: 50) + Array(repeating: sample(250), count: 30)
+      + Array(repeating: sample(1000), count: 15) + Array(repeating: sample(250, models: ["T4"]), count: 5)
+    let m = TargetWorkload.build(from: samples, coverage: 0.95, catalog: cat)
+    #expect(m.types.map(\.milliPerDevice) == [500, 250, 1000])
+    let shares: [Double] = [50, 30, 15].map { $0 / 95 }
+    #expect(m.types.map(\.share) == shares)
+    let half = TargetWorkload.build(from: samples, coverage: 0.5, catalog: cat)
+    #expect(half.types.map(\.share) == [1.0])
+    let all = TargetWorkload.build(from: samples, coverage: 1, catalog: cat)
+    #expect(all.types.count == 4 && all.types[3].models == [cat.id(named: "T4") ?? -1])
+    #expect(Profile.single(.fgd).fgdCoverage == 0.95)
+    // Tasks, not groups: one group of 3 tasks outweighs two single-task jobs.
+    let jobs = [TinyCluster.job("a", count: 3, device: DeviceRequest(count: 1, milliPerDevice: 200)),
+                TinyCluster.job("b", device: DeviceRequest(count: 1, milliPerDevice: 700)),
+                TinyCluster.job("c", device: DeviceRequest(count: 1, milliPerDevice: 700))]
+    let byTasks = TargetWorkload.build(from: TargetWorkload.samples(of: jobs), coverage: 0.5, catalog: cat)
+    #expect(byTasks.types.map(\.milliPerDevice) == [200])
+  }
+}
