@@ -1,7 +1,11 @@
 /// Why a task fits nowhere: how many nodes each reason ruled out.
 public struct Explanation: Sendable, Hashable, CustomStringConvertible {
+  /// One reason and how many nodes it ruled out (each node is counted
+  /// under the first reason it fails, so the counts sum to `totalNodes`).
   public struct Reason: Sendable, Hashable {
+    /// The reason, e.g. "insufficient NPU" or "latency 1400 µs > 1000 µs from xiqing-rsu".
     public var reason: String
+    /// Nodes ruled out by it.
     public var nodes: Int
   }
 
@@ -10,6 +14,7 @@ public struct Explanation: Sendable, Hashable, CustomStringConvertible {
   /// Reasons, most nodes first (ties by reason text).
   public var reasons: [Reason]
 
+  /// An explanation over `totalNodes` nodes from per-reason node counts.
   public init(totalNodes: Int, counts: [String: Int]) {
     self.totalNodes = totalNodes
     reasons = counts.map { Reason(reason: $0.key, nodes: $0.value) }
@@ -25,11 +30,16 @@ public struct Explanation: Sendable, Hashable, CustomStringConvertible {
 /// A job that could not be placed: the task group and task that found no
 /// node, and why.
 public struct Unschedulable: Error, Sendable, Hashable, CustomStringConvertible {
+  /// The job that was not placed (nothing of it is held).
   public var jobID: String
+  /// The name of the task group whose task found no node.
   public var group: String
+  /// The index of that task within its group.
   public var task: Int
+  /// Why it fits nowhere, with node counts per reason.
   public var explanation: Explanation
 
+  /// "job ID group G task T: 0/N nodes fit: …"
   public var description: String {
     "job \(jobID) group \(group) task \(task): \(explanation)"
   }
@@ -37,6 +47,7 @@ public struct Unschedulable: Error, Sendable, Hashable, CustomStringConvertible 
 
 /// A placed job: its allocation and, per task, the winning score.
 public struct PlacementDecision: Sendable, Hashable {
+  /// Every task's node, devices (index and milli) and cores.
   public var allocation: Allocation
   /// The allocation's handle in the engine that placed it (release it by this).
   public var handle: AllocationHandle

@@ -23,6 +23,9 @@ import Testing
       return .placed(x.allocation)
     case (.failure(let x), .failure(let y)):
       #expect(x == y, "\(context): explanations differ\n\(x)\n\(y)")
+      // Every node is counted under exactly one reason.
+      let counted = x.explanation.reasons.reduce(0) { $0 + $1.nodes }
+      #expect(counted == x.explanation.totalNodes, "\(context): reasons count \(counted) nodes: \(x.explanation)")
       return .failed
     default:
       Issue.record("\(context): engine \(a) reference \(b)")

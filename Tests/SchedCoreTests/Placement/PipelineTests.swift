@@ -70,7 +70,10 @@ struct Both {
     let a = engine.place(job), b = reference.place(job)
     switch (a, b) {
     case (.success(let x), .success(let y)): #expect(x == y, sourceLocation: sourceLocation)
-    case (.failure(let x), .failure(let y)): #expect(x == y, sourceLocation: sourceLocation)
+    case (.failure(let x), .failure(let y)):
+      #expect(x == y, sourceLocation: sourceLocation)
+      #expect(x.explanation.reasons.reduce(0) { $0 + $1.nodes } == x.explanation.totalNodes,
+              "reasons do not sum to the nodes: \(x.explanation)", sourceLocation: sourceLocation)
     default: Issue.record("engine \(a) vs reference \(b)", sourceLocation: sourceLocation)
     }
     engine._checkInvariants()
