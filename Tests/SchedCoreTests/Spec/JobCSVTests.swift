@@ -19,10 +19,12 @@ import Testing
                                    device: DeviceRequest(count: 1, milliPerDevice: 1, kinds: [.dcu, .gpu],
                                                          models: ["A100-80GB", "Xeon-8480+"], domesticOnly: true,
                                                          minMemoryMiB: 16_384, computeClass: .intelligent),
-                                   dpuCount: 2, gang: false, sameSite: true, spreadSites: 3),
+                                   dpuCount: 2, gang: false, spreadSites: 3),
+                         // same_site here: with spread over 3 sites it would contradict (refused).
                          TaskGroup(name: "norm", milliCPU: 500, memoryMiB: 1,
                                    device: DeviceRequest(count: 0, kinds: [.npu]),
-                                   normalized: NormalizedRequest(tflops: 0.1 + 0.2, computeClass: .supercomputing))],
+                                   normalized: NormalizedRequest(tflops: 0.1 + 0.2, computeClass: .supercomputing),
+                                   sameSite: true)],
                 latency: .ring("tianjin-metro"), antiAffinity: ["x", "#y"], antiAffinityScope: .site,
                 priceCeiling: Money(fen: 1205))
     let b = Job(id: "#starts-with-hash", priority: .bestEffort, submitMicros: 1_000_000_000_000_000,

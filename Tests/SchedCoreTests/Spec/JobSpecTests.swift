@@ -81,6 +81,28 @@ import Testing
     #expect(e.count == 1 && e[0].line > 0 && e[0].message.contains("duplicated keys: \(key)"), "\(e)")
   }
 
+  /// A spread rule no cluster can meet: same_site with spread over 2 sites
+  /// was rejected at placement as "gang same-site: site cannot hold all 2
+  /// tasks" on every node (misleading); spread over more sites than tasks at
+  /// run time too. Both are input errors now, in YAML and CSV.
+  @Test(arguments: [("same_site: true, spread_sites: 2", "contradicts same_site"),
+                    ("spread_sites: 3", "needs at least as many tasks")])
+  func impossibleSpreadIsAnInputError(_ rule: String, _ message: String) {
+    let yaml = "id: x\ngroups:\n  - {count: 2, \(rule), cpu_milli: 1, memory_mib: 1}\n"
+    let e = Self.errors(yaml)
+    #expect(e.contains { $0.path == "groups[0].spread_sites" && $0.message.contains(message) && $0.line == 3 }, "\(e)")
+    let sameSite = rule.contains("same_site")
+    let csv = "id,count,cpu_milli,memory_mib,same_site,spread_sites\nx,2,1,1,\(sameSite),\(sameSite ? 2 : 3)\n"
+    do {
+      _ = try JobCSV.parse(text: csv, file: "j.csv")
+      Issue.record("CSV accepted \(rule)")
+    } catch {
+      #expect(error.errors.contains { $0.path == "spread_sites" && $0.message.contains(message) && $0.line == 2 },
+              "\(error)")
+    }
+    #expect(Self.errors("id: x\ngroups:\n  - {count: 2, spread_sites: 2, cpu_milli: 1, memory_mib: 1}\n").isEmpty)
+  }
+
   /// Read against a cluster, names it lacks are errors at their field;
   /// read without one they are left to placement.
   @Test func namesAreCheckedAgainstTheCluster() {
