@@ -519,18 +519,24 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     recentSlot.withUnsafeBufferPointer { allEntries in
       recentDev.withUnsafeBufferPointer { allDev in
         let E = UnsafeBufferPointer(rebasing: allEntries[t.recentBase..<(t.recentBase + t.recentCount)])
+        // The U an entry must have to fit (at most `uFeasible`) and to
+        // beat the best so far: tested first, one compare each, since most
+        // entries fail it once there is a bar.
+        var lo: Int64 = direction == 1 && have ? bestU : .min
+        var hi: Int64 = direction == -1 && have ? min(uFeasible, bestU) : uFeasible
         for j in 0..<E.count {
           let e = E[j]
-          if e.classes & allowed == 0 || e.cpu < cpu || e.mem < mem || e.dpu < dpu || e.uMax > uFeasible {
-            continue
-          }
+          let u = e.uMax
+          if u < lo || u > hi { continue }
+          if e.classes & allowed == 0 || e.cpu < cpu || e.mem < mem || e.dpu < dpu { continue }
           if devK >= 0 && Int32(allDev[t.recentDevBase &+ j &* devs &+ devK]) < milli { continue }
-          let u = e.uMax, r = e.minRank
+          let r = e.minRank
           if !have || Self.strictlyBetter(u, r, than: (bestU, bestRank), direction) {
             have = true
             bestNode = recentNode[t.recentBase + j]
             bestU = u
             bestRank = r
+            if direction == 1 { lo = u } else if direction == -1 { hi = u }
           }
         }
       }
