@@ -297,6 +297,19 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     return changed
   }
 
+  /// As `pull`, without telling whether anything changed (for rebuilds,
+  /// which recompute every slot anyway).
+  @inline(__always)
+  static func combine(_ S: UnsafeMutableBufferPointer<Slot>, _ D: UnsafeMutableBufferPointer<Int16>, _ i: Int,
+                      devs: Int) {
+    let sl = S[2 &* i], sr = S[2 &* i &+ 1]
+    S[i] = Slot(cpu: max(sl.cpu, sr.cpu), mem: max(sl.mem, sr.mem), uMax: max(sl.uMax, sr.uMax),
+                uMin: min(sl.uMin, sr.uMin), minRank: min(sl.minRank, sr.minRank),
+                dpu: max(sl.dpu, sr.dpu), classes: sl.classes | sr.classes)
+    let da = i &* devs, dl = 2 &* i &* devs, dr = dl &+ devs
+    for k in 0..<devs { D[da &+ k] = max(D[dl &+ k], D[dr &+ k]) }
+  }
+
   /// Calls `body` with tree `c`'s slots and device maxima as raw buffers
   /// (tree-local indices: slot `i` of the tree is `S[i]`).
   @inline(__always)
@@ -347,7 +360,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
 
   /// Recomputes the inner slots of class `c` above leaves `lo ..< hi`
   /// (tree-local positions, `lo < hi`) from their children, level by level
-  /// (`pull` over raw buffers: a merge's main cost). Slots above other
+  /// (`combine` over raw buffers). Slots above other
   /// leaves only must be current already.
   ///
   /// - Complexity: O((hi − lo + log size) · devices)
@@ -360,7 +373,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       while a >= 1 {
         var i = b
         while i >= a {
-          Self.pull(S, D, i, devs: devs)
+          Self.combine(S, D, i, devs: devs)
           i &-= 1
         }
         a >>= 1
@@ -437,45 +450,58 @@ struct ClassTreeIndex: NodeSearch, Sendable {
       }
     }
     let leaf0 = t.base + t.size
+    let devs = t.devs
     mergeSlots.removeAll(keepingCapacity: true)
     mergeSlots.append(contentsOf: slots[leaf0..<(leaf0 + t.nodes)])
     mergeDev.removeAll(keepingCapacity: true)
-    mergeDev.append(contentsOf: dev[(t.devBase + t.size * t.devs)..<(t.devBase + (t.size + t.nodes) * t.devs)])
+    mergeDev.append(contentsOf: dev[(t.devBase + t.size * devs)..<(t.devBase + (t.size + t.nodes) * devs)])
     mergeNodes.removeAll(keepingCapacity: true)
     mergeNodes.append(contentsOf: nodeAt[t.leafBase..<(t.leafBase + t.nodes)])
-    var out = 0, j = 0
-    @inline(__always) func emitRecent(_ r: Int) {
-      let n = recentNode[rb + r]
-      nodeAt[t.leafBase + out] = n
-      position[Int(n)] = Int32(out)
-      slots[leaf0 + out] = recentSlot[rb + r]
-      let src = t.recentDevBase + r * t.devs, dst = t.devBase + (t.size + out) * t.devs
-      for k in 0..<t.devs { dev[dst + k] = recentDev[src + k] }
-      out += 1
-    }
-    for p in 0..<t.nodes {
-      let n = mergeNodes[p]
-      if recentIndex[Int(n)] >= 0 { continue }  // a recent node's dead leaf
-      let sl = mergeSlots[p]
-      if sl.cpu >= 0 {  // live: recent nodes that sort before it go first
-        while j < count {
-          let e = recentSlot[rb + Int(mergeOrder[j])]
-          if e.uMax > sl.uMax || (e.uMax == sl.uMax && e.minRank > sl.minRank) { break }
-          emitRecent(Int(mergeOrder[j]))
-          j += 1
-        }
+    // Raw buffers throughout: a merge writes every leaf of the tree, and
+    // checked, uniqueness-tested array writes cost several times the copy.
+    slots.withUnsafeMutableBufferPointer { S in
+    dev.withUnsafeMutableBufferPointer { D in
+    nodeAt.withUnsafeMutableBufferPointer { NA in
+    position.withUnsafeMutableBufferPointer { P in
+    recentIndex.withUnsafeBufferPointer { RI in
+    recentNode.withUnsafeBufferPointer { RN in
+    recentSlot.withUnsafeBufferPointer { RS in
+    recentDev.withUnsafeBufferPointer { RD in
+    mergeOrder.withUnsafeBufferPointer { MO in
+    mergeSlots.withUnsafeBufferPointer { MS in
+    mergeDev.withUnsafeBufferPointer { MD in
+    mergeNodes.withUnsafeBufferPointer { MN in
+      var out = 0, j = 0
+      @inline(__always) func emit(_ n: NodeID, _ sl: Slot, _ devSrc: UnsafeBufferPointer<Int16>, _ src: Int) {
+        NA[t.leafBase &+ out] = n
+        P[Int(n)] = Int32(truncatingIfNeeded: out)
+        S[leaf0 &+ out] = sl
+        let dst = t.devBase &+ (t.size &+ out) &* devs
+        for k in 0..<devs { D[dst &+ k] = devSrc[src &+ k] }
+        out &+= 1
       }
-      nodeAt[t.leafBase + out] = n
-      position[Int(n)] = Int32(out)
-      slots[leaf0 + out] = sl
-      let src = p * t.devs, dst = t.devBase + (t.size + out) * t.devs
-      for k in 0..<t.devs { dev[dst + k] = mergeDev[src + k] }
-      out += 1
-    }
-    while j < count {
-      emitRecent(Int(mergeOrder[j]))
-      j += 1
-    }
+      @inline(__always) func emitRecent(_ r: Int) {
+        emit(RN[rb &+ r], RS[rb &+ r], RD, t.recentDevBase &+ r &* devs)
+      }
+      for p in 0..<t.nodes {
+        let n = MN[p]
+        if RI[Int(n)] >= 0 { continue }  // a recent node's dead leaf
+        let sl = MS[p]
+        if sl.cpu >= 0 {  // live: recent nodes that sort before it go first
+          while j < count {
+            let e = RS[rb &+ Int(MO[j])]
+            if e.uMax > sl.uMax || (e.uMax == sl.uMax && e.minRank > sl.minRank) { break }
+            emitRecent(Int(MO[j]))
+            j &+= 1
+          }
+        }
+        emit(n, sl, MD, p &* devs)
+      }
+      while j < count {
+        emitRecent(Int(MO[j]))
+        j &+= 1
+      }
+    } } } } } } } } } } } }
     rebuildInner(c, leaves: 0, t.nodes)
     trees[c].epoch &+= 1
     for r in 0..<count { recentIndex[Int(recentNode[rb + r])] = -1 }
