@@ -164,7 +164,7 @@ extension ClassTreeIndex {
   ///   slots per tree searched, and those its bounds cannot prune)
   mutating func bestSeries(_ plan: [TreePlan], k: Int, into top: inout [Ranked]) -> Bool {
     top.removeAll(keepingCapacity: true)
-    boundTrees(plan)
+    boundTrees(plan, direction: direction)
     for cand in candidates {
       if top.count == k {
         let w = top[k &- 1]

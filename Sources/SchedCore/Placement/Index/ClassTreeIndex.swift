@@ -530,6 +530,17 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// - Complexity: O(recent nodes of the tree)
   mutating func bestRecent(_ c: Int, _ s: TaskShape, direction: Int, uFeasible: Int64,
                            allowed: UInt64, beat: (u: Int64, rank: UInt32)?) -> (node: NodeID, u: Int64, rank: UInt32)? {
+    // One copy of the scan per direction, as in `bestSorted`.
+    switch direction {
+    case 1: return bestRecent(c, s, uFeasible: uFeasible, allowed: allowed, beat: beat, direction: 1)
+    case -1: return bestRecent(c, s, uFeasible: uFeasible, allowed: allowed, beat: beat, direction: -1)
+    default: return bestRecent(c, s, uFeasible: uFeasible, allowed: allowed, beat: beat, direction: 0)
+    }
+  }
+
+  @inline(__always)
+  mutating func bestRecent(_ c: Int, _ s: TaskShape, uFeasible: Int64, allowed: UInt64,
+                           beat: (u: Int64, rank: UInt32)?, direction: Int) -> (node: NodeID, u: Int64, rank: UInt32)? {
     let t = trees[c]
     let devs = t.devs
     let devK = Int(s.deviceCount) - 1  // which k-th largest device to test, -1: none
@@ -579,6 +590,18 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// - Complexity: O(log n) slots per subtree it cannot prune
   func bestSorted(_ c: Int, _ s: TaskShape, direction: Int, uFeasible: Int64,
                   allowed: UInt64, beat: (u: Int64, rank: UInt32)?) -> (node: NodeID, u: Int64, rank: UInt32)? {
+    // One copy of the descent per direction, each with its constant folded
+    // into the bound tests (the descent is the engine's hottest loop).
+    switch direction {
+    case 1: return bestSorted(c, s, uFeasible: uFeasible, allowed: allowed, beat: beat, direction: 1)
+    case -1: return bestSorted(c, s, uFeasible: uFeasible, allowed: allowed, beat: beat, direction: -1)
+    default: return bestSorted(c, s, uFeasible: uFeasible, allowed: allowed, beat: beat, direction: 0)
+    }
+  }
+
+  @inline(__always)
+  func bestSorted(_ c: Int, _ s: TaskShape, uFeasible: Int64, allowed: UInt64, beat: (u: Int64, rank: UInt32)?,
+                  direction: Int) -> (node: NodeID, u: Int64, rank: UInt32)? {
     let t = trees[c]
     let devs = t.devs
     let devK = Int(s.deviceCount) - 1  // which k-th largest device to test, -1: none
@@ -766,11 +789,20 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   /// answers for them: its best leaf is still live, or its bound cannot
   /// beat the bar.
   mutating func best(_ plan: [TreePlan], hintSlot: Int) -> Candidate? {
+    // One copy per direction, as in `bestSorted`.
+    switch direction {
+    case 1: return best(plan, hintSlot: hintSlot, direction: 1)
+    case -1: return best(plan, hintSlot: hintSlot, direction: -1)
+    default: return best(plan, hintSlot: hintSlot, direction: 0)
+    }
+  }
+
+  @inline(__always)
+  mutating func best(_ plan: [TreePlan], hintSlot: Int, direction: Int) -> Candidate? {
     var bestScore = Int64.min
     var bestRank = UInt32.max
     var bestNode: NodeID = -1
-    let direction = self.direction
-    boundTrees(plan)
+    boundTrees(plan, direction: direction)
     // The hinted tree first (the rest stay in bound order).
     let hinted = hintSlot >= 0 ? winner[hintSlot & (winner.count - 1)] : -1
     candidates.withUnsafeMutableBufferPointer { c in
@@ -862,8 +894,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   ///
   /// - Complexity: O(trees of the plan²), a dozen trees at most
   @inline(__always)
-  mutating func boundTrees(_ plan: [TreePlan]) {
-    let direction = self.direction
+  mutating func boundTrees(_ plan: [TreePlan], direction: Int) {
     candidates.removeAll(keepingCapacity: true)
     for (pi, p) in plan.enumerated() {
       let t = trees[Int(p.tree)]
