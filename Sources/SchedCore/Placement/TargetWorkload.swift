@@ -46,19 +46,22 @@ public struct TargetWorkload: Sendable, Hashable {
   /// One sample per task of `jobs` (a group of n tasks gives n), for
   /// `build(from:coverage:catalog:)`, whose coverage counts tasks. A group
   /// asking normalized compute counts as its `device` request (count 0
-  /// when it gives none).
+  /// when it gives none). `build(jobs:coverage:catalog:)` gives the same
+  /// workload without repeating a sample per task.
   ///
   /// - Complexity: O(tasks)
   public static func samples<S: Sequence>(of jobs: S) -> [Sample] where S.Element == Job {
     var out: [Sample] = []
     for j in jobs {
-      for g in j.groups {
-        let s = Sample(milliCPU: g.milliCPU, deviceCount: g.device?.count ?? 0,
-                       milliPerDevice: g.device?.milliPerDevice ?? 0, models: g.device?.models ?? [])
-        out.append(contentsOf: repeatElement(s, count: Int(max(g.count, 0))))
-      }
+      for g in j.groups { out.append(contentsOf: repeatElement(sample(of: g), count: Int(max(g.count, 0)))) }
     }
     return out
+  }
+
+  /// The sample of one task of `g`.
+  static func sample(of g: TaskGroup) -> Sample {
+    Sample(milliCPU: g.milliCPU, deviceCount: g.device?.count ?? 0,
+           milliPerDevice: g.device?.milliPerDevice ?? 0, models: g.device?.models ?? [])
   }
 
   /// Groups identical (CPU, milli, count, models) tuples, takes the most
@@ -67,29 +70,49 @@ public struct TargetWorkload: Sendable, Hashable {
   ///
   /// - Complexity: O(n log n) in the number of samples.
   public static func build(from samples: [Sample], coverage: Double, catalog: DeviceCatalog) -> TargetWorkload {
-    guard !samples.isEmpty else { return .empty }
+    build(weighted: samples.lazy.map { ($0, 1) }, coverage: coverage, catalog: catalog)
+  }
+
+  /// As `build(from:coverage:catalog:)` over every task of `jobs`, each
+  /// group counting as many times as it has tasks (FGD's M covers a share
+  /// of tasks, not of groups: a gang of 512 weighs 512).
+  ///
+  /// - Complexity: O(g log g) in the number of groups.
+  public static func build<S: Sequence>(jobs: S, coverage: Double, catalog: DeviceCatalog) -> TargetWorkload
+  where S.Element == Job {
+    build(weighted: jobs.lazy.flatMap { $0.groups.lazy.map { (sample(of: $0), Int(max($0.count, 0))) } },
+          coverage: coverage, catalog: catalog)
+  }
+
+  /// The workload of samples with weights (task counts; summed saturating).
+  static func build<S: Sequence>(weighted samples: S, coverage: Double, catalog: DeviceCatalog) -> TargetWorkload
+  where S.Element == (Sample, Int) {
     var counts: [Sample: Int] = [:]
     var order: [Sample] = []
-    for s in samples {
-      if counts[s] == nil { order.append(s) }
-      counts[s, default: 0] += 1
+    var total = 0
+    for (s, w) in samples where w > 0 {
+      let old = counts[s]
+      if old == nil { order.append(s) }
+      let (c, over) = (old ?? 0).addingReportingOverflow(w)
+      counts[s] = over ? .max : c
+      let (t, overTotal) = total.addingReportingOverflow(w)
+      total = overTotal ? .max : t
     }
+    guard total > 0 else { return .empty }
     let ranked = order.enumerated().sorted { a, b in
       let ca = counts[a.element] ?? 0, cb = counts[b.element] ?? 0
       return ca != cb ? ca > cb : a.offset < b.offset
     }.map(\.element)
-    let total = Double(samples.count)
     var taken: [(Sample, Int)] = []
-    var covered = 0
+    var covered = 0.0
     for s in ranked {
       let c = counts[s] ?? 0
       taken.append((s, c))
-      covered += c
-      if Double(covered) / total >= coverage { break }
+      covered += Double(c)
+      if covered / Double(total) >= coverage { break }
     }
-    let sum = Double(covered)
     return TargetWorkload(types: taken.map { s, c in
-      TaskType(share: Double(c) / sum, deviceCount: s.deviceCount, milliPerDevice: s.milliPerDevice,
+      TaskType(share: Double(c) / covered, deviceCount: s.deviceCount, milliPerDevice: s.milliPerDevice,
                milliCPU: s.milliCPU,
                models: s.models.isEmpty ? nil : Set(s.models.compactMap { catalog.id(named: $0) }))
     })

@@ -284,19 +284,20 @@ public struct Simulator {
     return s.result(wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
   }
 
+  /// FGD's target workload M for a run: `config.target`, or when that is
+  /// empty, M built from the first 20,000 jobs of `stream`, each group
+  /// weighing as many tasks as it has.
+  static func fgdTarget<S: Sequence>(_ stream: S, _ config: SimulationConfig, _ catalog: DeviceCatalog) -> TargetWorkload
+  where S.Element == Job {
+    if !config.target.types.isEmpty { return config.target }
+    return TargetWorkload.build(jobs: stream.prefix(20_000), coverage: config.profile.fgdCoverage, catalog: catalog)
+  }
+
   init<S: Sequence>(cluster: Cluster, stream: S, config: SimulationConfig, keep: Bool,
                     sink: ((SimulationRecord) -> Void)?, kinds: SimulationRecord.Kinds = .all) where S.Element == Job {
     self.cluster = cluster
     self.config = config
-    var target = config.target
-    if target.types.isEmpty {
-      target = TargetWorkload.build(from: stream.prefix(20_000).flatMap { j in
-        j.groups.map {
-          TargetWorkload.Sample(milliCPU: $0.milliCPU, deviceCount: $0.device?.count ?? 0,
-                                milliPerDevice: $0.device?.milliPerDevice ?? 0, models: $0.device?.models ?? [])
-        }
-      }, coverage: config.profile.fgdCoverage, catalog: cluster.catalog)
-    }
+    let target = Self.fgdTarget(stream, config, cluster.catalog)
     // A smaller prepared-query cache (each slot keeps a whole task group as
     // its key) and fewer leaf-memo rows than a placement service's: a
     // simulation asks for a few hundred kinds of task. With the defaults

@@ -36,7 +36,7 @@ extension Schedctl {
       // FGD scores against a target workload; here the workload is this job's
       // tasks (without one, F_n = 0 everywhere and FGD would be first-fit).
       let target = profile.usesFGD
-        ? TargetWorkload.build(from: TargetWorkload.samples(of: [j]), coverage: profile.fgdCoverage, catalog: c.catalog)
+        ? TargetWorkload.build(jobs: [j], coverage: profile.fgdCoverage, catalog: c.catalog)
         : .empty
       var engine = PlacementEngine(cluster: c, profile: profile, target: target)
       let idle = engine
