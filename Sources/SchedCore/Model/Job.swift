@@ -54,6 +54,18 @@ public struct DeviceRequest: Sendable, Hashable {
   /// Whether this is a fractional share of a single device.
   @inlinable
   public var isSharing: Bool { count == 1 && milliPerDevice < 1000 }
+
+  /// Why `kind` cannot be asked of a device request, or nil: only
+  /// accelerators (GPU, DCU, NPU) are devices a task takes; CPUs are asked
+  /// by milli-CPU and DPUs by a group's DPU count, so a request naming them
+  /// would match no node.
+  public static func kindProblem(_ kind: DeviceKind) -> String? {
+    switch kind {
+    case .gpu, .dcu, .npu: nil
+    case .cpu: "'cpu' is not an accelerator kind (ask CPU by cpu_milli; kinds: gpu, dcu, npu)"
+    case .dpu: "'dpu' is not an accelerator kind (ask DPUs by the group's dpu count; kinds: gpu, dcu, npu)"
+    }
+  }
 }
 
 /// A request for compute in normalized units: the engine picks the device

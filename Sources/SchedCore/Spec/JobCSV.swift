@@ -354,6 +354,7 @@ struct JobCSVRow {
       if let items = list(.deviceKinds) {
         for item in items {
           if let k = DeviceKind(rawValue: item.lowercased()) {
+            if let why = DeviceRequest.kindProblem(k) { fail(.deviceKinds, why) }
             req.kinds.insert(k)
           } else {
             fail(.deviceKinds, "unknown kind '\(item)' (expected one of: \(DeviceKind.allCases.map(\.rawValue).joined(separator: ", ")))")

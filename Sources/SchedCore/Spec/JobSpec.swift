@@ -105,7 +105,15 @@ public enum JobSpec {
       }
       if let k = dm["kinds"], let items = r.sequence(k, p + ".kinds") {
         for (i, it) in items.enumerated() {
-          if let v = r.choice(it, "\(p).kinds[\(i)]", DeviceKind.self) { req.kinds.insert(v) } else { ok = false }
+          if let v = r.choice(it, "\(p).kinds[\(i)]", DeviceKind.self) {
+            if let why = DeviceRequest.kindProblem(v) {
+              r.fail(it, "\(p).kinds[\(i)]", why)
+              ok = false
+            }
+            req.kinds.insert(v)
+          } else {
+            ok = false
+          }
         }
       }
       if let c = dm["models"], let v = r.strings(c, p + ".models") {

@@ -128,6 +128,7 @@ import Testing
     (row(["devices.count": "2", "devices.milli": "500"]), 2, "devices.milli", "fractional share"),
     (row(["devices.milli": "0"]), 2, "devices.milli", "out of range 1...1000"),
     (row(["devices.kinds": "gpu|tpu"]), 2, "devices.kinds", "unknown kind 'tpu'"),
+    (row(["devices.kinds": "gpu|cpu"]), 2, "devices.kinds", "'cpu' is not an accelerator"),
     (row(["devices.kinds": "gpu||npu"]), 2, "devices.kinds", "item 2"),
     (row(["priority": "urgent"]), 2, "priority", "unknown value 'urgent'"),
     (row(["submit_s": "-5"]), 2, "submit_s", "expected seconds"),
