@@ -60,10 +60,12 @@ public final class Scheduler: @unchecked Sendable {
   }
 
   /// Marks node `n` down (it takes no new work) or up. Jobs on a node going
-  /// down are released and returned, so the caller can resubmit them.
+  /// down are released and returned, so the caller can resubmit them. A
+  /// node id the cluster does not have changes nothing (and returns []).
   @discardableResult
   public func setNodeDown(_ n: NodeID, _ isDown: Bool) -> [Allocation] {
     withEngine { e in
+      guard n >= 0 && Int(n) < e.state.nodeCount else { return [] }
       var released: [Allocation] = []
       if isDown {
         for id in e.jobs(on: n) {
@@ -80,9 +82,9 @@ public final class Scheduler: @unchecked Sendable {
     withEngine { $0.allocation(ofJob: id) }
   }
 
-  /// Free capacity of node `n`.
-  public func free(node n: NodeID) -> ResourceVector {
-    withEngine { $0.state.free(n) }
+  /// Free capacity of node `n`, or `nil` for a node id the cluster does not have.
+  public func free(node n: NodeID) -> ResourceVector? {
+    withEngine { e in n >= 0 && Int(n) < e.state.nodeCount ? e.state.free(n) : nil }
   }
 
   /// A consistent copy of the whole cluster state.

@@ -55,4 +55,27 @@ import Testing
     }
     #expect(d2.allocation.tasks[0].node != node)
   }
+  /// `load` replaces the cluster and drops every allocation; `allocation`
+  /// answers by job id; unknown node ids are answered, not trapped on.
+  @Test func loadAllocationAndUnknownNodes() {
+    let small = SyntheticCluster.generate(nodes: 10, sites: 1)
+    let scheduler = Scheduler(cluster: small, profile: .single(.firstFit))
+    let job = Job(id: "a", groups: [TaskGroup(milliCPU: 1000, memoryMiB: 1)])
+    guard case .success(let d) = scheduler.submit(job) else { Issue.record("placement failed"); return }
+    #expect(scheduler.allocation(jobID: "a") == d.allocation)
+    #expect(scheduler.allocation(jobID: "b") == nil)
+    let node = d.allocation.tasks[0].node
+    let idle = scheduler.snapshot().free(node).milliCPU
+    #expect(scheduler.free(node: node)?.milliCPU == idle)
+    #expect(scheduler.free(node: -1) == nil && scheduler.free(node: 10) == nil)
+    #expect(scheduler.setNodeDown(10, true).isEmpty && scheduler.setNodeDown(-3, true).isEmpty)
+    #expect(scheduler.placedJobCount == 1)
+    // A new, larger cluster: nothing is held, and its nodes are there.
+    scheduler.load(cluster: SyntheticCluster.generate(nodes: 20, sites: 2), profile: .single(.bestFit))
+    #expect(scheduler.placedJobCount == 0 && scheduler.allocation(jobID: "a") == nil)
+    #expect(scheduler.snapshot().nodeCount == 20 && scheduler.free(node: 19) != nil)
+    guard case .success = scheduler.submit(job) else { Issue.record("placement after load failed"); return }
+    #expect(scheduler.allocation(jobID: "a") != nil && scheduler.placedJobCount == 1)
+  }
 }
+

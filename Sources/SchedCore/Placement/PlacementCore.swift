@@ -90,7 +90,7 @@ public struct PlacementCore: Sendable {
   func resolve(_ r: GroupRequirement, _ job: Job, classIndex c: Int) -> (TaskShape?, String?) {
     let cls = classes[c]
     let cluster = state.cluster
-    for f in Profile.filterChain where f.isClassLevel {
+    for f in profile.filters where f.isClassLevel {
       let reason: String?
       switch f {
       case .deviceKind: reason = DeviceKindFilter.check(cls, r, cluster)

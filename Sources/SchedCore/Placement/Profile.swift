@@ -42,28 +42,66 @@ public enum TieBreak: Sendable, Hashable {
 /// anti-affinity, same-site) → weighted score Σ wᵢ·sᵢ with every sᵢ in [0, 1]
 /// → the highest total wins, ties by `tieBreak` → reserve devices and cores.
 public struct Profile: Sendable, Hashable {
+  /// The profile's name, shown in reports ("default", "best-fit", or a file's `name:`).
   public var name: String
+  /// The scorers and their weights; a node's total is Σ wᵢ·sᵢ.
   public var scorers: [WeightedScorer]
+  /// How equal totals are ordered.
   public var tieBreak: TieBreak
   /// Share of tasks the FGD target workload covers (most frequent types first).
   public var fgdCoverage: Double
+  /// The filter chain in evaluation order: the class filters in the order
+  /// this profile gives them, then the node filters (`nodeFilters`, in that
+  /// fixed order: they read the node's state, after every class filter).
+  /// The order decides which reason a node that fails several filters is
+  /// counted under in explanations; which nodes pass does not depend on it.
+  public private(set) var filters: [FilterKind]
 
+  /// A profile with the default filter chain (`filterChain`; see
+  /// `orderingClassFilters(_:)` for another class-filter order).
   public init(name: String, scorers: [WeightedScorer], tieBreak: TieBreak = .nodeOrder,
               fgdCoverage: Double = 0.95) {
     self.name = name
     self.scorers = scorers
     self.tieBreak = tieBreak
     self.fgdCoverage = fgdCoverage
+    filters = Self.filterChain
   }
 
-  /// The filter chain, in evaluation order. Class filters run once per node
-  /// class per job; node filters per distinct node state.
+  /// This profile with its class filters run in `order` (every class
+  /// filter exactly once; the node filters follow as always), or nil when
+  /// `order` is not such an order (`classFilterProblem` says why).
+  public func orderingClassFilters(_ order: [FilterKind]) -> Profile? {
+    guard Self.classFilterProblem(order) == nil else { return nil }
+    var p = self
+    p.filters = order + Self.nodeFilters
+    return p
+  }
+
+  /// The default filter chain, in evaluation order. Class filters run once
+  /// per node class per job; node filters per distinct node state.
   public static let filterChain: [FilterKind] = [
     .deviceKind, .deviceModel, .domestic, .deviceMemory, .computeClass,
     .latency, .priceCeiling,
     .nodeDown, .spread, .sameSite, .antiAffinity,
     .resources,
   ]
+
+  /// The node filters, in the order every profile runs them (after its class filters).
+  public static let nodeFilters: [FilterKind] = filterChain.filter { !$0.isClassLevel }
+
+  /// Why `order` is not an order of the class filters (each class filter
+  /// exactly once, no node filter), or nil.
+  public static func classFilterProblem(_ order: [FilterKind]) -> String? {
+    if let f = order.first(where: { !$0.isClassLevel }) {
+      return "'\(f.rawValue)' is a node filter (they run after the class filters, in a fixed order)"
+    }
+    var seen: Set<FilterKind> = []
+    for f in order where !seen.insert(f).inserted { return "'\(f.rawValue)' is listed twice" }
+    let missing = filterChain.filter { $0.isClassLevel && !seen.contains($0) }
+    if !missing.isEmpty { return "missing \(missing.map(\.rawValue).joined(separator: ", ")) (list every class filter once)" }
+    return nil
+  }
 
   /// Whether the profile scores FGD (which needs a target workload).
   public var usesFGD: Bool { scorers.contains { $0.kind == .fgd && $0.weight != 0 } }

@@ -9,6 +9,8 @@ import Yams
 ///     tie_break: node-order        # or seeded (with seed:)
 ///     seed: 42
 ///     fgd_coverage: 0.95
+///     filters: [latency, device-kind, device-model, domestic,   # optional: the class
+///               device-memory, compute-class, price-ceiling]    # filters' order
 public enum ProfileSpec {
   public static func load(path: String) throws(SpecErrors) -> Profile {
     try parse(yaml: ClusterSpec.readText(path), file: path)
@@ -19,7 +21,7 @@ public enum ProfileSpec {
   public static func parse(yaml: String, file: String) throws(SpecErrors) -> Profile {
     var r = YAMLReader(file: file)
     guard let root = r.compose(yaml),
-          let m = r.mapping(root, "", allowed: ["name", "scorers", "tie_break", "seed", "fgd_coverage"],
+          let m = r.mapping(root, "", allowed: ["name", "scorers", "tie_break", "seed", "fgd_coverage", "filters"],
                             required: ["scorers"]) else { throw SpecErrors(r.errors) }
     var scorers: [WeightedScorer] = []
     if let s = m["scorers"], let items = r.sequence(s, "scorers") {
@@ -39,7 +41,18 @@ public enum ProfileSpec {
     }
     let coverage = m["fgd_coverage"].flatMap { r.double($0, "fgd_coverage", 0.01...1) } ?? 0.95
     let name = m["name"].flatMap { r.string($0, "name") } ?? "custom"
+    var classFilters: [FilterKind]?
+    if let f = m["filters"], let items = r.sequence(f, "filters") {
+      var order: [FilterKind] = []
+      for (i, it) in items.enumerated() {
+        if let k = r.choice(it, "filters[\(i)]", FilterKind.self) { order.append(k) }
+      }
+      if order.count == items.count {
+        if let why = Profile.classFilterProblem(order) { r.fail(f, "filters", why) } else { classFilters = order }
+      }
+    }
     guard r.errors.isEmpty else { throw SpecErrors(r.errors) }
-    return Profile(name: name, scorers: scorers, tieBreak: tie, fgdCoverage: coverage)
+    let profile = Profile(name: name, scorers: scorers, tieBreak: tie, fgdCoverage: coverage)
+    return classFilters.flatMap { profile.orderingClassFilters($0) } ?? profile
   }
 }

@@ -135,6 +135,28 @@ struct Both {
     #expect(text == "✗ 0/5 nodes fit: 2 latency 2300 µs > 500 µs from xiqing, 2 latency 800 µs > 500 µs from xiqing, 1 insufficient CPU")
   }
 
+  /// The profile's class-filter order decides which reason a class that
+  /// fails several filters is counted under; the outcome is the same.
+  @Test func classFilterOrderDecidesTheReason() throws {
+    // An NPU within 500 µs of xiqing: n1 (the only NPU) is at tj-a, 800 µs away.
+    let job = TinyCluster.job("a", device: DeviceRequest(count: 1, kinds: [.npu]),
+                              latency: .bound(origin: "xiqing", maxMicros: 500))
+    var standard = Both()
+    let byKind = standard.nodes(job).first ?? ""
+    #expect(byKind == "✗ 0/5 nodes fit: 2 GPU not allowed, 1 DCU not allowed, 1 latency 800 µs > 500 µs from xiqing, 1 no accelerator", "\(byKind)")
+    var order = Profile.filterChain.filter(\.isClassLevel)
+    order.removeAll { $0 == .latency }
+    let latencyFirst = try #require(Profile.single(.firstFit).orderingClassFilters([.latency] + order))
+    #expect(latencyFirst.filters.first == .latency && latencyFirst.filters.suffix(5) == Profile.nodeFilters[...])
+    var reordered = Both(latencyFirst)
+    let byLatency = reordered.nodes(job).first ?? ""
+    #expect(byLatency == "✗ 0/5 nodes fit: 2 latency 2300 µs > 500 µs from xiqing, 2 latency 800 µs > 500 µs from xiqing, 1 GPU not allowed", "\(byLatency)")
+    // Not an order of the class filters: refused.
+    #expect(Profile.single(.firstFit).orderingClassFilters(order) == nil)
+    #expect(Profile.single(.firstFit).orderingClassFilters([.resources] + order + [.latency]) == nil)
+    #expect(Profile.single(.firstFit).orderingClassFilters([.latency, .latency] + order) == nil)
+  }
+
   @Test func latencyRing() {
     var p = Both()
     let job = TinyCluster.job("a", count: 3, cpu: 10_000, latency: .ring("tianjin-metro"))
@@ -490,5 +512,13 @@ struct Both {
                 TinyCluster.job("c", device: DeviceRequest(count: 1, milliPerDevice: 700))]
     let byTasks = TargetWorkload.build(from: TargetWorkload.samples(of: jobs), coverage: 0.5, catalog: cat)
     #expect(byTasks.types.map(\.milliPerDevice) == [200])
+    // Weighted by task counts without a sample per task: the same workload.
+    #expect(TargetWorkload.build(jobs: jobs, coverage: 0.5, catalog: cat) == byTasks)
+    #expect(TargetWorkload.build(jobs: jobs, coverage: 1, catalog: cat)
+            == TargetWorkload.build(from: TargetWorkload.samples(of: jobs), coverage: 1, catalog: cat))
+    // The simulator builds M by tasks too: the 3-task group leads it with
+    // 3/5 of the tasks (by groups the 700-milli type would, with 2/3).
+    let simM = Simulator.fgdTarget(jobs, SimulationConfig(profile: .single(.fgd)), cat)
+    #expect(simM.types.map(\.milliPerDevice) == [200, 700] && simM.types.map(\.share) == [0.6, 0.4])
   }
 }

@@ -35,6 +35,8 @@ import Testing
     ("devices: {count: 1, milli: 500,", "devices: {count: 2, milli: 500,", "groups[0].devices.milli", "needs count 1"),
     ("devices: {count: 1, milli: 500,", "devices: {count: 1, milli: 5000,", "groups[0].devices.milli", "out of range"),
     ("kinds: [gpu]", "kinds: [tpu]", "groups[0].devices.kinds[0]", "unknown value"),
+    ("kinds: [gpu]", "kinds: [cpu]", "groups[0].devices.kinds[0]", "not an accelerator"),
+    ("kinds: [gpu]", "kinds: [npu, dpu]", "groups[0].devices.kinds[1]", "not an accelerator"),
     ("latency: {origin: users, max_us: 1000}", "latency: {origin: users}", "latency.max_us", "missing"),
     ("estimate_s: 60", "estimate_s: -5", "estimate_s", "out of range"),
     ("    spread_sites: 2", "    spread: 2", "groups[0].spread", "unknown field"),
@@ -128,11 +130,19 @@ import Testing
     let p = try ProfileSpec.parse(yaml: "name: g\nscorers:\n  - {scorer: best-fit, weight: 1}\n  - {scorer: energy, weight: 0.5}\ntie_break: seeded\nseed: 7\n", file: "p.yaml")
     #expect(p.scorers == [WeightedScorer(.bestFit, weight: 1), WeightedScorer(.energy, weight: 0.5)])
     #expect(p.tieBreak == .seededPermutation(seed: 7))
+    #expect(p.filters == Profile.filterChain)
+    let ordered = try ProfileSpec.parse(yaml: "scorers:\n  - {scorer: best-fit}\nfilters: [latency, price-ceiling, device-kind, device-model, domestic, device-memory, compute-class]\n", file: "p.yaml")
+    #expect(ordered.filters == [.latency, .priceCeiling, .deviceKind, .deviceModel, .domestic, .deviceMemory,
+                                .computeClass] + Profile.nodeFilters)
   }
 
   @Test(arguments: [("scorers:\n  - {scorer: magic}\n", "scorers[0].scorer"), ("scorers: []\n", "scorers"),
                     ("scorers:\n  - {scorer: fgd, weight: -1}\n", "scorers[0].weight"),
-                    ("scorers:\n  - {scorer: fgd}\ntie_break: coin\n", "tie_break"), ("name: x\n", "scorers")])
+                    ("scorers:\n  - {scorer: fgd}\ntie_break: coin\n", "tie_break"), ("name: x\n", "scorers"),
+                    ("scorers:\n  - {scorer: fgd}\nfilters: [latency]\n", "filters"),
+                    ("scorers:\n  - {scorer: fgd}\nfilters: [latency, price-ceiling, device-kind, device-model, domestic, device-memory, compute-class, resources]\n", "filters"),
+                    ("scorers:\n  - {scorer: fgd}\nfilters: [latency, latency, price-ceiling, device-kind, device-model, domestic, device-memory, compute-class]\n", "filters"),
+                    ("scorers:\n  - {scorer: fgd}\nfilters: [speed]\n", "filters[0]")])
   func badProfiles(_ text: String, _ path: String) {
     do {
       _ = try ProfileSpec.parse(yaml: text, file: "p.yaml")
