@@ -2,10 +2,15 @@
 /// latency network and nodes. Built from a spec file, an importer or the
 /// embedded reference; the mutable state lives in `ClusterState`.
 public struct Cluster: Sendable {
+  /// Cluster name, as given by the cluster file or importer (for reports).
   public var name: String
+  /// Device models the nodes and requests refer to, by `DeviceModelID`.
   public var catalog: DeviceCatalog
+  /// Sites in id order (`sites[Int(siteID)]`); each is also a location of `network`.
   public private(set) var sites: [Site]
+  /// Access points, sites, links and rings, with all-pairs shortest latencies.
   public private(set) var network: LatencyNetwork
+  /// Nodes in id order (`nodes[Int(nodeID)]`); each names its site by `SiteID`.
   public private(set) var nodes: [Node]
   /// For each site, its location index in `network`.
   public private(set) var siteLocation: [Int]
@@ -31,9 +36,12 @@ public struct Cluster: Sendable {
     siteLocation = sites.map { network.index(of: $0.id) ?? -1 }
   }
 
+  /// The id of the site whose `Site.id` is `id` (the first one if repeated), or nil.
   public func siteID(named id: String) -> SiteID? { siteIndex[id] }
+  /// The id of the node whose `Node.id` is `id` (the first one if repeated), or nil.
   public func nodeID(named id: String) -> NodeID? { nodeIndex[id] }
 
+  /// The site `node` belongs to.
   @inlinable
   public func site(of node: Node) -> Site { sites[Int(node.site)] }
 

@@ -9,7 +9,9 @@ public struct DeviceModel: Sendable, Hashable, Codable {
   public var name: String
   /// Other names accepted for this model (e.g. "V100M32" in the openb trace).
   public var aliases: [String]
+  /// Vendor name ("NVIDIA", "Huawei", …); "unknown" when a cluster file omits it.
   public var vendor: String
+  /// Whether this is a CPU, an accelerator (GPU, DCU, NPU) or a DPU.
   public var kind: DeviceKind
   /// Designed and made by a Chinese vendor (国产).
   public var domestic: Bool
@@ -31,6 +33,8 @@ public struct DeviceModel: Sendable, Hashable, Codable {
   /// the catalog entry states them.
   public var classes: Set<ComputeClass>
 
+  /// A catalog entry; `classes` nil derives them from `kind` and `fp64TFLOPS`
+  /// (see `defaultClasses(kind:fp64TFLOPS:)`).
   public init(name: String, aliases: [String] = [], vendor: String, kind: DeviceKind,
               domestic: Bool, memoryMiB: Int64? = nil, fp64TFLOPS: Double? = nil,
               fp32TFLOPS: Double? = nil, fp16TFLOPS: Double? = nil, int8TOPS: Double? = nil,

@@ -18,6 +18,7 @@ public enum PriorityClass: String, CaseIterable, Sendable, Hashable, Codable, Co
     }
   }
 
+  /// Orders by `rank`: `system` < … < `bestEffort` (more important first).
   public static func < (a: PriorityClass, b: PriorityClass) -> Bool { a.rank < b.rank }
 }
 
@@ -39,6 +40,7 @@ public struct DeviceRequest: Sendable, Hashable {
   /// Required compute class, if any.
   public var computeClass: ComputeClass?
 
+  /// A request for `count` devices of `milliPerDevice` thousandths each; other constraints default to none.
   public init(count: Int32, milliPerDevice: Int32 = 1000, kinds: Set<DeviceKind> = [],
               models: [String] = [], domesticOnly: Bool = false, minMemoryMiB: Int64 = 0,
               computeClass: ComputeClass? = nil) {
@@ -73,8 +75,10 @@ public struct DeviceRequest: Sendable, Hashable {
 public struct NormalizedRequest: Sendable, Hashable {
   /// TFLOPS per task: FP16 for `intelligent`, FP64 for `supercomputing`.
   public var tflops: Double
+  /// Which class the TFLOPS are for (`intelligent` or `supercomputing`).
   public var computeClass: ComputeClass
 
+  /// A request for `tflops` TFLOPS per task of class `computeClass`.
   public init(tflops: Double, computeClass: ComputeClass) {
     self.tflops = tflops
     self.computeClass = computeClass
@@ -93,6 +97,7 @@ public enum LatencyConstraint: Sendable, Hashable {
 
 /// A set of identical tasks of a job.
 public struct TaskGroup: Sendable, Hashable {
+  /// Group name, unique within the job; names the group in errors and explanations.
   public var name: String
   /// Number of tasks (replicas) in the group.
   public var count: Int32
@@ -114,6 +119,7 @@ public struct TaskGroup: Sendable, Hashable {
   /// Replicas on at least this many distinct sites (disaster recovery); 0 or 1 = no rule.
   public var spreadSites: Int32
 
+  /// A group of `count` tasks, each needing `milliCPU` and `memoryMiB` plus any devices.
   public init(name: String = "main", count: Int32 = 1, milliCPU: Int64, memoryMiB: Int64,
               device: DeviceRequest? = nil, normalized: NormalizedRequest? = nil,
               dpuCount: Int32 = 0, gang: Bool = true, sameSite: Bool = false,
@@ -146,8 +152,11 @@ public enum AntiAffinityScope: String, Sendable, Hashable, Codable {
 
 /// A unit of work submitted by a tenant: one or more task groups.
 public struct Job: Sendable, Hashable, Identifiable {
+  /// Job identifier, unique within a workload; the key for release and anti-affinity.
   public var id: String
+  /// Tenant that submitted the job: the unit of quotas, fair share and billing.
   public var tenant: String
+  /// Priority class; orders the queue and decides who may preempt whom.
   public var priority: PriorityClass
   /// Submit time, µs from the simulation epoch.
   public var submitMicros: Int64
@@ -155,14 +164,18 @@ public struct Job: Sendable, Hashable, Identifiable {
   public var estimatedMicros: Int64
   /// Actual run time in simulation, µs (may differ from the estimate).
   public var actualMicros: Int64
+  /// Task groups, placed in order; all tasks of all groups are placed or none.
   public var groups: [TaskGroup]
+  /// Where the job's tasks may run, by latency; `.none` for anywhere.
   public var latency: LatencyConstraint
   /// Jobs whose tasks this job must not share a node (or site) with.
   public var antiAffinity: [String]
+  /// Whether `antiAffinity` keeps this job off the named jobs' nodes or off their sites.
   public var antiAffinityScope: AntiAffinityScope
   /// The most the tenant pays per device-hour (CPU-only tasks: per core-hour).
   public var priceCeiling: Money?
 
+  /// A job; `actualMicros` nil means it runs exactly its estimate.
   public init(id: String, tenant: String = "default", priority: PriorityClass = .batch,
               submitMicros: Int64 = 0, estimatedMicros: Int64 = 3_600_000_000,
               actualMicros: Int64? = nil, groups: [TaskGroup], latency: LatencyConstraint = .none,

@@ -8,9 +8,11 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
   /// The amount in fen.
   public var fen: Int64
 
+  /// An amount of `fen` hundredths of a yuan (may be negative).
   @inlinable
   public init(fen: Int64) { self.fen = fen }
 
+  /// ¥0.00.
   public static let zero = Money(fen: 0)
 
   /// Parses a yuan amount written with at most two decimals ("12", "3.5",
@@ -51,6 +53,7 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
     return o ? nil : Money(fen: r)
   }
 
+  /// Compares amounts in fen.
   public static func < (a: Money, b: Money) -> Bool { a.fen < b.fen }
 
   /// "123.45" (yuan with two decimals, no currency sign).
@@ -61,12 +64,15 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
     return "\(sign)\(m / 100).\(frac < 10 ? "0" : "")\(frac)"
   }
 
+  /// "¥123.45".
   public var description: String { "¥" + yuanString }
 
+  /// Decodes a bare integer number of fen.
   public init(from decoder: any Decoder) throws {
     fen = try decoder.singleValueContainer().decode(Int64.self)
   }
 
+  /// Encodes as a bare integer number of fen.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.singleValueContainer()
     try c.encode(fen)

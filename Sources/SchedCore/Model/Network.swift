@@ -8,12 +8,16 @@ public enum LocationKind: String, Sendable, Hashable, Codable {
 
 /// A point of the latency network.
 public struct Location: Sendable, Hashable {
+  /// Location id, unique in the network; a site's location id is its `Site.id`.
   public var id: String
+  /// Whether the location is a site or an access point.
   public var kind: LocationKind
   /// For `.site` locations, the site's index in the cluster.
   public var site: SiteID?
+  /// City name, for display and synthetic workloads ("" when not given).
   public var city: String
 
+  /// A location; `site` is the site's index for `.site` locations, nil for access points.
   public init(id: String, kind: LocationKind, site: SiteID? = nil, city: String = "") {
     self.id = id
     self.kind = kind
@@ -24,10 +28,14 @@ public struct Location: Sendable, Hashable {
 
 /// A bidirectional link with a one-way latency.
 public struct Link: Sendable, Hashable {
+  /// Index of one end in `LatencyNetwork.locations`.
   public var a: Int
+  /// Index of the other end in `LatencyNetwork.locations`.
   public var b: Int
+  /// One-way latency over the link, µs (≥ 0; negative links are ignored).
   public var latencyMicros: Int64
 
+  /// A link between locations `a` and `b` (indices) with one-way latency in µs.
   public init(a: Int, b: Int, latencyMicros: Int64) {
     self.a = a
     self.b = b
@@ -38,11 +46,14 @@ public struct Link: Sendable, Hashable {
 /// A named set of locations whose pairwise one-way latency stays within a bound
 /// (e.g. `tianjin-metro`, 1000 µs; `jingjinji`, 2000 µs).
 public struct LatencyRing: Sendable, Hashable {
+  /// Ring name, referred to by `LatencyConstraint.ring` in job files.
   public var name: String
+  /// The most any two members may be apart, one-way shortest latency in µs.
   public var boundMicros: Int64
   /// Location indices of the members.
   public var members: [Int]
 
+  /// A ring of `members` (location indices) bounded by `boundMicros` µs.
   public init(name: String, boundMicros: Int64, members: [Int]) {
     self.name = name
     self.boundMicros = boundMicros
@@ -52,13 +63,18 @@ public struct LatencyRing: Sendable, Hashable {
 
 /// A ring member pair whose shortest latency exceeds the ring's bound.
 public struct RingViolation: Sendable, Hashable, CustomStringConvertible {
+  /// Name of the ring the pair belongs to.
   public var ring: String
+  /// Location id of one member of the pair.
   public var a: String
+  /// Location id of the other member.
   public var b: String
   /// Shortest one-way latency, or `nil` when the pair is not connected.
   public var latencyMicros: Int64?
+  /// The ring's bound, µs.
   public var boundMicros: Int64
 
+  /// "ring R: A to B is L µs > B µs", or "… are not connected".
   public var description: String {
     if let l = latencyMicros {
       return "ring \(ring): \(a) to \(b) is \(l) µs > \(boundMicros) µs"
@@ -69,8 +85,11 @@ public struct RingViolation: Sendable, Hashable, CustomStringConvertible {
 
 /// Locations, links and rings, with all-pairs shortest one-way latency.
 public struct LatencyNetwork: Sendable {
+  /// Locations (sites and access points) in index order.
   public private(set) var locations: [Location]
+  /// Links as given; latencies of parallel links reduce to the smallest.
   public private(set) var links: [Link]
+  /// Latency rings, in file order.
   public private(set) var rings: [LatencyRing]
   /// Row-major `n × n` shortest latencies; `Int64.max` when unreachable.
   private var distances: [Int64]

@@ -7,6 +7,7 @@ public struct DeviceGroup: Sendable, Hashable {
   /// Memory per device in MiB (0 when unknown).
   public var memoryMiB: Int64
 
+  /// A group of `count` devices of catalog model `model`, `memoryMiB` each.
   public init(model: DeviceModelID, count: Int32, memoryMiB: Int64) {
     self.model = model
     self.count = count
@@ -23,6 +24,7 @@ public struct NUMADomain: Sendable, Hashable {
   /// Host memory of the domain.
   public var memoryMiB: Int64
 
+  /// A domain of node-local `cores` and `devices` indices and `memoryMiB` host memory.
   public init(cores: [Int32], devices: [Int32], memoryMiB: Int64) {
     self.cores = cores
     self.devices = devices
@@ -32,8 +34,10 @@ public struct NUMADomain: Sendable, Hashable {
 
 /// Which cores and accelerators sit on which NUMA node.
 public struct NUMALayout: Sendable, Hashable {
+  /// Domains in NUMA node order; each core and device index appears in at most one.
   public var domains: [NUMADomain]
 
+  /// A layout of `domains` as given (not checked against the node's capacity).
   public init(domains: [NUMADomain]) { self.domains = domains }
 
   /// The default layout when the real one is unknown: `numaNodes` domains
@@ -62,6 +66,7 @@ public struct NUMALayout: Sendable, Hashable {
 
 /// A compute node: CPU cores, memory, at most one accelerator model, optional DPUs.
 public struct Node: Sendable, Hashable {
+  /// Node id (e.g. hostname), unique within the cluster; used in usage records and allocations.
   public var id: String
   /// Index of the node's site in the cluster.
   public var site: SiteID
@@ -77,9 +82,13 @@ public struct Node: Sendable, Hashable {
   public var accelerator: DeviceGroup?
   /// The node's DPUs, if any.
   public var dpu: DeviceGroup?
+  /// Which cores, devices and memory sit on which NUMA domain; placement keeps a
+  /// task's cores and devices within one domain where it can.
   public var numa: NUMALayout
+  /// Free-form labels from the cluster file (informational; no placement rule reads them).
   public var labels: [String: String]
 
+  /// A node; `numa` nil lays out `sockets` uniform domains (see `NUMALayout.uniform`).
   public init(id: String, site: SiteID, cpuModel: DeviceModelID? = nil, sockets: Int32 = 1,
               milliCPU: Int64, memoryMiB: Int64, accelerator: DeviceGroup? = nil,
               dpu: DeviceGroup? = nil, numa: NUMALayout? = nil, labels: [String: String] = [:]) {

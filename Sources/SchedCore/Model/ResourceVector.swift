@@ -12,12 +12,18 @@
 /// `multiplied(by:)` return `nil` instead of overflowing or going negative.
 @frozen
 public struct ResourceVector: Sendable, Hashable, Codable, CustomStringConvertible {
+  /// Thousandths of a CPU core.
   public var milliCPU: Int64
+  /// Host memory, MiB.
   public var memoryMiB: Int64
+  /// Thousandths of an accelerator of the node's model (1000 = one whole device).
   public var deviceMilli: Int64
+  /// Accelerator memory, MiB.
   public var deviceMemoryMiB: Int64
+  /// Whole DPUs.
   public var dpuUnits: Int64
 
+  /// A vector of the given amounts (each 0 unless given).
   @inlinable
   public init(milliCPU: Int64 = 0, memoryMiB: Int64 = 0, deviceMilli: Int64 = 0,
               deviceMemoryMiB: Int64 = 0, dpuUnits: Int64 = 0) {
@@ -28,6 +34,7 @@ public struct ResourceVector: Sendable, Hashable, Codable, CustomStringConvertib
     self.dpuUnits = dpuUnits
   }
 
+  /// All dimensions zero.
   public static let zero = ResourceVector()
 
   /// The number of dimensions.
@@ -102,6 +109,7 @@ public struct ResourceVector: Sendable, Hashable, Codable, CustomStringConvertib
                           dpuUnits: e.partialValue)
   }
 
+  /// "cpu=…m mem=…MiB dev=…m devmem=…MiB dpu=…".
   public var description: String {
     "cpu=\(milliCPU)m mem=\(memoryMiB)MiB dev=\(deviceMilli)m devmem=\(deviceMemoryMiB)MiB dpu=\(dpuUnits)"
   }

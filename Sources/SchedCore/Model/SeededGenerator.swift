@@ -4,6 +4,7 @@
 public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
   @usableFromInline var s0, s1, s2, s3: UInt64
 
+  /// A generator whose state is expanded from `seed` by SplitMix64; equal seeds give equal streams.
   public init(seed: UInt64) {
     var sm = seed
     func next() -> UInt64 {
@@ -16,6 +17,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
     s0 = next(); s1 = next(); s2 = next(); s3 = next()
   }
 
+  /// The next 64 random bits (xoshiro256**).
   @inlinable
   public mutating func next() -> UInt64 {
     let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9

@@ -19,6 +19,7 @@ public struct PriceList: Sendable, Hashable, Codable {
   /// Per device-hour for specific models (catalog names); overrides `deviceHour`.
   public var modelHour: [String: Money]
 
+  /// A price list; anything not given is free (zero).
   public init(cpuCoreHour: Money = .zero, memoryGiBHour: Money = .zero,
               deviceHour: [DeviceKind: Money] = [:], modelHour: [String: Money] = [:]) {
     self.cpuCoreHour = cpuCoreHour
@@ -35,17 +36,24 @@ public struct PriceList: Sendable, Hashable, Codable {
 
 /// A datacentre or edge site that holds nodes.
 public struct Site: Sendable, Hashable {
+  /// Site id, unique within the cluster; also the site's location id in the latency network.
   public var id: String
+  /// Display name (the id when the cluster file gives none).
   public var name: String
+  /// City the site is in ("" when not given).
   public var city: String
+  /// District within the city ("" when not given); for display.
   public var district: String
+  /// Centre, park or edge.
   public var tier: SiteTier
   /// Power usage effectiveness (total facility power / IT power), ≥ 1.
   public var pue: Double
   /// Share of green (renewable) power, 0...1.
   public var greenShare: Double
+  /// What the site charges per resource-hour; used to price usage records.
   public var prices: PriceList
 
+  /// A site with the given facts; `pue` ≥ 1 and `greenShare` in 0...1 are not checked here.
   public init(id: String, name: String, city: String, district: String, tier: SiteTier,
               pue: Double, greenShare: Double, prices: PriceList) {
     self.id = id
