@@ -50,6 +50,7 @@ public struct SettlementAccumulator {
   /// Per caller tenant key: its account, or -1.
   var accountOfKey: [Int32] = []
 
+  /// An empty accumulator pricing on `cluster` with `vouchers` (caps per voucher year).
   public init(cluster: Cluster, vouchers: [Voucher], perJobLines: Bool = false) {
     let pricing = UsageLedger.Pricing(cluster: cluster)
     self.pricing = pricing

@@ -1,8 +1,11 @@
 /// One charged line: one resource of one usage record, priced at its site
 /// and rounded half-to-even to the fen.
 public struct ChargeLine: Sendable, Hashable, Codable {
+  /// The job the usage record was for.
   public var jobID: String
+  /// The tenant billed for the line.
   public var tenant: String
+  /// Site id whose price list priced the line.
   public var site: String
   /// "cpu", "memory", a device model name, or "dpu".
   public var resource: String
@@ -10,7 +13,10 @@ public struct ChargeLine: Sendable, Hashable, Codable {
   public var kind: DeviceKind
   /// Resource-hours (core-hours, GiB-hours, device-hours), for display.
   public var quantityHours: Double
+  /// The charge, rounded half-to-even to the fen.
   public var amount: Money
+  /// End of the usage record, µs from the epoch; orders lines in settlement
+  /// and decides their voucher year.
   public var endMicros: Int64
   /// Energy the line's resource drew, kWh, as the simulator's energy metric
   /// counts it: the device model's TDP × devices held × hours × the site's
@@ -22,6 +28,7 @@ public struct ChargeLine: Sendable, Hashable, Codable {
   /// PFLOPS-hours FP16, and FP64 for models that serve supercomputing — per
   /// line, so they total per job and per site as well as per tenant.
   public var pflopsHoursFP16: Double = 0
+  /// As `pflopsHoursFP16`, at FP64 (0 unless the model serves supercomputing).
   public var pflopsHoursFP64: Double = 0
 
   enum CodingKeys: String, CodingKey {
@@ -65,16 +72,20 @@ public struct ChargeLine: Sendable, Hashable, Codable {
 /// the fen; every total is the exact sum of rounded lines, so statements
 /// reconcile to the fen.
 public struct UsageLedger: Sendable {
+  /// Every charge line, in record order (CPU, memory, device, DPU per record; a
+  /// line whose charge overflowed is left out).
   public private(set) var lines: [ChargeLine] = []
   /// Resource-hours by tenant and resource ("cpu", "memory", model, "dpu").
   public private(set) var hours: [String: [String: Double]] = [:]
   /// Normalized compute delivered, by tenant: PFLOPS-hours FP16 (intelligent)
   /// and FP64 (supercomputing, for devices that serve it).
   public private(set) var pflopsHoursFP16: [String: Double] = [:]
+  /// As `pflopsHoursFP16`, at FP64, by tenant (only tenants using supercomputing models).
   public private(set) var pflopsHoursFP64: [String: Double] = [:]
   /// Energy drawn, kWh, by tenant and by site id (see `ChargeLine.energyKWh`;
   /// each line's energy is also on the line, for totals per job).
   public private(set) var energyKWh: [String: Double] = [:]
+  /// Energy drawn, kWh, by site id.
   public private(set) var energyKWhBySite: [String: Double] = [:]
   /// Records naming a node the cluster does not have (priced, but no energy counted).
   public private(set) var unknownNodes = 0

@@ -3,7 +3,9 @@
 /// preempted or whose node fails ends its record then; if it runs again it
 /// opens a new one.
 public struct UsageRecord: Sendable, Hashable, Codable {
+  /// The job the task belongs to.
   public var jobID: String
+  /// The job's tenant, who is billed for the record.
   public var tenant: String
   /// Site id (as in the cluster file).
   public var site: String
@@ -11,16 +13,22 @@ public struct UsageRecord: Sendable, Hashable, Codable {
   public var node: String
   /// Start and end, µs from the simulation epoch (end ≥ start).
   public var startMicros: Int64
+  /// End of the interval, µs from the simulation epoch.
   public var endMicros: Int64
+  /// Milli-CPU held (1000 = one core).
   public var milliCPU: Int64
+  /// Host memory held, MiB.
   public var memoryMiB: Int64
   /// Accelerator model (catalog name) and kind, when the task holds devices.
   public var deviceModel: String?
+  /// Kind of `deviceModel` (GPU, DCU or NPU); nil when no devices are held.
   public var deviceKind: DeviceKind?
   /// Total accelerator milli held (1000 = one whole device).
   public var deviceMilli: Int64
+  /// Whole DPUs held.
   public var dpuUnits: Int32
 
+  /// A record with the given fields, as an embedding service reports it; devices default to none.
   public init(jobID: String, tenant: String, site: String, node: String, startMicros: Int64,
               endMicros: Int64, milliCPU: Int64, memoryMiB: Int64, deviceModel: String? = nil,
               deviceKind: DeviceKind? = nil, deviceMilli: Int64 = 0, dpuUnits: Int32 = 0) {

@@ -5,14 +5,18 @@
 /// year its usage ends, and the cap renews when the first line of a later
 /// year is charged.
 public struct Voucher: Sendable, Hashable, Codable {
+  /// Voucher id; names it in statements (`TenantStatement.VoucherUse.voucher`).
   public var id: String
+  /// The tenant whose charges it subsidises.
   public var tenant: String
   /// Subsidy rate in basis points (5000 = 50 %).
   public var rateBasisPoints: Int64
+  /// The most it pays per voucher year.
   public var capPerYear: Money
   /// Device kinds whose lines it subsidises (`cpu` covers CPU and memory); empty = all.
   public var kinds: Set<DeviceKind>
 
+  /// A voucher; `rateBasisPoints` is clamped to 0...10000.
   public init(id: String, tenant: String, rateBasisPoints: Int64, capPerYear: Money, kinds: Set<DeviceKind> = []) {
     self.id = id
     self.tenant = tenant
@@ -166,14 +170,21 @@ struct TenantAccount {
 
 /// One tenant's bill: gross, subsidy, net, per job and per voucher.
 public struct TenantStatement: Sendable, Hashable, Codable {
+  /// One job's charges within a tenant's statement.
   public struct JobLine: Sendable, Hashable, Codable {
+    /// The job.
     public var jobID: String
+    /// The job's charges before subsidy.
     public var gross: Money
+    /// What vouchers paid of them.
     public var subsidy: Money
+    /// `gross − subsidy`.
     public var net: Money
   }
 
+  /// How much one voucher paid in the settlement.
   public struct VoucherUse: Sendable, Hashable, Codable {
+    /// The voucher's id.
     public var voucher: String
     /// What it paid, over every voucher year charged.
     public var used: Money
@@ -205,12 +216,20 @@ public struct TenantStatement: Sendable, Hashable, Codable {
     }
   }
 
+  /// The tenant billed.
   public var tenant: String
+  /// All its charges before subsidy (the exact sum of its rounded lines).
   public var gross: Money
+  /// What its vouchers paid in total.
   public var subsidy: Money
+  /// `gross − subsidy`: what the tenant pays.
   public var net: Money
+  /// Per job, in order of first charge; empty when a `SettlementAccumulator`
+  /// was made without `perJobLines`.
   public var jobs: [JobLine]
+  /// Per voucher of the tenant, in the order the vouchers were given.
   public var vouchers: [VoucherUse]
+  /// Gross charges by site id.
   public var bySite: [String: Money]
 }
 
@@ -221,6 +240,7 @@ public struct TenantStatement: Sendable, Hashable, Codable {
 /// the fen), never more than its remaining cap, so a voucher that runs out
 /// mid-job pays part of that line and nothing after.
 public struct Settlement: Sendable, Codable {
+  /// One statement per tenant with charge lines, sorted by tenant name.
   public var statements: [TenantStatement]
 
   /// Settles `ledger` with `vouchers` (caps are per settlement period: one year).
@@ -243,8 +263,11 @@ public struct Settlement: Sendable, Codable {
 
   init(statements: [TenantStatement]) { self.statements = statements }
 
+  /// Gross charges over every tenant.
   public var totalGross: Money { Money(fen: statements.reduce(0) { $0 + $1.gross.fen }) }
+  /// Subsidies paid over every tenant.
   public var totalSubsidy: Money { Money(fen: statements.reduce(0) { $0 + $1.subsidy.fen }) }
+  /// Net charges over every tenant (`totalGross − totalSubsidy`).
   public var totalNet: Money { Money(fen: statements.reduce(0) { $0 + $1.net.fen }) }
 
   /// `tenant,gross_yuan,subsidy_yuan,net_yuan` per tenant.
