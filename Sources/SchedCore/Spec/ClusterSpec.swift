@@ -9,12 +9,19 @@ import Yams
 public enum ClusterSpec {
   /// Limits that keep every later computation free of overflow.
   public enum Limits {
+    /// Most nodes in a cluster.
     public static let maxNodes: Int64 = 2_000_000
+    /// Most milli-CPU per node (one million cores).
     public static let maxMilliCPU: Int64 = 1_000_000_000
+    /// Most host memory per node, MiB (2⁴⁰ MiB).
     public static let maxMemoryMiB: Int64 = 1 << 40
+    /// Most memory per device, MiB (2³⁰ MiB); also bounds a request's `min_memory_mib`.
     public static let maxDeviceMemoryMiB: Int64 = 1 << 30
+    /// Most accelerators per node (`NodeStateKey.maxDevices`).
     public static let maxDevicesPerNode: Int64 = Int64(NodeStateKey.maxDevices)
+    /// Most DPUs per node (and per task).
     public static let maxDPUsPerNode: Int64 = 64
+    /// Largest link latency, µs (1000 s).
     public static let maxLatencyMicros: Int64 = 1_000_000_000
   }
 

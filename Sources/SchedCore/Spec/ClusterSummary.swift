@@ -1,30 +1,49 @@
 /// A cluster summarised by site and device kind: node and device counts,
 /// peak PFLOPS (FP16 and FP64) and the domestic share of accelerator compute.
 public struct ClusterSummary: Sendable, Codable {
+  /// One device kind's totals, at one site or over the cluster.
   public struct KindLine: Sendable, Codable {
+    /// The kind (CPU lines count sockets and cores, not accelerators).
     public var kind: DeviceKind
+    /// Devices of the kind; for CPUs, sockets.
     public var devices: Int
+    /// Peak dense FP16 PFLOPS (0 for models without a published figure).
     public var pflopsFP16: Double
+    /// Peak FP64 PFLOPS (CPUs: the model's per-core figure × cores).
     public var pflopsFP64: Double
     /// Share of this line's FP16 peak on domestic devices (CPUs: by core count).
     public var domesticShare: Double
   }
 
+  /// One site's facts and per-kind totals.
   public struct SiteLine: Sendable, Codable {
+    /// Site id.
     public var id: String
+    /// Display name.
     public var name: String
+    /// City ("" when not given).
     public var city: String
+    /// Centre, park or edge.
     public var tier: SiteTier
+    /// Power usage effectiveness (≥ 1).
     public var pue: Double
+    /// Share of green power, 0...1.
     public var greenShare: Double
+    /// Names of the latency rings the site is a member of (empty when it has no location).
     public var rings: [String]
+    /// Nodes at the site.
     public var nodes: Int
+    /// Per device kind present at the site, in `DeviceKind` order.
     public var kinds: [KindLine]
   }
 
+  /// The cluster's name.
   public var name: String
+  /// Nodes in the cluster.
   public var nodes: Int
+  /// Per site, in cluster order.
   public var sites: [SiteLine]
+  /// Per device kind over the whole cluster, in `DeviceKind` order.
   public var totals: [KindLine]
   /// Domestic share of accelerator FP16 peak compute over the whole cluster.
   public var domesticAcceleratorShare: Double

@@ -3,6 +3,7 @@ import Yams
 /// The job YAML format (Docs/Formats.md): one job with its task groups,
 /// latency rule, price ceiling and anti-affinity.
 public enum JobSpec {
+  /// Reads and parses the job file at `path`; throws `SpecErrors` if it cannot be read or parsed.
   public static func load(path: String) throws(SpecErrors) -> Job {
     try parse(yaml: ClusterSpec.readText(path), file: path)
   }
@@ -163,6 +164,7 @@ extension JobSpec {
     try parseLines(text: ClusterSpec.readText(path), file: path)
   }
 
+  /// Parses JSON-lines job text (`file` names it in errors): as `loadLines(path:)`.
   public static func parseLines(text: String, file: String) throws(SpecErrors) -> [Job] {
     var jobs: [Job] = []
     var errors: [SpecError] = []

@@ -11,6 +11,7 @@ public enum NodeListImporter {
     return try openb(text: text, file: path)
   }
 
+  /// As `openb(path:)`, from the file's text (`file` names it in errors).
   public static func openb(text: String, file: String) throws(SpecErrors) -> Cluster {
     let lines = CSVLines.parse(text)
     guard let header = lines.first else { throw .single(file, "the file is empty") }
@@ -70,6 +71,7 @@ public enum NodeListImporter {
     return try pai(text: text, file: path)
   }
 
+  /// As `pai(path:)`, from the file's text (`file` names it in errors).
   public static func pai(text: String, file: String) throws(SpecErrors) -> Cluster {
     var catalog = DeviceCatalog.builtin
     var nodes: [Node] = []
@@ -135,6 +137,7 @@ public enum NodeListImporter {
 /// `reference` (the embedded Jing-Jin-Ji cluster), `openb:PATH`, `pai:PATH`,
 /// or a cluster YAML file.
 public enum ClusterSource {
+  /// The cluster `argument` names; throws `SpecErrors` when it cannot be read or parsed.
   public static func load(_ argument: String) throws(SpecErrors) -> Cluster {
     if argument == "reference" { return try Cluster.reference() }
     if argument.hasPrefix("openb:") { return try NodeListImporter.openb(path: String(argument.dropFirst(6))) }

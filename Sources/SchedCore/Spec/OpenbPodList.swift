@@ -1,16 +1,24 @@
 /// One pod of an Alibaba openb pod list.
 public struct OpenbPod: Sendable, Hashable {
+  /// Pod name, unique within the list; becomes the job id.
   public var name: String
+  /// Milli-CPU requested.
   public var milliCPU: Int64
+  /// Memory requested, MiB.
   public var memoryMiB: Int64
+  /// GPUs requested (0 = CPU-only; more than one only as whole GPUs).
   public var gpus: Int32
   /// Per GPU (1000 = a whole GPU; less = a shared fraction of one GPU).
   public var gpuMilli: Int32
   /// Allowed GPU models; empty = any.
   public var gpuSpec: [String]
+  /// QoS class ("LS", "Guaranteed", "Burstable", "BE"; "" when not given).
   public var qos: String
+  /// Creation time, seconds from the trace start; nil when absent (five-column format or empty cell).
   public var creationSeconds: Int64?
+  /// Deletion time, seconds; nil when absent.
   public var deletionSeconds: Int64?
+  /// Time the pod was scheduled in the trace, seconds; nil when absent.
   public var scheduledSeconds: Int64?
 
   /// The QoS classes of the openb trace and the priority each maps to (the
@@ -40,10 +48,13 @@ public struct OpenbPod: Sendable, Hashable {
 /// qos cell must be one of LS, Guaranteed, Burstable, BE (or empty: none
 /// given). A list without a pod is an error.
 public enum OpenbPodList {
+  /// Reads and parses the pod list at `path`; throws `SpecErrors` if it cannot be read or parsed.
   public static func load(path: String) throws(SpecErrors) -> [OpenbPod] {
     try parse(text: ClusterSpec.readText(path), file: path)
   }
 
+  /// Parses pod-list text (`file` names it in errors). Throws every bad row at once, or
+  /// for a wrong header, an empty file or a list without a pod.
   public static func parse(text: String, file: String) throws(SpecErrors) -> [OpenbPod] {
     let lines = CSVLines.parse(text)
     guard let header = lines.first else { throw .single(file, "the file is empty") }

@@ -14,12 +14,16 @@ import Foundation
 /// is an error, and so is a log without a runnable job. `.gz` files are read
 /// through `gzip -dc`.
 public enum SWFLog {
+  /// An SWF log's runnable jobs and how many lines were skipped.
   public struct Loaded: Sendable {
+    /// One job per runnable line, in file order (id `swf-N`, tenant `user-U`).
     public var jobs: [Job]
     /// Lines that were valid but not runnable (run time or processors unknown or ≤ 0).
     public var skipped: Int
   }
 
+  /// Reads (`.gz` through `gzip -dc`) and parses the log at `path`; throws
+  /// `SpecErrors` if it cannot be read or has errors.
   public static func load(path: String) throws(SpecErrors) -> Loaded {
     let text: String
     if path.hasSuffix(".gz") {
@@ -47,6 +51,8 @@ public enum SWFLog {
                            "requested_procs", "requested_time", "requested_memory", "status", "user", "group",
                            "executable", "queue", "partition", "preceding_job", "think_time"]
 
+  /// Parses SWF text (`file` names it in errors); throws every bad line at once,
+  /// or when no line is runnable.
   public static func parse(text: String, file: String) throws(SpecErrors) -> Loaded {
     var jobs: [Job] = []
     var errors: [SpecError] = []

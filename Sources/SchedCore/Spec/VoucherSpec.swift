@@ -9,6 +9,7 @@ public enum VoucherSpec {
   /// The largest yearly cap accepted: ¥1,000,000,000,000.00.
   public static let maxCap = Money(fen: 100_000_000_000_000)
 
+  /// Reads and parses the voucher file at `path`; throws `SpecErrors` if it cannot be read or parsed.
   public static func load(path: String) throws(SpecErrors) -> [Voucher] {
     try parse(yaml: ClusterSpec.readText(path), file: path)
   }
