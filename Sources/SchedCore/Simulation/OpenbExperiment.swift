@@ -15,21 +15,33 @@ public enum OpenbExperiment {
     public var fragmentationRatio: Double
   }
 
+  /// One experiment's outcome.
   public struct Result: Sendable, Codable {
+    /// The scorer the experiment ran (its raw name).
     public var policy: String
+    /// Seed of the arrival order and the tie-break.
     public var seed: UInt64
+    /// Target total requested GPU milli, as a multiple of capacity (1.3 = 130 %).
     public var tune: Double
+    /// Nodes in the cluster.
     public var nodes: Int
+    /// GPUs in the cluster.
     public var gpus: Int
+    /// Pods in the list, before cloning.
     public var originalPods: Int
+    /// Pods in the arrival order, clones included.
     public var arrivals: Int
+    /// Arrivals that were placed.
     public var placed: Int
+    /// Arrivals that fit nowhere (they fail at once and never retry).
     public var failed: Int
     /// Failed pods that asked for GPUs.
     public var failedGPUPods: Int
+    /// One point per arrival, in arrival order.
     public var curve: [Point]
     /// The curve at 50, 60, …, 130 % arrived (nil where the run never got there).
     public var at: [String: Point]
+    /// Wall-clock time of the run, seconds.
     public var wallSeconds: Double
   }
 

@@ -1,9 +1,13 @@
 /// Seeded random node failures: each node fails on average every
 /// `mtbfMicros` and is repaired after an exponential time with mean `mttrMicros`.
 public struct FailureModel: Sendable, Hashable {
+  /// Mean time between failures of one node, µs (at least 1): failures hit the
+  /// cluster at `nodes / mtbfMicros` per µs, each on a node drawn uniformly.
   public var mtbfMicros: Int64
+  /// Mean repair time, µs (at least 1); the failed node is down until then.
   public var mttrMicros: Int64
 
+  /// A failure model; both means are floored at 1 µs.
   public init(mtbfMicros: Int64, mttrMicros: Int64) {
     self.mtbfMicros = max(1, mtbfMicros)
     self.mttrMicros = max(1, mttrMicros)
@@ -12,8 +16,11 @@ public struct FailureModel: Sendable, Hashable {
 
 /// Everything a simulation run depends on besides cluster and jobs.
 public struct SimulationConfig: Sendable {
+  /// Scorers and tie-break the placement engine uses.
   public var profile: Profile
+  /// Queue discipline: FCFS or EASY, aging, preemption, quotas.
   public var queue: QueuePolicy
+  /// Seed of the run's own random draws (failure times and nodes); the profile has its own.
   public var seed: UInt64
   /// Time-series sampling step (at least 1 s). A run that would take more
   /// than `maxSamplesPerSeries` samples doubles it as often as needed,
@@ -22,6 +29,7 @@ public struct SimulationConfig: Sendable {
   public var sampleStepMicros: Int64
   /// Stop at this time (jobs still waiting or running are reported as such).
   public var horizonMicros: Int64?
+  /// Random node failures; nil for none.
   public var failures: FailureModel?
   /// FGD target workload (for the FGD profile and the fragmentation metric);
   /// built from the jobs when empty.
@@ -56,6 +64,7 @@ public struct SimulationConfig: Sendable {
   /// spaced samples, still more points than a chart has pixels.
   public static let maxSamplesPerSeries = 8_192
 
+  /// A configuration; `sampleStepMicros` is floored at 1 s (default 5 minutes).
   public init(profile: Profile = .default, queue: QueuePolicy = QueuePolicy(), seed: UInt64 = 42,
               sampleStepMicros: Int64 = 300_000_000, horizonMicros: Int64? = nil,
               failures: FailureModel? = nil, target: TargetWorkload = .empty, checkInvariants: Bool = false) {

@@ -10,10 +10,15 @@ public enum SimulationRecord: Sendable {
   /// Which records a streaming run hands out: one that needs only usage
   /// (to settle) skips building every job's outcome, and the reverse.
   public struct Kinds: OptionSet, Sendable, Hashable {
+    /// Bit set of record kinds.
     public let rawValue: UInt8
+    /// The kinds whose bits are set in `rawValue` (1 outcomes, 2 usage).
     public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// Each job's `JobOutcome`.
     public static let outcomes = Kinds(rawValue: 1)
+    /// Each task run's `UsageRecord`.
     public static let usage = Kinds(rawValue: 2)
+    /// Outcomes and usage.
     public static let all: Kinds = [.outcomes, .usage]
   }
 }

@@ -15,14 +15,23 @@
 /// Run-time estimates are what the user asks; actual run times are 30-100 %
 /// of the estimate, and 10 % of jobs overrun it by up to 30 %.
 public struct SyntheticWorkload: Sendable {
+  /// Number of jobs to generate (≥ 0).
   public var jobs: Int
+  /// Span the arrivals spread over, µs (≥ 1 s; default one day); with thinning
+  /// the last submits fall near its end, sometimes past it.
   public var durationMicros: Int64
+  /// Seed of every draw: the same seed gives the same jobs.
   public var seed: UInt64
   /// Access point ids used as origins (picked from the cluster by name when empty).
   public var tianjinOrigins: [String]
+  /// Access point id used as the vehicle edge jobs' origin (the first whose id
+  /// contains "xiqing" or "vehicle"); nil leaves those jobs unbounded.
   public var vehicleOrigin: String?
+  /// Tenant names jobs are drawn from (some kinds always use one of them).
   public var tenants: [String]
 
+  /// A workload of `jobs` jobs; origins are picked from `cluster`'s access points
+  /// (none without a cluster: no latency constraints).
   public init(jobs: Int, durationMicros: Int64 = 86_400_000_000, seed: UInt64 = 42, cluster: Cluster? = nil) {
     self.jobs = Swift.max(0, jobs)
     self.durationMicros = Swift.max(1_000_000, durationMicros)
@@ -155,6 +164,7 @@ extension SyntheticWorkload: Sequence {
     var t = 0.0
     var n = 0
 
+    /// The next job, or nil after `jobs` jobs.
     public mutating func next() -> Job? {
       guard n < workload.jobs else { return nil }
       defer { n += 1 }
@@ -162,6 +172,8 @@ extension SyntheticWorkload: Sequence {
     }
   }
 
+  /// A fresh stream of the jobs from the first (same seed, same jobs).
   public func makeIterator() -> Iterator { Iterator(workload: self, g: SeededGenerator(seed: seed)) }
+  /// `jobs`: the stream yields exactly that many.
   public var underestimatedCount: Int { jobs }
 }
