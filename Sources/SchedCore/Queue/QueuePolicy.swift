@@ -10,11 +10,14 @@ public enum QueueMode: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Per-tenant hard limits on what may run at once.
 public struct TenantQuota: Sendable, Hashable, Codable {
+  /// The most milli-CPU the tenant's running jobs may hold (`.max` = no limit).
   public var maxMilliCPU: Int64
+  /// The most accelerator milli the tenant's running jobs may hold (`.max` = no limit).
   public var maxDeviceMilli: Int64
   /// Exceed the limits when no other tenant has a job waiting (borrow idle capacity).
   public var borrowIdle: Bool
 
+  /// A quota; limits default to none.
   public init(maxMilliCPU: Int64 = .max, maxDeviceMilli: Int64 = .max, borrowIdle: Bool = false) {
     self.maxMilliCPU = maxMilliCPU
     self.maxDeviceMilli = maxDeviceMilli
@@ -31,14 +34,18 @@ public struct TenantQuota: Sendable, Hashable, Codable {
 /// Resource Fairness: the largest of its running CPU, memory and device
 /// shares of cluster capacity; lower first), then submit time, then id.
 public struct QueuePolicy: Sendable, Hashable {
+  /// FCFS or EASY backfilling.
   public var mode: QueueMode
+  /// Waiting time, µs, that lifts a job one priority rank (at least 1; at most 8 steps count).
   public var agingStepMicros: Int64
   /// Evict lower-priority jobs for system, online and production jobs that do not fit.
   public var preemption: Bool
   /// How many queued jobs behind a blocked head EASY considers per pass.
   public var backfillDepth: Int
+  /// Per-tenant quotas by tenant name; tenants not listed have none.
   public var quotas: [String: TenantQuota]
 
+  /// A policy; `agingStepMicros` is floored at 1 and `backfillDepth` at 0.
   public init(mode: QueueMode = .easy, agingStepMicros: Int64 = 3_600_000_000, preemption: Bool = true,
               backfillDepth: Int = 64, quotas: [String: TenantQuota] = [:]) {
     self.mode = mode
