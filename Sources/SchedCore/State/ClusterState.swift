@@ -6,6 +6,7 @@
 /// inverses; under `SCHEDCORE_INTERNAL_CHECKS` every mutation is followed by
 /// `_checkInvariants(node:)`.
 public struct ClusterState: Sendable {
+  /// The cluster whose nodes this state tracks (immutable; the state holds only free amounts).
   public let cluster: Cluster
   @usableFromInline var freeCPU: [Int64]
   @usableFromInline var freeMemory: [Int64]
