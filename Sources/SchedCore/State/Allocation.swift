@@ -86,6 +86,8 @@ public struct AllocationHandle: Sendable, Hashable, Comparable {
   /// The slot in the engine's allocation table (0-based).
   public let index: Int32
 
+  /// A handle for slot `index`; meaningful only as returned by the engine
+  /// (releasing a slot that holds nothing returns nil).
   public init(_ index: Int32) { self.index = index }
 
   /// Orders by slot index.
