@@ -29,11 +29,13 @@ public enum FilterKind: String, CaseIterable, Sendable, Hashable {
 /// A task group's requirements with names resolved against the cluster:
 /// everything the class filters and shape resolution need.
 public struct GroupRequirement: Sendable {
+  /// The task group as submitted (names unresolved).
   public var group: TaskGroup
   /// Allowed accelerator kinds; empty = any.
   public var kinds: Set<DeviceKind>
   /// Allowed model ids; `nil` = any.
   public var models: Set<DeviceModelID>?
+  /// Whether the tasks need accelerators: a device count above 0 or a normalized request.
   public var needsDevice: Bool
 
   /// Resolves `group`'s model names against `catalog`; unknown names are

@@ -4,21 +4,31 @@
 /// Everything a filter or scorer needs that does not depend on the node's
 /// free state is precomputed here once per class.
 public struct NodeClass: Sendable {
+  /// The class's site.
   public var site: SiteID
   /// The site's location index in the latency network, or -1.
   public var location: Int
   /// Accelerator model id, or -1 for CPU-only nodes.
   public var acceleratorModel: DeviceModelID
+  /// Accelerators per node (0 for CPU-only nodes).
   public var deviceCount: Int32
+  /// Memory per accelerator, MiB (0 when unknown or CPU-only).
   public var deviceMemoryMiB: Int64
+  /// DPU model id, or -1 without DPUs.
   public var dpuModel: DeviceModelID
+  /// DPUs per node.
   public var dpuCount: Int32
+  /// CPU capacity per node, milli-CPU.
   public var milliCPU: Int64
+  /// Host memory per node, MiB.
   public var memoryMiB: Int64
+  /// CPU model id, or -1 when unknown.
   public var cpuModel: DeviceModelID
+  /// CPU sockets per node.
   public var sockets: Int32
   /// Domestic: the accelerator's flag, or the CPU's for CPU-only nodes.
   public var domestic: Bool
+  /// The site's power usage effectiveness (≥ 1).
   public var pue: Double
   /// Device-hour price of the accelerator here (zero without one).
   public var devicePrice: Money

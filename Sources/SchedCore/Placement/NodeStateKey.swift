@@ -6,9 +6,13 @@
 /// decision scores each distinct state once.
 @frozen
 public struct NodeStateKey: Sendable, Hashable {
+  /// Free milli-CPU.
   public var milliCPU: Int64
+  /// Free host memory, MiB.
   public var memoryMiB: Int64
+  /// Free DPUs.
   public var dpuUnits: Int32
+  /// Accelerators on the node (at most `maxDevices`), whether free or not.
   public var deviceCount: Int32
   @usableFromInline var d0: UInt64
   @usableFromInline var d1: UInt64

@@ -120,7 +120,9 @@ extension Profile {
 
 /// One scorer's contribution to a placement's score.
 public struct ScoreComponent: Sendable, Hashable, Codable {
+  /// The scorer.
   public var scorer: ScorerKind
+  /// Its weight in the profile.
   public var weight: Double
   /// The scorer's value (1 = best) before weighting.
   public var value: Double

@@ -17,9 +17,12 @@ public enum ScorerKind: String, CaseIterable, Sendable, Hashable, Codable {
 
 /// A scorer and its weight in a profile.
 public struct WeightedScorer: Sendable, Hashable, Codable {
+  /// The scorer.
   public var kind: ScorerKind
+  /// Its weight in the total Σ wᵢ·sᵢ (0 turns it off; profile files accept 0...1000).
   public var weight: Double
 
+  /// `kind` with `weight` (default 1).
   public init(_ kind: ScorerKind, weight: Double = 1) {
     self.kind = kind
     self.weight = weight
@@ -58,7 +61,8 @@ public struct Profile: Sendable, Hashable {
   public private(set) var filters: [FilterKind]
 
   /// A profile with the default filter chain (`filterChain`; see
-  /// `orderingClassFilters(_:)` for another class-filter order).
+  /// `orderingClassFilters(_:)` for another class-filter order);
+  /// `fgdCoverage` in (0, 1] (profile files accept 0.01...1).
   public init(name: String, scorers: [WeightedScorer], tieBreak: TieBreak = .nodeOrder,
               fgdCoverage: Double = 0.95) {
     self.name = name

@@ -3,6 +3,7 @@
 /// slow on purpose (O(nodes) per task) and exists so tests and benchmarks can
 /// prove the indexed engine decides the same.
 public struct ReferencePlacer: Sendable {
+  /// The state, classes and allocations the scan places on.
   public private(set) var core: PlacementCore
   var scan = LinearScan()
 

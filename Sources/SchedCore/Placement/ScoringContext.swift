@@ -5,6 +5,7 @@ public struct ScoringContext: Sendable {
   public var maxEnergyIntensity: Double
   /// Largest device-hour and core-hour prices over the cluster's classes.
   public var maxDevicePrice: Int64
+  /// The largest core-hour price over the cluster's classes, fen (for normalizing).
   public var maxCorePrice: Int64
   /// The job's origin location index, or -1.
   public var origin: Int
@@ -12,6 +13,7 @@ public struct ScoringContext: Sendable {
   public var latencyScale: Int64
   /// The FGD target workload (empty when the profile does not use FGD).
   public var target: TargetWorkload
+  /// The cluster's latency network (for the latency scorer).
   public var network: LatencyNetwork
   /// Use the openb simulator's exact formulas (see Docs/Experiments.md).
   public var openbCompat: Bool

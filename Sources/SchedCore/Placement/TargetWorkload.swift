@@ -2,15 +2,20 @@
 /// their popularity p_m, device count k_m, per-device milli g_m, milli-CPU
 /// c_m and allowed models.
 public struct TargetWorkload: Sendable, Hashable {
+  /// One task type of the target workload.
   public struct TaskType: Sendable, Hashable {
     /// Share of tasks of this type (the shares sum to 1).
     public var share: Double
+    /// Devices per task (0 for CPU-only tasks).
     public var deviceCount: Int32
+    /// Milli per device (1...1000; 0 for CPU-only tasks).
     public var milliPerDevice: Int32
+    /// Milli-CPU per task.
     public var milliCPU: Int64
     /// Allowed accelerator models; `nil` = any.
     public var models: Set<DeviceModelID>?
 
+    /// A task type; `share`s of a workload's types should sum to 1.
     public init(share: Double, deviceCount: Int32, milliPerDevice: Int32, milliCPU: Int64,
                 models: Set<DeviceModelID>?) {
       self.share = share
@@ -21,20 +26,29 @@ public struct TargetWorkload: Sendable, Hashable {
     }
   }
 
+  /// Task types (most frequent first when made by `build`); empty: fragmentation is 0
+  /// everywhere, so FGD scores every node alike.
   public var types: [TaskType]
 
+  /// A workload of `types` as given (shares not normalised).
   public init(types: [TaskType]) { self.types = types }
 
+  /// No task types (the default when the profile does not use FGD).
   public static let empty = TargetWorkload(types: [])
 
   /// A task as seen by `build`: milli-CPU, devices, per-device milli and
   /// allowed model names.
   public struct Sample: Sendable, Hashable {
+    /// Milli-CPU per task.
     public var milliCPU: Int64
+    /// Devices per task (0 for CPU-only tasks).
     public var deviceCount: Int32
+    /// Milli per device (0 when `deviceCount` is 0).
     public var milliPerDevice: Int32
+    /// Allowed model names (catalog names or aliases); empty = any.
     public var models: [String]
 
+    /// A sample; `milliPerDevice` is set to 0 when `deviceCount` is 0.
     public init(milliCPU: Int64, deviceCount: Int32, milliPerDevice: Int32, models: [String]) {
       self.milliCPU = milliCPU
       self.deviceCount = deviceCount
