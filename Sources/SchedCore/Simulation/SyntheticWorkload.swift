@@ -51,7 +51,7 @@ public struct SyntheticWorkload: Sendable {
     tenants = ["llm-lab", "auto-drive", "city-brain", "hpc-institute", "port-logistics", "fin-cloud", "edu-cloud"]
   }
 
-  /// Relative arrival rate at time-of-day `h` hours: 0.25 at 4:00, 1 at 15:00.
+  /// Relative arrival rate at time-of-day `h` hours: 0.25 at 3:00, 1 at 15:00.
   static func diurnal(_ h: Double) -> Double {
     0.625 + 0.375 * _cos((h - 15) / 24 * 2 * Double.pi)
   }
