@@ -15,7 +15,7 @@ public enum DeviceKind: String, CaseIterable, Sendable, Hashable, Codable, Compa
     }
   }
 
-  /// Orders kinds CPU, GPU, DCU, NPU, DPU (for stable report order).
+  /// Orders kinds CPU, GPU, DCU, NPU, DPU.
   public static func < (a: DeviceKind, b: DeviceKind) -> Bool {
     a.sortOrder < b.sortOrder
   }

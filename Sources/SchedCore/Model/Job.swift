@@ -1,10 +1,15 @@
 /// Priority classes, highest first. Within a class jobs are FIFO (with aging in
 /// the queue); a higher class may preempt a lower one.
 public enum PriorityClass: String, CaseIterable, Sendable, Hashable, Codable, Comparable {
+  /// Cluster-critical work; may preempt any lower class and is never preempted.
   case system
+  /// Latency-sensitive services (inference, edge); may preempt production and below.
   case online
+  /// Important batch work (training, HPC); may preempt batch and best-effort.
   case production
+  /// Ordinary batch work (the default); preempts nobody.
   case batch
+  /// Runs on leftovers; preempts nobody, may be preempted by production and above.
   case bestEffort = "best-effort"
 
   /// 0 for `system` ... 4 for `bestEffort`; lower is more important.
@@ -97,7 +102,7 @@ public enum LatencyConstraint: Sendable, Hashable {
 
 /// A set of identical tasks of a job.
 public struct TaskGroup: Sendable, Hashable {
-  /// Group name, unique within the job; names the group in errors and explanations.
+  /// Group name ("main" by default); names the group in errors and explanations.
   public var name: String
   /// Number of tasks (replicas) in the group.
   public var count: Int32

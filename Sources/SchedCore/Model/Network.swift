@@ -74,7 +74,7 @@ public struct RingViolation: Sendable, Hashable, CustomStringConvertible {
   /// The ring's bound, µs.
   public var boundMicros: Int64
 
-  /// "ring R: A to B is L µs > B µs", or "… are not connected".
+  /// "ring R: A to B is L µs > BOUND µs", or "ring R: A and B are not connected".
   public var description: String {
     if let l = latencyMicros {
       return "ring \(ring): \(a) to \(b) is \(l) µs > \(boundMicros) µs"

@@ -66,7 +66,7 @@ public struct NUMALayout: Sendable, Hashable {
 
 /// A compute node: CPU cores, memory, at most one accelerator model, optional DPUs.
 public struct Node: Sendable, Hashable {
-  /// Node id (e.g. hostname), unique within the cluster; used in usage records and allocations.
+  /// Node id (e.g. hostname), unique within the cluster; names the node in usage records and reports.
   public var id: String
   /// Index of the node's site in the cluster.
   public var site: SiteID

@@ -1,17 +1,29 @@
 /// The scorers a profile can weigh. Each is defined in its own file under
 /// Plugins/ with its formula and source (see Docs/Policies.md).
 public enum ScorerKind: String, CaseIterable, Sendable, Hashable, Codable {
+  /// Every feasible node scores 0: the tie-break picks the first.
   case firstFit = "first-fit"
+  /// Prefers the node with the least capacity left after placement (packing).
   case bestFit = "best-fit"
+  /// Prefers the node with the most capacity left after placement (spreading).
   case worstFit = "worst-fit"
+  /// Tetris alignment: prefers free vectors pointing like the request.
   case dotProduct = "dot-product"
+  /// GPU Packing baseline (ATC'23): devices in use first, idle nodes last.
   case gpuPacking = "gpu-packing"
+  /// GPU Clustering baseline (ATC'23): keeps tasks of the same size together.
   case gpuClustering = "gpu-clustering"
+  /// Every feasible node scores 0; a seeded permutation breaks ties.
   case random
+  /// Fragmentation Gradient Descent against the target workload.
   case fgd
+  /// Prefers low energy intensity (TDP × PUE per peak TFLOPS).
   case energy
+  /// Prefers cheaper sites for the node's device (or core) price.
   case price
+  /// Prefers sites nearer the job's latency origin.
   case latency
+  /// Prefers domestic accelerators (CPUs on CPU-only nodes).
   case domestic
 }
 

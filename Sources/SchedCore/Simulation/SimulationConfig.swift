@@ -83,8 +83,11 @@ public struct SimulationConfig: Sendable {
 public enum JobPhase: String, Sendable, Hashable, Codable {
   /// Not yet submitted (its arrival is in the future).
   case pending
+  /// Submitted and waiting to start (again, after a preemption or node failure).
   case queued
+  /// Holding an allocation.
   case running
+  /// Ran to completion.
   case finished
   /// Can never run on this cluster, even idle; see `rejectReason`.
   case rejected

@@ -141,7 +141,7 @@ public struct SimulationResult: Sendable, Codable {
   public var policy: String
   /// Queue discipline the run used.
   public var queueMode: QueueMode
-  /// The run's random seed (tie-breaks, failures).
+  /// The run's seed (`SimulationConfig.seed`: failure times and nodes).
   public var seed: UInt64
   /// Jobs of the workload, those never submitted before the horizon included.
   public var jobs: Int

@@ -4,7 +4,9 @@ import Histogram
 /// outcome (when it finishes or is rejected, or at the end for jobs still in
 /// flight or never submitted) or one task run's usage (when it stops).
 public enum SimulationRecord: Sendable {
+  /// A job's outcome, once final.
   case outcome(JobOutcome)
+  /// One task run's usage, when it stops.
   case usage(UsageRecord)
 
   /// Which records a streaming run hands out: one that needs only usage

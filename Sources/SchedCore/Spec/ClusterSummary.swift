@@ -3,7 +3,7 @@
 public struct ClusterSummary: Sendable, Codable {
   /// One device kind's totals, at one site or over the cluster.
   public struct KindLine: Sendable, Codable {
-    /// The kind (CPU lines count sockets and cores, not accelerators).
+    /// The kind; a `cpu` line counts sockets, and its domestic share is by cores.
     public var kind: DeviceKind
     /// Devices of the kind; for CPUs, sockets.
     public var devices: Int

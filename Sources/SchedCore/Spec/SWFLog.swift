@@ -16,7 +16,8 @@ import Foundation
 public enum SWFLog {
   /// An SWF log's runnable jobs and how many lines were skipped.
   public struct Loaded: Sendable {
-    /// One job per runnable line, in file order (id `swf-N`, tenant `user-U`).
+    /// One job per runnable line, in file order (id `swf-N`; tenant `user-U`, or
+    /// "unknown" when the user field is -1).
     public var jobs: [Job]
     /// Lines that were valid but not runnable (run time or processors unknown or ≤ 0).
     public var skipped: Int

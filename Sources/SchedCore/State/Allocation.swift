@@ -53,7 +53,7 @@ public struct TaskAssignment: Sendable, Hashable {
 public struct DeviceShare: Sendable, Hashable, BitwiseCopyable {
   /// Accelerator index on the node, 0-based (below the node's device count).
   public var index: Int32
-  /// Milli of the device held, 1...1000 (1000 = the whole device).
+  /// Milli of the device held (1000 = the whole device).
   public var milli: Int32
 
   /// A share of `milli` thousandths of accelerator `index`.
