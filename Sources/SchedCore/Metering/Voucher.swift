@@ -243,7 +243,10 @@ public struct Settlement: Sendable, Codable {
   /// One statement per tenant with charge lines, sorted by tenant name.
   public var statements: [TenantStatement]
 
-  /// Settles `ledger` with `vouchers` (caps are per settlement period: one year).
+  /// Settles `ledger` with `vouchers`: each voucher pays up to its cap per
+  /// voucher year of simulated time (caps renew every `Voucher.yearMicros`;
+  /// a line counts in the year its usage ends), so a ledger spanning several
+  /// years gets a cap for each.
   ///
   /// - Complexity: O(lines log lines + lines × vouchers)
   public init(ledger: UsageLedger, vouchers: [Voucher]) {
