@@ -120,6 +120,9 @@ extension PlacementCore {
       }
     }
     ctx.bind(job: job)
+    if job.antiAffinity.isEmpty && job.groups.count == 1 && !job.groups[0].sameSite && job.groups[0].spreadSites <= 1 {
+      return placeOneGroup(job, search: &search, explain: explain, scores: keepScores)
+    }
     // Anti-affinity: nodes or sites of the named jobs.
     var excludedNodes: [NodeID] = []
     var antiSites: [SiteID: String] = [:]
@@ -227,6 +230,48 @@ extension PlacementCore {
     return .success(PlacementDecision(allocation: alloc, handle: handle, scores: scores))
   }
 
+  /// `place` for a job of one group without site rules or anti-affinity
+  /// (the usual job): the same outcome as the general flow, without its
+  /// per-site bookkeeping, and the group read in place in `job.groups`
+  /// (iterating the groups copies each one).
+  ///
+  /// - Complexity: O(tasks × search)
+  private mutating func placeOneGroup<S: NodeSearch>(_ job: Job, search: inout S, explain: Bool,
+                                                     scores keepScores: Bool) -> Result<PlacementDecision, Unschedulable> {
+    let q = preparedQuery(group: 0, of: job, search: &search)
+    let groupCount = job.groups[0].count
+    let count = Int(max(groupCount, 0))
+    // No spread rule (spreadSites <= 1 <= max(count, 1)): the general flow's
+    // spread check cannot fail; its check by class totals applies as is.
+    if !explain && count > 1 && !fitsByTotals(q, count: groupCount) {
+      return .failure(Unschedulable(jobID: job.id, group: job.groups[0].name, task: 0,
+                                    explanation: Explanation(totalNodes: state.nodeCount, counts: [:])))
+    }
+    var placed: [TaskAssignment] = []
+    var scores: [Double] = []
+    placed.reserveCapacity(count)
+    if keepScores { scores.reserveCapacity(count) }
+    for t in 0..<count {
+      guard let cand = search.best(q, &self, upcoming: count - t) else {
+        let why = explain ? search.explain(q, &self) : Explanation(totalNodes: state.nodeCount, counts: [:])
+        for a in placed.reversed() {
+          releaseUnchecked(a)
+          search.nodeChanged(a.node, &self)
+        }
+        return .failure(Unschedulable(jobID: job.id, group: job.groups[0].name, task: t, explanation: why))
+      }
+      guard let shape = q.shapes[Int(nodeClass[Int(cand.node)])] else { preconditionFailure("no shape") }
+      let a = assignment(node: cand.node, shape: shape, chosenFree: cand.chosenFree)
+      guard commitUnchecked(a) else { preconditionFailure("engine chose a node that does not fit") }
+      search.nodeChanged(cand.node, &self)
+      placed.append(a)
+      if keepScores { scores.append(ScoreScale.display(cand.score)) }
+    }
+    let alloc = Allocation(jobID: job.id, tasks: placed)
+    let handle = record(alloc)
+    return .success(PlacementDecision(allocation: alloc, handle: handle, scores: scores))
+  }
+
   /// The resolved query for `group` of `job`: each class's shape or
   /// reason and score terms. Memoized on everything it depends on (the
   /// group's request, the job's latency rule and price ceiling), so a stream
@@ -263,9 +308,16 @@ extension PlacementCore {
   /// cache first: a hit compares the group's request with the cached key
   /// field by field, without building a key (which copies the group) or
   /// hashing; a miss goes through the memo and refills the cache slot.
+  ///
+  /// A plain request (see `QueryTag`) is checked by its tag alone: a
+  /// comparison of plain fields, without copying the cached key.
   mutating func preparedQuery<S: NodeSearch>(for group: TaskGroup, of job: Job, search: inout S) -> TaskQuery {
     let slot = QueryKey.slot(of: group, latency: job.latency, count: queryCacheKeys.count)
-    if queryCacheKeys[slot]?.matches(group, job) == true, let q = queryCacheQueries[slot] { return q }
+    if let tag = QueryTag(group, job) {
+      if queryCacheTags[slot] == tag, let q = queryCacheQueries[slot] { return q }
+    } else if queryCacheKeys[slot]?.matches(group, job) == true, let q = queryCacheQueries[slot] {
+      return q
+    }
     let key = QueryKey(group, job)
     var q = query(for: group, of: job)
     if !q.prepared {
@@ -274,8 +326,16 @@ extension PlacementCore {
       queryMemo[key] = q
     }
     queryCacheKeys[slot] = key
+    queryCacheTags[slot] = QueryTag(group, job)
     queryCacheQueries[slot] = q
     return q
+  }
+
+  /// `preparedQuery(for:of:search:)` for group `g` of `job`, read in place
+  /// (passing an element of `job.groups` borrows it; a loop variable is a copy).
+  @inline(__always)
+  mutating func preparedQuery<S: NodeSearch>(group g: Int, of job: Job, search: inout S) -> TaskQuery {
+    preparedQuery(for: job.groups[g], of: job, search: &search)
   }
 
   /// Releases everything job `id` holds; `nil` if it holds nothing.
@@ -313,6 +373,60 @@ extension PlacementCore {
   func key(of n: NodeID) -> NodeStateKey {
     NodeStateKey(milliCPU: state.freeMilliCPU(n), memoryMiB: state.freeMemoryMiB(n),
                  dpuUnits: state.freeDPUs(n), devices: state.devices(of: n))
+  }
+}
+
+/// A `QueryKey` of a plain request as plain data: no device kinds or
+/// models, no normalized request, no latency constraint (the usual job).
+/// Two tags are equal exactly when the keys they stand for are, so a cache
+/// hit on a plain request compares these fields and copies nothing.
+struct QueryTag: Equatable, Sendable {
+  var milliCPU: Int64
+  var memoryMiB: Int64
+  var minMemoryMiB: Int64
+  var ceilingFen: Int64
+  var dpuCount: Int32
+  var deviceCount: Int32
+  var milliPerDevice: Int32
+  /// Bit 0: a device request; bit 1: domestic only; bit 2: a price
+  /// ceiling; bits 4-7: the device request's compute class (0: none,
+  /// else its index in `ComputeClass.allCases` plus one).
+  var flags: UInt32
+
+  /// The tag of `group` of `job` (the key `QueryKey(group, job)` would
+  /// build), or nil when that key holds more than plain fields.
+  @inline(__always)
+  init?(_ group: TaskGroup, _ job: Job) {
+    guard case .none = job.latency, group.normalized == nil else { return nil }
+    milliCPU = group.milliCPU
+    memoryMiB = group.memoryMiB
+    dpuCount = group.dpuCount
+    var flags: UInt32 = 0
+    if let fen = job.priceCeiling?.fen {
+      ceilingFen = fen
+      flags |= 4
+    } else {
+      ceilingFen = 0
+    }
+    if group.device != nil {
+      guard group.device?.kinds.isEmpty == true, group.device?.models.isEmpty == true else { return nil }
+      deviceCount = group.device?.count ?? 0
+      milliPerDevice = group.device?.milliPerDevice ?? 0
+      minMemoryMiB = group.device?.minMemoryMiB ?? 0
+      flags |= 1
+      if group.device?.domesticOnly == true { flags |= 2 }
+      switch group.device?.computeClass {
+      case nil: break
+      case .general?: flags |= 1 << 4
+      case .intelligent?: flags |= 2 << 4
+      case .supercomputing?: flags |= 3 << 4
+      }
+    } else {
+      deviceCount = 0
+      milliPerDevice = 0
+      minMemoryMiB = 0
+    }
+    self.flags = flags
   }
 }
 

@@ -29,6 +29,8 @@ public struct PlacementCore: Sendable {
   var queryMemo: [QueryKey: TaskQuery] = [:]
   /// Direct-mapped cache of prepared queries (see `preparedQuery`), a power-of-two number of slots.
   var queryCacheKeys: [QueryKey?]
+  /// Per slot, the tag of its key when the key is plain (see `QueryTag`), else nil.
+  var queryCacheTags: [QueryTag?]
   var queryCacheQueries: [TaskQuery?]
   /// Free capacity summed over each class's nodes (down nodes included).
   var classFree: [ClassFree]
@@ -42,6 +44,7 @@ public struct PlacementCore: Sendable {
     var slots = 1
     while slots < min(max(queryCacheSlots, 1), 1 << 20) { slots <<= 1 }
     queryCacheKeys = Array(repeating: nil, count: slots)
+    queryCacheTags = Array(repeating: nil, count: slots)
     queryCacheQueries = Array(repeating: nil, count: slots)
     state = ClusterState(cluster: cluster)
     numa = NUMACoreMasks(cluster: cluster, coreWords: state.coreWords)
