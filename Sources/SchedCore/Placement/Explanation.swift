@@ -53,5 +53,64 @@ public struct PlacementDecision: Sendable, Hashable {
   public var handle: AllocationHandle
   /// Per task, in allocation order: the total weighted score (Σ wᵢ·sᵢ with
   /// every sᵢ in [0, 1]).
-  public var scores: [Double]
+  public var scores: [Double] {
+    get { scoreList.array }
+    set { scoreList = ScoreList(newValue) }
+  }
+  /// The scores as stored (one without an allocation; see `ScoreList`).
+  var scoreList: ScoreList
+
+  init(allocation: Allocation, handle: AllocationHandle, scores: ScoreList) {
+    self.allocation = allocation
+    self.handle = handle
+    scoreList = scores
+  }
+}
+
+/// A decision's per-task scores, kept without an allocation for the usual
+/// one-task job: one score is held as itself, any other count as the list.
+/// A list has exactly one form, so equality and hashing are the lists'.
+struct ScoreList: Sendable, Hashable {
+  enum Storage: Sendable, Hashable {
+    case one(Double)
+    case list([Double])
+  }
+
+  var storage: Storage
+
+  static let empty = ScoreList(storage: .list([]))
+
+  init(storage: Storage) { self.storage = storage }
+
+  /// The list `scores`, in its one form.
+  init(_ scores: [Double]) {
+    storage = scores.count == 1 ? .one(scores[0]) : .list(scores)
+  }
+
+  /// Appends `score`.
+  ///
+  /// - Complexity: amortized O(1)
+  mutating func append(_ score: Double) {
+    switch storage {
+    case .one(let first): storage = .list([first, score])
+    case .list(var l):
+      if l.isEmpty {
+        storage = .one(score)
+      } else {
+        storage = .list([])  // drops the reference held here, so `l` appends in place
+        l.append(score)
+        storage = .list(l)
+      }
+    }
+  }
+
+  /// The list.
+  ///
+  /// - Complexity: O(scores)
+  var array: [Double] {
+    switch storage {
+    case .one(let s): return [s]
+    case .list(let l): return l
+    }
+  }
 }

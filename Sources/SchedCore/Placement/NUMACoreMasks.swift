@@ -13,8 +13,17 @@ struct NUMACoreMasks: Sendable {
   let words: [UInt64]
   /// Words per mask (`ClusterState.coreWords`).
   let wordsPerMask: Int
+  /// Per device (indexed like `ClusterState.deviceFree`: node after node),
+  /// the first domain of its node's layout that lists it, or -1.
+  let deviceDomain: [Int32]
+  /// Per node, the offset of its domains' device masks in `deviceMasks`
+  /// (domain d at `offset + d`).
+  let deviceMaskOffset: [Int32]
+  /// Per node and domain, the bit set of the domain's listed devices below
+  /// 64 that the node has (`assignment` reads them for nodes of up to 64 devices).
+  let deviceMasks: [UInt64]
 
-  /// - Complexity: O(nodes · domains · words + cores)
+  /// - Complexity: O(nodes · domains · words + cores + domains · devices)
   init(cluster: Cluster, coreWords: Int) {
     wordsPerMask = coreWords
     var offset: [Int32] = []
@@ -54,5 +63,25 @@ struct NUMACoreMasks: Sendable {
     self.offset = offset
     self.domainCount = domainCount
     self.words = words
+    var deviceDomain: [Int32] = []
+    var deviceMaskOffset: [Int32] = []
+    var deviceMasks: [UInt64] = []
+    deviceMaskOffset.reserveCapacity(cluster.nodes.count)
+    for node in cluster.nodes {
+      let domains = node.numa.domains
+      let devices = Int(node.acceleratorCount)
+      for k in 0..<max(devices, 0) {
+        deviceDomain.append(Int32(clamping: domains.firstIndex(where: { $0.devices.contains(Int32(k)) }) ?? -1))
+      }
+      deviceMaskOffset.append(Int32(clamping: deviceMasks.count))
+      for d in domains {
+        var inDomain: UInt64 = 0
+        for k in d.devices where k >= 0 && Int(k) < min(devices, 64) { inDomain |= 1 &<< UInt64(k) }
+        deviceMasks.append(inDomain)
+      }
+    }
+    self.deviceDomain = deviceDomain
+    self.deviceMaskOffset = deviceMaskOffset
+    self.deviceMasks = deviceMasks
   }
 }

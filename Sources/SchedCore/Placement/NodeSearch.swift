@@ -227,7 +227,7 @@ extension PlacementCore {
     }
     let alloc = Allocation(jobID: job.id, tasks: placed)
     let handle = record(alloc)
-    return .success(PlacementDecision(allocation: alloc, handle: handle, scores: scores))
+    return .success(PlacementDecision(allocation: alloc, handle: handle, scores: ScoreList(scores)))
   }
 
   /// `place` for a job of one group without site rules or anti-affinity
@@ -248,9 +248,8 @@ extension PlacementCore {
                                     explanation: Explanation(totalNodes: state.nodeCount, counts: [:])))
     }
     var placed: [TaskAssignment] = []
-    var scores: [Double] = []
+    var scores = ScoreList.empty
     placed.reserveCapacity(count)
-    if keepScores { scores.reserveCapacity(count) }
     for t in 0..<count {
       guard let cand = search.best(q, &self, upcoming: count - t) else {
         let why = explain ? search.explain(q, &self) : Explanation(totalNodes: state.nodeCount, counts: [:])

@@ -164,7 +164,13 @@ public struct PlacementCore: Sendable {
             pick = i
           }
         }
-        if pick >= 0 { devices = DeviceList([DeviceShare(index: Int32(pick - base), milli: t.milliPerDevice)]) }
+        if pick >= 0 {
+          // One share: a bit set when it allows (the form `DeviceList([share])` takes), without building the list.
+          let k = pick - base
+          devices = k < 64 && t.milliPerDevice > 0
+            ? DeviceList(storage: .uniform(mask: 1 &<< UInt64(k), milli: t.milliPerDevice))
+            : DeviceList([DeviceShare(index: Int32(k), milli: t.milliPerDevice)])
+        }
       } else if devs.count <= 64 {
         // The lowest-index fitting devices of the first domain with enough
         // of them, else the lowest-index fitting devices overall, as a bit
@@ -175,9 +181,9 @@ public struct PlacementCore: Sendable {
         for i in devs where Int32(state.deviceFree[i]) >= milli { fitting |= 1 &<< UInt64(i - base) }
         var chosen: UInt64 = 0
         if domains.count > 1 {
-          for d in domains {
-            var inDomain: UInt64 = 0
-            for k in d.devices where k >= 0 && Int(k) < devs.count { inDomain |= 1 &<< UInt64(k) }
+          let masks = Int(numa.deviceMaskOffset[Int(n)])
+          for d in 0..<domains.count {
+            let inDomain = numa.deviceMasks[masks + d]
             if (fitting & inDomain).nonzeroBitCount >= want {
               chosen = Self.lowest(want, of: fitting & inDomain)
               break
@@ -253,8 +259,7 @@ public struct PlacementCore: Sendable {
     guard need <= coreCount else { return .empty }  // a node never has more free cores than cores
     let domainCount = Int(numa.domainCount[Int(n)])
     var preferred = -1
-    if let device = nearDevice,
-       let d = state.cluster.nodes[Int(n)].numa.domains.firstIndex(where: { $0.devices.contains(device) }) {
+    if let device = nearDevice, let d = nearDomain(node: n, device: device) {
       preferred = d
     } else if domainCount > 1 {
       var most = -1
@@ -293,6 +298,21 @@ public struct PlacementCore: Sendable {
       if taken < need { return .empty }
       return CoreList(bits: UnsafeBufferPointer(picked))
     }
+  }
+
+  /// The first NUMA domain of node `n` that lists device `device`, if any:
+  /// from `numa.deviceDomain` for one of the node's devices, else by
+  /// searching the domains' lists.
+  ///
+  /// - Complexity: O(1) for one of the node's devices, else O(domains · devices)
+  @inline(__always)
+  func nearDomain(node n: NodeID, device: Int32) -> Int? {
+    let base = Int(state.deviceOffset[Int(n)])
+    if device >= 0 && Int(device) < Int(state.deviceOffset[Int(n) + 1]) - base {
+      let d = Int(numa.deviceDomain[base + Int(device)])
+      return d >= 0 ? d : nil
+    }
+    return state.cluster.nodes[Int(n)].numa.domains.firstIndex(where: { $0.devices.contains(device) })
   }
 
   /// `exclusiveCores` for a layout whose core lists must be walked.

@@ -54,6 +54,29 @@ import Testing
     }
   }
 
+  /// A plain request's `QueryTag` (the cache's quick hit check) equals
+  /// another's exactly when their keys are equal; requests with kinds,
+  /// models, a normalized request or a latency rule have no tag.
+  @Test func tagsAgreeWithKeyEquality() {
+    var all = Self.variants()
+    var plain = Self.base
+    plain.device = nil
+    all.append(("no device, plain", plain, Job(id: "p", groups: [plain])))
+    for (name, g, j) in all {
+      let tag = QueryTag(g, j)
+      let plainRequest = g.normalized == nil && (g.device.map { $0.kinds.isEmpty && $0.models.isEmpty } ?? true)
+      if case .none = j.latency {
+        #expect((tag != nil) == plainRequest, "tag of \(name)")
+      } else {
+        #expect(tag == nil, "tag of \(name)")
+      }
+      for (other, g2, j2) in all {
+        guard let tag, let tag2 = QueryTag(g2, j2) else { continue }
+        #expect((tag == tag2) == (QueryKey(g, j) == QueryKey(g2, j2)), "tag of \(name) against \(other)")
+      }
+    }
+  }
+
   /// `TaskGroup.sameRequest(as:)` (the simulator's idle-shape match) is
   /// `==` with the names cleared, for a change in any one field; the
   /// variants change every stored field (a new field fails the count).
