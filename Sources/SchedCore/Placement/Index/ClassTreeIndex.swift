@@ -287,6 +287,16 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     var changed = S[i] != new
     S[i] = new
     let da = i &* devs, dl = 2 &* i &* devs, dr = dl &+ devs
+    if devs == 8, let base = UnsafeMutableRawPointer(D.baseAddress) {
+      // Eight devices (the usual accelerator node): one vector max.
+      let v = pointwiseMax(base.loadUnaligned(fromByteOffset: dl &* 2, as: SIMD8<Int16>.self),
+                           base.loadUnaligned(fromByteOffset: dr &* 2, as: SIMD8<Int16>.self))
+      if any(base.loadUnaligned(fromByteOffset: da &* 2, as: SIMD8<Int16>.self) .!= v) {
+        base.storeBytes(of: v, toByteOffset: da &* 2, as: SIMD8<Int16>.self)
+        changed = true
+      }
+      return changed
+    }
     for k in 0..<devs {
       let v = max(D[dl &+ k], D[dr &+ k])
       if D[da &+ k] != v {
@@ -307,6 +317,12 @@ struct ClassTreeIndex: NodeSearch, Sendable {
                 uMin: min(sl.uMin, sr.uMin), minRank: min(sl.minRank, sr.minRank),
                 dpu: max(sl.dpu, sr.dpu), classes: sl.classes | sr.classes)
     let da = i &* devs, dl = 2 &* i &* devs, dr = dl &+ devs
+    if devs == 8, let base = UnsafeMutableRawPointer(D.baseAddress) {
+      let v = pointwiseMax(base.loadUnaligned(fromByteOffset: dl &* 2, as: SIMD8<Int16>.self),
+                           base.loadUnaligned(fromByteOffset: dr &* 2, as: SIMD8<Int16>.self))
+      base.storeBytes(of: v, toByteOffset: da &* 2, as: SIMD8<Int16>.self)
+      return
+    }
     for k in 0..<devs { D[da &+ k] = max(D[dl &+ k], D[dr &+ k]) }
   }
 
@@ -896,26 +912,47 @@ struct ClassTreeIndex: NodeSearch, Sendable {
   @inline(__always)
   mutating func boundTrees(_ plan: [TreePlan], direction: Int) {
     candidates.removeAll(keepingCapacity: true)
-    for (pi, p) in plan.enumerated() {
-      let t = trees[Int(p.tree)]
-      let treeFits = mayFit(t, 1, p.shape, p.allowed)
-      let recentFits = t.recentCount > 0 && mayFit(t, 0, p.shape, p.allowed)
-      guard treeFits || recentFits else { continue }
-      // Bound: the best total this class could reach (over the tree and its recent list).
-      var root = treeFits ? slots[t.base + 1] : Slot()
-      if recentFits {
-        let r = slots[t.base]
-        root.uMax = max(root.uMax, r.uMax)
-        root.uMin = min(root.uMin, r.uMin)
-        root.minRank = min(root.minRank, r.minRank)
+    // Raw buffers: this runs for every tree of every search.
+    trees.withUnsafeBufferPointer { T in
+      slots.withUnsafeBufferPointer { S in
+        dev.withUnsafeBufferPointer { D in
+          // Whether slot `i` of tree `t` may hold a node that fits `p`'s task (as `mayFit`).
+          @inline(__always) func fits(_ t: Tree, _ i: Int, _ p: TreePlan) -> Bool {
+            let sl = S[t.base &+ i]
+            let s = p.shape
+            if sl.classes & p.allowed == 0 || sl.cpu < s.milliCPU || sl.mem < s.memoryMiB || sl.dpu < s.dpuUnits {
+              return false
+            }
+            if s.deviceCount > 0 {
+              if Int(s.deviceCount) > t.devs { return false }
+              return Int32(D[t.devBase &+ i &* t.devs &+ Int(s.deviceCount) &- 1]) >= s.milliPerDevice
+            }
+            return true
+          }
+          for pi in plan.indices {
+            let p = plan[pi]
+            let t = T[Int(p.tree)]
+            let treeFits = fits(t, 1, p)
+            let recentFits = t.recentCount > 0 && fits(t, 0, p)
+            guard treeFits || recentFits else { continue }
+            // Bound: the best total this class could reach (over the tree and its recent list).
+            var root = treeFits ? S[t.base &+ 1] : Slot()
+            if recentFits {
+              let r = S[t.base]
+              root.uMax = max(root.uMax, r.uMax)
+              root.uMin = min(root.uMin, r.uMin)
+              root.minRank = min(root.minRank, r.minRank)
+            }
+            let bound: Int64
+            switch direction {
+            case 1: bound = p.base &+ p.k &* (min(root.uMax, p.uFeasible) &+ p.q)
+            case -1: bound = p.base &+ p.k &* (root.uMin &+ p.q)
+            default: bound = p.base
+            }
+            candidates.append(TreeCandidate(plan: Int32(pi), bound: bound, minRank: root.minRank))
+          }
+        }
       }
-      let bound: Int64
-      switch direction {
-      case 1: bound = p.base &+ p.k &* (min(root.uMax, p.uFeasible) &+ p.q)
-      case -1: bound = p.base &+ p.k &* (root.uMin &+ p.q)
-      default: bound = p.base
-      }
-      candidates.append(TreeCandidate(plan: Int32(pi), bound: bound, minRank: root.minRank))
     }
     // An insertion sort in place, cheaper here than the generic sort with its closure.
     candidates.withUnsafeMutableBufferPointer { c in
