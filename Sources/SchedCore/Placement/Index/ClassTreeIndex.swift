@@ -999,7 +999,7 @@ struct ClassTreeIndex: NodeSearch, Sendable {
     let c = Int(treeOf[nc])
     let pos = Int(position[Int(n)])
     let rank = core.tieRank[Int(n)]
-    let live = !core.state.isDown(n) && !excluded.contains(n)
+    let live = !core.state.isDown(n) && (excluded.isEmpty || !excluded.contains(n))
     if slope == 0 {  // rank order: rewrite the leaf in place
       if live {
         let key = core.key(of: n)

@@ -139,7 +139,7 @@ extension NodeStateIndex: NodeSearch {
     let wasAttached = nodeGroup[Int(n)] >= 0
     let c = Int(core.nodeClass[Int(n)])
     if wasAttached { detach(n) }
-    let shouldAttach = !core.state.isDown(n) && !excluded.contains(n)
+    let shouldAttach = !core.state.isDown(n) && (excluded.isEmpty || !excluded.contains(n))
     if shouldAttach {
       attach(n, core)
       if !wasAttached { classGroups[c].detached.removeAll { $0 == n } }
