@@ -102,10 +102,7 @@ struct Churn {
     let initial = SyntheticCluster.jobs(count: nodes * 2, seed: 1, prefix: "i")
     var target = TargetWorkload.empty
     if profile.usesFGD {
-      target = TargetWorkload.build(from: initial.prefix(2000).map {
-        TargetWorkload.Sample(milliCPU: $0.groups[0].milliCPU, deviceCount: $0.groups[0].device?.count ?? 0,
-                              milliPerDevice: $0.groups[0].device?.milliPerDevice ?? 0, models: [])
-      }, coverage: 0.95, catalog: cluster.catalog)
+      target = TargetWorkload.build(jobs: initial.prefix(2000), coverage: profile.fgdCoverage, catalog: cluster.catalog)
     }
     if useReference {
       reference = ReferencePlacer(cluster: cluster, profile: profile, target: target)
