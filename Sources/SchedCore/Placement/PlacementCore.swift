@@ -270,34 +270,72 @@ public struct PlacementCore: Sendable {
       }
     }
     // First the preferred domain's free cores, then the rest, lowest first:
-    // whole words while they do not exceed what is still needed.
-    return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(words, 1)) { picked in
-      picked.initialize(repeating: 0)
-      var taken = 0
-      for pass in 0..<2 where taken < need {
-        for w in 0..<words where taken < need {
-          let mask = preferred >= 0 ? numa.words[maskBase + preferred * words + w] : 0
-          var bits = state.coreBits[row + w] & (pass == 0 ? mask : ~mask)
-          let below = coreCount - w * 64  // the node's cores in this word
-          if below < 64 { bits &= below > 0 ? (1 &<< UInt64(below)) &- 1 : 0 }
-          let count = bits.nonzeroBitCount
-          if count <= need - taken {
-            picked[w] |= bits
-            taken += count
-          } else {
-            var x = bits
-            while taken < need {
-              let low = x & (0 &- x)
-              picked[w] |= low
-              x ^= low
-              taken += 1
-            }
-          }
+    // whole words while they do not exceed what is still needed (the
+    // second pass only when the preferred domain has too few). Up to four
+    // words (nodes of up to 256 cores) are picked into a vector and held
+    // as `CoreList` words at once; more through a temporary buffer.
+    if words <= 4 {
+      var picked = SIMD4<UInt64>(repeating: 0)
+      let taken = numa.words.withUnsafeBufferPointer { masks in
+        state.coreBits.withUnsafeBufferPointer { free in
+          Self.pickCores(need: need, words: words, coreCount: coreCount, preferred: preferred,
+                         mask: { masks[maskBase &+ preferred &* words &+ $0] }, free: { free[row &+ $0] },
+                         pick: { picked[$0] |= $1 })
         }
       }
       if taken < need { return .empty }
+      var first = 0
+      while first < words && picked[first] == 0 { first &+= 1 }
+      if first == words { return .empty }
+      @inline(__always) func word(_ k: Int) -> UInt64 { first &+ k < 4 ? picked[first &+ k] : 0 }
+      return CoreList(storage: .words(base: Int32(truncatingIfNeeded: first), word(0), word(1), word(2), word(3)))
+    }
+    return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { picked in
+      picked.initialize(repeating: 0)
+      let taken = Self.pickCores(need: need, words: words, coreCount: coreCount, preferred: preferred,
+                                 mask: { numa.words[maskBase + preferred * words + $0] },
+                                 free: { state.coreBits[row + $0] }, pick: { picked[$0] |= $1 })
+      if taken < need { return .empty }
       return CoreList(bits: UnsafeBufferPointer(picked))
     }
+  }
+
+  /// Picks `need` free cores for `exclusiveCores`: first those of domain
+  /// `preferred` (`mask(w)`: its word `w`; none when `preferred` is -1),
+  /// then the rest, lowest first, whole words of `free(w)` (the node's
+  /// free-core words) while they do not exceed what is still needed, only
+  /// cores below `coreCount`; `pick(w, bits)` takes bits of word `w`.
+  /// Returns how many it picked (below `need` when too few are free).
+  ///
+  /// - Complexity: O(words + need)
+  @inline(__always)
+  static func pickCores(need: Int, words: Int, coreCount: Int, preferred: Int, mask: (Int) -> UInt64,
+                        free: (Int) -> UInt64, pick: (Int, UInt64) -> Void) -> Int {
+    var taken = 0
+    for pass in 0..<2 where taken < need {
+      if pass == 0 && preferred < 0 { continue }  // no preferred domain: nothing to pick in it
+      for w in 0..<words where taken < need {
+        let m = preferred >= 0 ? mask(w) : 0
+        var bits = free(w) & (pass == 0 ? m : ~m)
+        let below = coreCount &- w &* 64  // the node's cores in this word
+        if below < 64 { bits &= below > 0 ? (1 &<< UInt64(below)) &- 1 : 0 }
+        let count = bits.nonzeroBitCount
+        if count <= need &- taken {
+          pick(w, bits)
+          taken &+= count
+        } else {
+          var x = bits, chosen: UInt64 = 0
+          while taken < need {
+            let low = x & (0 &- x)
+            chosen |= low
+            x ^= low
+            taken &+= 1
+          }
+          pick(w, chosen)
+        }
+      }
+    }
+    return taken
   }
 
   /// The first NUMA domain of node `n` that lists device `device`, if any:
