@@ -419,14 +419,26 @@ public struct PlacementCore: Sendable {
     }
   }
 
+  /// Commits `a`, an assignment the engine made from the current state,
+  /// and takes it from its class's totals; true (release builds check
+  /// nothing; under `SCHEDCORE_INTERNAL_CHECKS` a refusal traps: see
+  /// `ClusterState.commitAssigned`).
+  ///
+  /// - Complexity: O(devices + cores of the task)
   mutating func commitUnchecked(_ a: TaskAssignment) -> Bool {
-    do { try state.commit(a) } catch { return false }
+    state.commitAssigned(a)
     classFree[Int(nodeClass[Int(a.node)])].subtract(a)
     return true
   }
 
+  /// Releases `a`, a task of an allocation the engine holds, and gives it
+  /// back to its class's totals (release builds check nothing; under
+  /// `SCHEDCORE_INTERNAL_CHECKS` a refused release changes nothing: see
+  /// `ClusterState.releaseHeld`).
+  ///
+  /// - Complexity: O(devices + cores of the task)
   mutating func releaseUnchecked(_ a: TaskAssignment) {
-    do { try state.release(a) } catch { return }
+    guard state.releaseHeld(a) else { return }
     classFree[Int(nodeClass[Int(a.node)])].add(a)
   }
 

@@ -137,6 +137,80 @@ extension ClusterState {
     #endif
   }
 
+  /// Takes `task`'s resources from its node, as `commit(_:)`, for an
+  /// assignment the engine made from the current state (it fits by
+  /// construction). Release builds skip `commit`'s checks; under
+  /// `SCHEDCORE_INTERNAL_CHECKS` it commits through `commit(_:)`, so every
+  /// check (a node is never over-committed) still runs there, and a
+  /// refusal traps.
+  ///
+  /// - Complexity: O(devices + cores of the task)
+  @inline(__always)
+  mutating func commitAssigned(_ task: TaskAssignment) {
+    #if SCHEDCORE_INTERNAL_CHECKS
+    do { try commit(task) } catch { preconditionFailure("engine assignment refused: \(error)") }
+    #else
+    apply(task, sign: -1)
+    #endif
+  }
+
+  /// Gives `task`'s resources back to its node, as `release(_:)`, for a
+  /// task of an allocation this state holds (committed, and not released
+  /// since). Release builds skip `release`'s checks; under
+  /// `SCHEDCORE_INTERNAL_CHECKS` it releases through `release(_:)` and
+  /// returns false, changing nothing, when that refuses.
+  ///
+  /// - Complexity: O(devices + cores of the task)
+  @inline(__always)
+  mutating func releaseHeld(_ task: TaskAssignment) -> Bool {
+    #if SCHEDCORE_INTERNAL_CHECKS
+    do { try release(task) } catch { return false }
+    #else
+    apply(task, sign: 1)
+    #endif
+    return true
+  }
+
+  /// Adds `task`'s amounts to its node's free amounts (`sign` 1) or takes
+  /// them (`sign` -1), devices and cores included, without any check.
+  @inline(__always)
+  private mutating func apply(_ task: TaskAssignment, sign: Int64) {
+    let i = Int(task.node)
+    freeCPU[i] &+= sign &* task.milliCPU
+    freeMemory[i] &+= sign &* task.memoryMiB
+    freeDPU[i] &+= Int32(truncatingIfNeeded: sign) &* task.dpuUnits
+    let base = Int(deviceOffset[i])
+    switch task.deviceList.storage {
+    case .uniform(let mask, let milli):
+      let d = Int16(truncatingIfNeeded: Int64(milli) &* sign)
+      var x = mask
+      while x != 0 {
+        deviceFree[base &+ x.trailingZeroBitCount] &+= d
+        x &= x &- 1
+      }
+    case .list(let l):
+      for s in l { deviceFree[base + Int(s.index)] &+= Int16(truncatingIfNeeded: Int64(s.milli) &* sign) }
+    }
+    let row = i &* coreWords
+    switch task.coreList.storage {
+    case .words(let b, let w0, let w1, let w2, let w3):
+      let w = (w0, w1, w2, w3)
+      for k in 0..<4 {
+        let m = CoreList.word(k, of: w)
+        if m != 0 {
+          let at = row &+ Int(b) &+ k
+          coreBits[at] = sign < 0 ? coreBits[at] & ~m : coreBits[at] | m
+        }
+      }
+    case .list(let l):
+      for c in l {
+        let m = UInt64(1) << UInt64(c % 64)
+        let at = row + Int(c) / 64
+        coreBits[at] = sign < 0 ? coreBits[at] & ~m : coreBits[at] | m
+      }
+    }
+  }
+
   /// Marks node `n` down or up. A down node takes no new work; what runs
   /// there is the caller's to release.
   public mutating func setDown(_ n: NodeID, _ isDown: Bool) {
