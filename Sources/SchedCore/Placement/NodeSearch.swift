@@ -330,11 +330,18 @@ extension PlacementCore {
     return q
   }
 
-  /// `preparedQuery(for:of:search:)` for group `g` of `job`, read in place
-  /// (passing an element of `job.groups` borrows it; a loop variable is a copy).
+  /// `preparedQuery(for:of:search:)` for group `g` of `job`, read in place.
+  /// A hit on a plain request is checked here, inlined, reading the
+  /// group's fields in `job.groups` (passing the element to a call copies
+  /// it, since the callee might write memory); anything else goes through
+  /// `preparedQuery(for:of:search:)`.
   @inline(__always)
   mutating func preparedQuery<S: NodeSearch>(group g: Int, of job: Job, search: inout S) -> TaskQuery {
-    preparedQuery(for: job.groups[g], of: job, search: &search)
+    let slot = QueryKey.slot(of: job.groups[g], latency: job.latency, count: queryCacheKeys.count)
+    if let tag = QueryTag(job.groups[g], job), queryCacheTags[slot] == tag, let q = queryCacheQueries[slot] {
+      return q
+    }
+    return preparedQuery(for: job.groups[g], of: job, search: &search)
   }
 
   /// Releases everything job `id` holds; `nil` if it holds nothing.
@@ -463,6 +470,7 @@ struct QueryKey: Hashable, Sendable {
   /// cache of `count` slots (a power of two), from the request amounts and
   /// the latency constraint (jobs asking the same amounts from different
   /// origins would otherwise evict each other's queries).
+  @inline(__always)
   static func slot(of group: TaskGroup, latency: LatencyConstraint = .none, count: Int) -> Int {
     var h = UInt64(bitPattern: group.milliCPU) &* 0x9E37_79B9_7F4A_7C15 ^ latency.cheapHash
     h ^= UInt64(bitPattern: group.memoryMiB) &* 0xC2B2_AE3D_27D4_EB4F
