@@ -52,34 +52,41 @@ public struct PlacementBenchmark: Sendable {
     }
     if reference {
       var p = ReferencePlacer(cluster: cluster, profile: profile, target: target)
-      return Self.drive(initial: initial, measured: measured, place: { p.place($0, checkingID: false) },
+      return Self.drive(initial: initial, measured: consume measured, place: { p.place($0, checkingID: false) },
                         release: { p.release($0) }, states: { 0 })
     }
     var e = PlacementEngine(cluster: cluster, profile: profile, target: target)
-    return Self.drive(initial: initial, measured: measured, place: { e.place($0, explain: true, checkingID: false) },
+    return Self.drive(initial: initial, measured: consume measured,
+                      place: { e.place($0, explain: true, checkingID: false) },
                       release: { e.release($0) }, states: { e.distinctStates })
   }
 
   /// Places and releases by handle (the jobs' ids are distinct, and a
   /// service with its own job table needs no lookup by id), explaining failures.
-  static func drive(initial: [Job], measured: [Job],
-                    place: (Job) -> Swift.Result<PlacementDecision, Unschedulable>,
+  ///
+  /// `place` gets each measured job `inout`, only to read it in place:
+  /// handed over from memory it might write, a borrowed job would be
+  /// copied (and destroyed) around every call; `measured` is taken over
+  /// (not copied) so its jobs can be lent that way.
+  static func drive(initial: [Job], measured: consuming [Job],
+                    place: (inout Job) -> Swift.Result<PlacementDecision, Unschedulable>,
                     release: (AllocationHandle) -> Allocation?, states: () -> Int) -> Result {
+    var measured = measured
     var running: [AllocationHandle] = []
     running.reserveCapacity(initial.count + measured.count)
     var head = 0
-    for j in initial {
-      if case .success(let d) = place(j) { running.append(d.handle) }
+    for var j in initial {
+      if case .success(let d) = place(&j) { running.append(d.handle) }
     }
     var lat: [UInt64] = []
     lat.reserveCapacity(measured.count)
     var placed = 0, failed = 0
     let start = BenchClock.nanos()
-    // The jobs are read in place (a loop variable would copy each one).
-    measured.withUnsafeBufferPointer { jobs in
+    // The jobs are lent in place (a loop variable would copy each one).
+    measured.withUnsafeMutableBufferPointer { jobs in
       for k in jobs.indices {
         let t0 = BenchClock.nanos()
-        let r = place(jobs[k])
+        let r = place(&jobs[k])
         lat.append(BenchClock.nanos() &- t0)
         if case .success(let d) = r {
           placed += 1
