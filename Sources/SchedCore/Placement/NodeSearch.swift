@@ -354,9 +354,10 @@ extension PlacementCore {
   /// Releases everything the allocation at `h` holds; `nil` if it holds nothing.
   mutating func release<S: NodeSearch>(_ h: AllocationHandle, search: inout S) -> Allocation? {
     guard let a = forget(h) else { return nil }
-    for t in a.tasks {
-      releaseUnchecked(t)
-      search.nodeChanged(t.node, &self)
+    // By index: `for t in a.tasks` copies each task (its device and core lists included).
+    for k in a.tasks.indices {
+      releaseUnchecked(a.tasks[k])
+      search.nodeChanged(a.tasks[k].node, &self)
     }
     return a
   }

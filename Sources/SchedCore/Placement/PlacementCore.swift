@@ -425,6 +425,9 @@ public struct PlacementCore: Sendable {
   /// `ClusterState.commitAssigned`).
   ///
   /// - Complexity: O(devices + cores of the task)
+  ///
+  /// Always inlined, so a task read in place in an array is not copied to be passed.
+  @inline(__always)
   mutating func commitUnchecked(_ a: TaskAssignment) -> Bool {
     state.commitAssigned(a)
     classFree[Int(nodeClass[Int(a.node)])].subtract(a)
@@ -437,6 +440,9 @@ public struct PlacementCore: Sendable {
   /// `ClusterState.releaseHeld`).
   ///
   /// - Complexity: O(devices + cores of the task)
+  ///
+  /// Always inlined, for the reason `commitUnchecked` is.
+  @inline(__always)
   mutating func releaseUnchecked(_ a: TaskAssignment) {
     guard state.releaseHeld(a) else { return }
     classFree[Int(nodeClass[Int(a.node)])].add(a)
@@ -497,8 +503,8 @@ public struct PlacementCore: Sendable {
 
   /// Takes the allocation at `h` out of the table; nil if `h` holds none.
   mutating func forget(_ h: AllocationHandle) -> Allocation? {
-    guard h.index >= 0, Int(h.index) < held.count, let a = held[Int(h.index)] else { return nil }
-    held[Int(h.index)] = nil
+    // Moved out of the table (reading it, then storing nil, copies it first).
+    guard h.index >= 0, Int(h.index) < held.count, let a = held[Int(h.index)].take() else { return nil }
     freeHandles.append(h.index)
     placedCount -= 1
     if idsIndexed {
@@ -569,6 +575,8 @@ struct ClassFree: Sendable, Equatable {
   var deviceMilli: Int64 = 0
   var dpuUnits: Int64 = 0
 
+  /// Takes `t`'s amounts from the totals.
+  @inline(__always)
   mutating func subtract(_ t: TaskAssignment) {
     milliCPU -= t.milliCPU
     memoryMiB -= t.memoryMiB
@@ -576,6 +584,8 @@ struct ClassFree: Sendable, Equatable {
     dpuUnits -= Int64(t.dpuUnits)
   }
 
+  /// Adds `t`'s amounts to the totals.
+  @inline(__always)
   mutating func add(_ t: TaskAssignment) {
     milliCPU += t.milliCPU
     memoryMiB += t.memoryMiB
