@@ -311,7 +311,15 @@ extension PlacementCore {
   /// A plain request (see `QueryTag`) is checked by its tag alone: a
   /// comparison of plain fields, without copying the cached key.
   mutating func preparedQuery<S: NodeSearch>(for group: TaskGroup, of job: Job, search: inout S) -> TaskQuery {
-    let slot = QueryKey.slot(of: group, latency: job.latency, count: queryCacheKeys.count)
+    preparedQuery(for: group, of: job, slot: QueryKey.slot(of: group, latency: job.latency, count: queryCacheKeys.count),
+                  search: &search)
+  }
+
+  /// `preparedQuery(for:of:search:)` with the cache slot of the group's
+  /// key, `slot`, computed already (hashing a latency constraint's origin
+  /// costs a pass over its bytes).
+  mutating func preparedQuery<S: NodeSearch>(for group: TaskGroup, of job: Job, slot: Int,
+                                             search: inout S) -> TaskQuery {
     if let tag = QueryTag(group, job) {
       if queryCacheTags[slot] == tag, let q = queryCacheQueries[slot] { return q }
     } else if queryCacheKeys[slot]?.matches(group, job) == true, let q = queryCacheQueries[slot] {
@@ -341,7 +349,7 @@ extension PlacementCore {
     if let tag = QueryTag(job.groups[g], job), queryCacheTags[slot] == tag, let q = queryCacheQueries[slot] {
       return q
     }
-    return preparedQuery(for: job.groups[g], of: job, search: &search)
+    return preparedQuery(for: job.groups[g], of: job, slot: slot, search: &search)
   }
 
   /// Releases everything job `id` holds; `nil` if it holds nothing.
