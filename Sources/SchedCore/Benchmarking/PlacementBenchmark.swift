@@ -7,14 +7,20 @@ import Glibc
 /// measured jobs; after each measured placement the oldest running job is
 /// released so the cluster stays in a steady state of churn.
 public struct PlacementBenchmark: Sendable {
+  /// Nodes of the generated `SyntheticCluster`.
   public var nodes: Int
+  /// The profile placed with.
   public var profile: Profile
+  /// Jobs placed first, not measured (they fill the cluster).
   public var initialJobs: Int
+  /// Jobs placed one by one and timed; after each, the oldest running job is released.
   public var measuredJobs: Int
+  /// Seed of the initial jobs (the measured jobs use `seed + 1`).
   public var seed: UInt64
   /// Use the reference linear scan instead of the indexed engine.
   public var reference: Bool
 
+  /// A benchmark of `measuredJobs` timed placements after `initialJobs` untimed ones on `nodes` nodes.
   public init(nodes: Int, profile: Profile, initialJobs: Int, measuredJobs: Int, seed: UInt64 = 1,
               reference: Bool = false) {
     self.nodes = nodes
@@ -29,11 +35,15 @@ public struct PlacementBenchmark: Sendable {
   public struct Result: Sendable {
     /// Per measured placement, nanoseconds.
     public var latenciesNanos: [UInt64]
+    /// Measured placements that succeeded.
     public var placed: Int
+    /// Measured placements that failed (each with its explanation built).
     public var failed: Int
+    /// Wall time of the measured phase (placements and releases), seconds.
     public var wallSeconds: Double
     /// Distinct (class, free state) groups in the index at the end (engine only).
     public var distinctStates: Int
+    /// Measured placements ÷ `wallSeconds` (0 when no time passed).
     public var placementsPerSecond: Double { wallSeconds > 0 ? Double(latenciesNanos.count) / wallSeconds : 0 }
   }
 
@@ -44,11 +54,7 @@ public struct PlacementBenchmark: Sendable {
     let measured = SyntheticCluster.jobs(count: measuredJobs, seed: seed &+ 1, prefix: "m")
     var target = TargetWorkload.empty
     if profile.usesFGD {
-      let samples = initial.prefix(2000).flatMap { j in j.groups.map {
-        TargetWorkload.Sample(milliCPU: $0.milliCPU, deviceCount: $0.device?.count ?? 0,
-                              milliPerDevice: $0.device?.milliPerDevice ?? 0, models: [])
-      } }
-      target = TargetWorkload.build(from: samples, coverage: profile.fgdCoverage, catalog: cluster.catalog)
+      target = TargetWorkload.build(jobs: initial.prefix(2000), coverage: profile.fgdCoverage, catalog: cluster.catalog)
     }
     if reference {
       var p = ReferencePlacer(cluster: cluster, profile: profile, target: target)

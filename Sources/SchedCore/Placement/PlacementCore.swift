@@ -3,7 +3,9 @@
 /// flow (resolve, filter, choose, reserve, roll back) and device/core
 /// assignment. Only the search for the best node differs.
 public struct PlacementCore: Sendable {
+  /// The cluster and its free capacity per node, device and core (what placements reserve).
   public internal(set) var state: ClusterState
+  /// Filters, scorers and tie-break, fixed when the core is built.
   public let profile: Profile
   /// Node classes, and each node's class.
   public let classes: [NodeClass]

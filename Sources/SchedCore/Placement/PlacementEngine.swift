@@ -5,6 +5,7 @@
 /// Decisions are identical to `ReferencePlacer`'s for the same cluster,
 /// profile and job sequence (tested on thousands of random cases).
 public struct PlacementEngine: Sendable {
+  /// The state, classes, profile and allocations (shared in kind with `ReferencePlacer`).
   public internal(set) var core: PlacementCore
   /// Exactly one is set: trees for linear profiles, state groups otherwise.
   var trees: ClassTreeIndex?
