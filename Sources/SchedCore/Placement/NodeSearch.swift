@@ -215,11 +215,7 @@ extension PlacementCore {
             continue
           }
         }
-        guard let shape = q.shapes[Int(nodeClass[Int(cand.node)])] else { preconditionFailure("no shape") }
-        let a = assignment(node: cand.node, shape: shape, chosenFree: cand.chosenFree)
-        guard commitUnchecked(a) else { preconditionFailure("engine chose a node that does not fit") }
-        search.nodeChanged(cand.node, &self)
-        placed.append(a)
+        placed.append(take(cand, q, search: &search))
         if keepScores { scores.append(ScoreScale.display(cand.score)) }
         if tracksSites { sitesUsed.append(site) }
         t += 1
@@ -228,6 +224,19 @@ extension PlacementCore {
     let alloc = Allocation(jobID: job.id, tasks: placed)
     let handle = record(alloc)
     return .success(PlacementDecision(allocation: alloc, handle: handle, scores: ScoreList(scores)))
+  }
+
+  /// Reserves devices and cores for one task of `q` on the node `search`
+  /// found, commits it and tells `search` the node changed; returns the
+  /// task's assignment. The search only returns nodes the task fits, so a
+  /// refused commit is an engine bug (it traps).
+  @inline(__always)
+  private mutating func take<S: NodeSearch>(_ cand: Candidate, _ q: TaskQuery, search: inout S) -> TaskAssignment {
+    guard let shape = q.shapes[Int(nodeClass[Int(cand.node)])] else { preconditionFailure("no shape") }
+    let a = assignment(node: cand.node, shape: shape, chosenFree: cand.chosenFree)
+    guard commitUnchecked(a) else { preconditionFailure("engine chose a node that does not fit") }
+    search.nodeChanged(cand.node, &self)
+    return a
   }
 
   /// `place` for a job of one group without site rules or anti-affinity
@@ -259,11 +268,7 @@ extension PlacementCore {
         }
         return .failure(Unschedulable(jobID: job.id, group: job.groups[0].name, task: t, explanation: why))
       }
-      guard let shape = q.shapes[Int(nodeClass[Int(cand.node)])] else { preconditionFailure("no shape") }
-      let a = assignment(node: cand.node, shape: shape, chosenFree: cand.chosenFree)
-      guard commitUnchecked(a) else { preconditionFailure("engine chose a node that does not fit") }
-      search.nodeChanged(cand.node, &self)
-      placed.append(a)
+      placed.append(take(cand, q, search: &search))
       if keepScores { scores.append(ScoreScale.display(cand.score)) }
     }
     let alloc = Allocation(jobID: job.id, tasks: placed)
