@@ -317,15 +317,15 @@ extension PlacementCore {
   /// comparison of plain fields, without copying the cached key.
   mutating func preparedQuery<S: NodeSearch>(for group: TaskGroup, of job: Job, search: inout S) -> TaskQuery {
     preparedQuery(for: group, of: job, slot: QueryKey.slot(of: group, latency: job.latency, count: queryCacheKeys.count),
-                  search: &search)
+                  tag: QueryTag(group, job), search: &search)
   }
 
   /// `preparedQuery(for:of:search:)` with the cache slot of the group's
-  /// key, `slot`, computed already (hashing a latency constraint's origin
-  /// costs a pass over its bytes).
-  mutating func preparedQuery<S: NodeSearch>(for group: TaskGroup, of job: Job, slot: Int,
+  /// key, `slot`, and its tag, `tag` (`QueryTag(group, job)`), computed
+  /// already (hashing a latency constraint's origin costs a pass over its bytes).
+  mutating func preparedQuery<S: NodeSearch>(for group: TaskGroup, of job: Job, slot: Int, tag: QueryTag?,
                                              search: inout S) -> TaskQuery {
-    if let tag = QueryTag(group, job) {
+    if let tag {
       if queryCacheTags[slot] == tag, let q = queryCacheQueries[slot] { return q }
     } else if queryCacheKeys[slot]?.matches(group, job) == true, let q = queryCacheQueries[slot] {
       return q
@@ -338,7 +338,7 @@ extension PlacementCore {
       queryMemo[key] = q
     }
     queryCacheKeys[slot] = key
-    queryCacheTags[slot] = QueryTag(group, job)
+    queryCacheTags[slot] = tag
     queryCacheQueries[slot] = q
     return q
   }
@@ -351,10 +351,9 @@ extension PlacementCore {
   @inline(__always)
   mutating func preparedQuery<S: NodeSearch>(group g: Int, of job: Job, search: inout S) -> TaskQuery {
     let slot = QueryKey.slot(of: job.groups[g], latency: job.latency, count: queryCacheKeys.count)
-    if let tag = QueryTag(job.groups[g], job), queryCacheTags[slot] == tag, let q = queryCacheQueries[slot] {
-      return q
-    }
-    return preparedQuery(for: job.groups[g], of: job, slot: slot, search: &search)
+    let tag = QueryTag(job.groups[g], job)
+    if let tag, queryCacheTags[slot] == tag, let q = queryCacheQueries[slot] { return q }
+    return preparedQuery(for: job.groups[g], of: job, slot: slot, tag: tag, search: &search)
   }
 
   /// Releases everything job `id` holds; `nil` if it holds nothing.

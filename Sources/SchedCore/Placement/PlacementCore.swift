@@ -166,13 +166,7 @@ public struct PlacementCore: Sendable {
             pick = i
           }
         }
-        if pick >= 0 {
-          // One share: a bit set when it allows (the form `DeviceList([share])` takes), without building the list.
-          let k = pick - base
-          devices = k < 64 && t.milliPerDevice > 0
-            ? DeviceList(storage: .uniform(mask: 1 &<< UInt64(k), milli: t.milliPerDevice))
-            : DeviceList([DeviceShare(index: Int32(k), milli: t.milliPerDevice)])
-        }
+        if pick >= 0 { devices = DeviceList(DeviceShare(index: Int32(pick - base), milli: t.milliPerDevice)) }
       } else if devs.count <= 64 {
         // The lowest-index fitting devices of the first domain with enough
         // of them, else the lowest-index fitting devices overall, as a bit

@@ -18,53 +18,25 @@ extension ClusterState {
     // Devices held as a bit set and one amount (see `DeviceList`) are
     // checked at once; any other list share by share (also to name the
     // first bad share when the quick check fails).
-    var uniform = task.deviceList.uniform
-    if let (mask, milli) = uniform {
-      if !devices(mask, milli, base: base, count: count, all: { Int(milli) <= $0 }) {
-        uniform = nil
-        try checkDevicesFit(task, node: i)
-      }
-    } else {
-      try checkDevicesFit(task, node: i)
-    }
-    // Cores held as bit words (see `CoreList`) are checked and taken a word
-    // at a time; any other list core by core.
+    let devicesFit = task.deviceList.uniform.map { u in
+      devices(u.mask, u.milli, base: base, count: count, all: { Int(u.milli) <= $0 })
+    } ?? false
+    if !devicesFit { try checkDevicesFit(task, node: i) }
+    // Cores held as bit words (see `CoreList`) are checked a word at a
+    // time; any other list core by core.
     let row = i * coreWords
-    var words = task.coreList.words
-    if let (b, w) = words {
-      var ok = true
-      for k in 0..<4 where CoreList.word(k, of: w) != 0 {
-        let m = CoreList.word(k, of: w)
-        guard b + k < coreWords, coreBits[row + b + k] & m == m else { ok = false; break }
+    let coresFree = task.coreList.words.map { c in
+      (0..<4).allSatisfy { k in
+        let m = CoreList.word(k, of: c.w)
+        return m == 0 || (c.base + k < coreWords && coreBits[row + c.base + k] & m == m)
       }
-      if !ok {
-        words = nil
-        try checkCoresFree(task, node: i)
-      }
-    } else {
-      try checkCoresFree(task, node: i)
-    }
+    } ?? false
+    if !coresFree { try checkCoresFree(task, node: i) }
     let coreCount = task.coreList.count
     guard Int64(coreCount) * 1000 <= task.milliCPU else {
       throw StateError("node \(cluster.nodes[i].id): \(coreCount) exclusive cores exceed \(task.milliCPU) milli-CPU")
     }
-    freeCPU[i] -= task.milliCPU
-    freeMemory[i] -= task.memoryMiB
-    freeDPU[i] -= task.dpuUnits
-    if let (mask, milli) = uniform {
-      var x = mask
-      while x != 0 {
-        deviceFree[base + x.trailingZeroBitCount] -= Int16(milli)
-        x &= x &- 1
-      }
-    } else {
-      task.deviceList.forEach { d in deviceFree[base + Int(d.index)] -= Int16(d.milli) }
-    }
-    if let (b, w) = words {
-      for k in 0..<4 where CoreList.word(k, of: w) != 0 { coreBits[row + b + k] &= ~CoreList.word(k, of: w) }
-    } else {
-      task.coreList.forEach { c in coreBits[row + Int(c) / 64] &= ~(UInt64(1) << UInt64(c % 64)) }
-    }
+    apply(task, sign: -1)
     #if SCHEDCORE_INTERNAL_CHECKS
     _checkInvariants(node: task.node)
     #endif
@@ -87,51 +59,24 @@ extension ClusterState {
     }
     let base = Int(deviceOffset[i]), count = Int(deviceOffset[i + 1]) - base
     // As in `commit`: a bit set and one amount at once.
-    var uniform = task.deviceList.uniform
-    if let (mask, milli) = uniform {
-      if !devices(mask, milli, base: base, count: count, all: { $0 + Int(milli) <= 1000 }) {
-        uniform = nil
-        try checkDevicesHeld(task, node: i)
-      }
-    } else {
-      try checkDevicesHeld(task, node: i)
-    }
+    let devicesHeld = task.deviceList.uniform.map { u in
+      devices(u.mask, u.milli, base: base, count: count, all: { $0 + Int(u.milli) <= 1000 })
+    } ?? false
+    if !devicesHeld { try checkDevicesHeld(task, node: i) }
     let cores = cluster.nodes[i].cores
     let row = i * coreWords
     // As in `commit`: bit words a word at a time, when every core lies
     // below the node's core count.
-    var words = task.coreList.words
-    if let (b, w) = words {
-      var ok = true
-      for k in 0..<4 where CoreList.word(k, of: w) != 0 {
-        let m = CoreList.word(k, of: w)
-        let top = (b + k) * 64 + 63 - m.leadingZeroBitCount
-        guard b + k < coreWords, top < Int(cores), coreBits[row + b + k] & m == 0 else { ok = false; break }
+    let coresHeld = task.coreList.words.map { c in
+      (0..<4).allSatisfy { k in
+        let m = CoreList.word(k, of: c.w)
+        guard m != 0 else { return true }
+        let top = (c.base + k) * 64 + 63 - m.leadingZeroBitCount
+        return c.base + k < coreWords && top < Int(cores) && coreBits[row + c.base + k] & m == 0
       }
-      if !ok {
-        words = nil
-        try checkCoresHeld(task, node: i)
-      }
-    } else {
-      try checkCoresHeld(task, node: i)
-    }
-    freeCPU[i] += task.milliCPU
-    freeMemory[i] += task.memoryMiB
-    freeDPU[i] += task.dpuUnits
-    if let (mask, milli) = uniform {
-      var x = mask
-      while x != 0 {
-        deviceFree[base + x.trailingZeroBitCount] += Int16(milli)
-        x &= x &- 1
-      }
-    } else {
-      task.deviceList.forEach { d in deviceFree[base + Int(d.index)] += Int16(d.milli) }
-    }
-    if let (b, w) = words {
-      for k in 0..<4 where CoreList.word(k, of: w) != 0 { coreBits[row + b + k] |= CoreList.word(k, of: w) }
-    } else {
-      task.coreList.forEach { c in coreBits[row + Int(c) / 64] |= UInt64(1) << UInt64(c % 64) }
-    }
+    } ?? false
+    if !coresHeld { try checkCoresHeld(task, node: i) }
+    apply(task, sign: 1)
     #if SCHEDCORE_INTERNAL_CHECKS
     _checkInvariants(node: task.node)
     #endif
@@ -172,7 +117,9 @@ extension ClusterState {
   }
 
   /// Adds `task`'s amounts to its node's free amounts (`sign` 1) or takes
-  /// them (`sign` -1), devices and cores included, without any check.
+  /// them (`sign` -1), devices and cores included, without any check: the
+  /// one place the state changes for `commit`, `release` (after their
+  /// checks) and the engine's own assignments.
   @inline(__always)
   private mutating func apply(_ task: TaskAssignment, sign: Int64) {
     let i = Int(task.node)

@@ -40,6 +40,16 @@ struct DeviceList: Sendable, Hashable {
     storage = .uniform(mask: mask, milli: first.milli)
   }
 
+  /// The list of one share, in the form `init(_:)` gives `[share]`,
+  /// without building the array.
+  init(_ share: DeviceShare) {
+    if share.index >= 0 && share.index < 64 && share.milli > 0 {
+      storage = .uniform(mask: 1 &<< UInt64(share.index), milli: share.milli)
+    } else {
+      storage = .list([share])
+    }
+  }
+
   /// Devices `mask` each taking `milli` (> 0 when `mask` is not empty).
   init(mask: UInt64, milli: Int32) {
     if mask == 0 {
