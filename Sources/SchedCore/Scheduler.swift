@@ -40,9 +40,25 @@ public final class Scheduler: @unchecked Sendable {
   }
 
   /// Places every task of `job` and reserves its resources, or places
-  /// nothing and returns the reasons.
+  /// nothing and returns the reasons. A group without `gang` may be placed in
+  /// part (see `PlacementEngine.place(_:)`): the decision's `unplaced` says
+  /// which tasks wait and why; `submitMore(_:)` places them later.
   public func submit(_ job: Job) -> Result<PlacementDecision, Unschedulable> {
     withEngine { $0.place(job) }
+  }
+
+  /// Places `job`'s tasks as more of the placed job with the same id (see
+  /// `PlacementEngine.placeMore(_:into:)`), e.g. `job.remainder(after:)` of
+  /// its decision; fails, changing nothing, when no job of that id is placed.
+  public func submitMore(_ job: Job) -> Result<PlacementDecision, Unschedulable> {
+    withEngine { e in
+      guard let h = e.core.handle(ofJob: job.id) else {
+        let n = e.state.nodeCount
+        return .failure(Unschedulable(jobID: job.id, group: "", task: 0,
+                                      explanation: Explanation(totalNodes: n, counts: ["job not placed": n])))
+      }
+      return e.placeMore(job, into: AllocationHandle(h))
+    }
   }
 
   /// Releases what job `id` holds; returns it, or `nil` if it held nothing.
@@ -52,11 +68,14 @@ public final class Scheduler: @unchecked Sendable {
   }
 
   /// Why `job` could not be placed right now, or `nil` if it could (nothing
-  /// is reserved either way).
+  /// is reserved either way). For a job that could be placed only in part,
+  /// why its first unplaced tasks could not.
   public func explain(_ job: Job) -> Explanation? {
     var copy = withEngine { $0 }
-    if case .failure(let why) = copy.place(job) { return why.explanation }
-    return nil
+    switch copy.place(job) {
+    case .failure(let why): return why.explanation
+    case .success(let d): return d.unplaced.first?.explanation
+    }
   }
 
   /// Marks node `n` down (it takes no new work) or up. Jobs on a node going

@@ -236,6 +236,25 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
     #expect(s4 == 2 && err4.contains(":3:") && err4.contains("groups[0].cpu_milli"))
   }
 
+  /// A group without gang placed in part: the tasks that fit are shown, the
+  /// rest counted with their reasons (which count every node once); exit 0.
+  @Test func placeShowsAGroupPlacedInPart() throws {
+    let (s, out, _) = try schedctl(["place", "--job", "Docs/examples/replicas.yaml"])
+    #expect(s == 0 && out.contains("placed 320 of 400 task(s)") && out.contains("replicas: 80 task(s) not placed"), "\(out)")
+    #expect(out.split(separator: "\n").filter { $0.contains("replicas → ") }.count == 320)
+    let (s2, json, _) = try schedctl(["place", "--job", "Docs/examples/replicas.yaml", "--format", "json"])
+    struct Out: Decodable {
+      struct Unplaced: Decodable { var tasks: Int; var reasons: [Reason] }
+      struct Reason: Decodable { var nodes: Int }
+      var tasks: [[String: AnyDecodable]]
+      var unplaced: [Unplaced]
+    }
+    struct AnyDecodable: Decodable { init(from decoder: Decoder) throws {} }
+    let o = try JSONDecoder().decode(Out.self, from: Data(json.utf8))
+    #expect(s2 == 0 && o.tasks.count == 320 && o.unplaced.map(\.tasks) == [80])
+    #expect(o.unplaced.first?.reasons.reduce(0) { $0 + $1.nodes } == 10390)
+  }
+
   /// Bad job files `place` took for good ones (#3 audit): names the cluster
   /// lacks gave exit 1 with every node "unknown origin", a ring given with
   /// a bound dropped the bound, duplicated keys had no line. Each is exit 2

@@ -117,9 +117,14 @@ public struct TaskGroup: Sendable, Hashable {
   public var normalized: NormalizedRequest?
   /// Per-task DPUs.
   public var dpuCount: Int32
-  /// All tasks placed at once or none.
+  /// All tasks placed at once or none (the default). Without it the tasks
+  /// are independent: `PlacementEngine.place` places as many as fit (at
+  /// least one, and at least `spreadSites`) and reports the rest in
+  /// `PlacementDecision.unplaced`. The simulator starts and stops jobs
+  /// whole, so it places every group all or none.
   public var gang: Bool
-  /// All tasks on one site: the best site for the first task that holds them all.
+  /// All tasks on one site: the best site for the first task that holds them
+  /// all. A gang option: a group with `sameSite` and without `gang` is refused.
   public var sameSite: Bool
   /// Replicas on at least this many distinct sites (disaster recovery); 0 or 1 = no rule.
   public var spreadSites: Int32
@@ -147,6 +152,22 @@ public struct TaskGroup: Sendable, Hashable {
     count == other.count && milliCPU == other.milliCPU && memoryMiB == other.memoryMiB
       && dpuCount == other.dpuCount && gang == other.gang && sameSite == other.sameSite
       && spreadSites == other.spreadSites && device == other.device && normalized == other.normalized
+  }
+}
+
+extension TaskGroup {
+  /// Why this group's placement rules contradict each other (no cluster can
+  /// meet them), with the job-file key the error belongs to; nil when they
+  /// do not. Job files refuse such a group; `place` fails it with the message.
+  public var ruleConflict: (key: String, message: String)? {
+    if spreadSites > 1 && sameSite {
+      return ("spread_sites", "spread over \(spreadSites) sites contradicts same_site: true")
+    }
+    if spreadSites > 1 && spreadSites > count {
+      return ("spread_sites", "spread over \(spreadSites) sites needs at least as many tasks (count \(count))")
+    }
+    if sameSite && !gang { return ("gang", "same_site: true is a gang rule and needs gang: true") }
+    return nil
   }
 }
 

@@ -45,9 +45,33 @@ public struct Unschedulable: Error, Sendable, Hashable, CustomStringConvertible 
   }
 }
 
+/// Tasks of a group without `gang` that found no node when the job was
+/// placed: the job holds the group's other tasks (at least one, or
+/// `spreadSites` on as many sites); these wait for a later
+/// `PlacementEngine.placeMore(_:into:)`.
+public struct UnplacedTasks: Sendable, Hashable {
+  /// The group's name.
+  public var group: String
+  /// The group's index in `Job.groups`.
+  public var groupIndex: Int
+  /// Tasks of the group not placed (the last ones of the group).
+  public var count: Int
+  /// Why the first of them fits nowhere (no reasons when placed with `explain: false`).
+  public var explanation: Explanation
+
+  /// `count` tasks of group `group` (index `groupIndex`) unplaced, and why.
+  public init(group: String, groupIndex: Int, count: Int, explanation: Explanation) {
+    self.group = group
+    self.groupIndex = groupIndex
+    self.count = count
+    self.explanation = explanation
+  }
+}
+
 /// A placed job: its allocation and, per task, the winning score.
 public struct PlacementDecision: Sendable, Hashable {
-  /// Every task's node, devices (index and milli) and cores.
+  /// Every placed task's node, devices (index and milli) and cores, groups
+  /// in job order.
   public var allocation: Allocation
   /// The allocation's handle in the engine that placed it (release it by this).
   public var handle: AllocationHandle
@@ -59,11 +83,53 @@ public struct PlacementDecision: Sendable, Hashable {
   }
   /// The scores as stored (one without an allocation; see `ScoreList`).
   var scoreList: ScoreList
+  /// Per group without `gang` that did not fit whole, the tasks left out;
+  /// empty when every task was placed (always, for gang groups: they are
+  /// placed whole or the job fails).
+  public var unplaced: [UnplacedTasks] {
+    get { unplacedList ?? [] }
+    set { unplacedList = newValue.isEmpty ? nil : newValue }
+  }
+  /// `unplaced`, nil when empty (a placed job's usual decision holds no array).
+  var unplacedList: [UnplacedTasks]?
 
-  init(allocation: Allocation, handle: AllocationHandle, scores: ScoreList) {
+  /// Whether every task of the job was placed.
+  public var isComplete: Bool { unplacedList == nil }
+
+  /// Placed tasks per group of `job` (the groups' counts less the unplaced
+  /// ones): `allocation.tasks` holds them in this order.
+  public func placedCounts(of job: Job) -> [Int] {
+    var counts = job.groups.map { Int(max($0.count, 0)) }
+    for u in unplaced where counts.indices.contains(u.groupIndex) { counts[u.groupIndex] -= u.count }
+    return counts
+  }
+
+  init(allocation: Allocation, handle: AllocationHandle, scores: ScoreList, unplaced: [UnplacedTasks] = []) {
     self.allocation = allocation
     self.handle = handle
     scoreList = scores
+    unplacedList = unplaced.isEmpty ? nil : unplaced
+  }
+}
+
+extension Job {
+  /// This job asking only for the tasks `decision` left unplaced (groups
+  /// with none left are dropped), or nil when it left none: what
+  /// `PlacementEngine.placeMore(_:into:)` places later. A remaining group
+  /// keeps its request and rules but its spread rule, which the placed
+  /// tasks meet already.
+  public func remainder(after decision: PlacementDecision) -> Job? {
+    let rest: [TaskGroup] = decision.unplaced.compactMap { u in
+      guard groups.indices.contains(u.groupIndex), u.count > 0 else { return nil }
+      var g = groups[u.groupIndex]
+      g.count = Int32(clamping: u.count)
+      g.spreadSites = 0
+      return g
+    }
+    guard !rest.isEmpty else { return nil }
+    var j = self
+    j.groups = rest
+    return j
   }
 }
 

@@ -49,9 +49,10 @@ struct FirstFitPlacer: Sendable {
                          queryCacheSlots: 16)
   }
 
-  /// Places `job` without checking its id (the caller releases it by handle).
+  /// Places `job` whole (every group all or none, as the simulator starts
+  /// jobs) without checking its id (the caller releases it by handle).
   mutating func place(_ job: Job) -> Result<PlacementDecision, Unschedulable> {
-    core.place(job, search: &scan, checkingID: false)
+    core.place(job, search: &scan, checkingID: false, allOrNone: true)
   }
 
   /// Whether `job` fits on this placer's cluster while it is idle (nothing

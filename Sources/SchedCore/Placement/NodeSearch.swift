@@ -101,7 +101,11 @@ extension PlacementCore {
   /// node class once, then for each task asks `search` for the best node,
   /// reserves devices and cores, and commits. A same-site group whose site
   /// runs out starts again on the next site (see below). On the first task
-  /// that fits nowhere, everything this call committed is released again.
+  /// that fits nowhere, everything this call committed is released again —
+  /// unless its group is without `gang` (and not `allOrNone`): then the
+  /// group keeps the tasks it placed, if at least one and at least
+  /// `spreadSites`, its other tasks go to `PlacementDecision.unplaced`, and
+  /// the next group follows.
   ///
   /// With `checkingID`, a job whose id is placed already is refused (and
   /// ids are indexed from then on); without, the caller keeps ids apart.
@@ -110,7 +114,8 @@ extension PlacementCore {
   ///
   /// - Complexity: O(tasks × search) per site a same-site group tries.
   mutating func place<S: NodeSearch>(_ job: Job, search: inout S, explain: Bool = true, checkingID: Bool = true,
-                                     scores keepScores: Bool = true) -> Result<PlacementDecision, Unschedulable> {
+                                     scores keepScores: Bool = true,
+                                     allOrNone: Bool = false) -> Result<PlacementDecision, Unschedulable> {
     if checkingID {
       indexIDs()
       guard handleOfID[job.id] == nil else {
@@ -121,7 +126,7 @@ extension PlacementCore {
     }
     ctx.bind(job: job)
     if job.antiAffinity.isEmpty && job.groups.count == 1 && !job.groups[0].sameSite && job.groups[0].spreadSites <= 1 {
-      return placeOneGroup(job, search: &search, explain: explain, scores: keepScores)
+      return placeOneGroup(job, search: &search, explain: explain, scores: keepScores, allOrNone: allOrNone)
     }
     // Anti-affinity: nodes or sites of the named jobs.
     var excludedNodes: [NodeID] = []
@@ -150,19 +155,22 @@ extension PlacementCore {
         search.nodeChanged(a.node, &core)
       }
     }
-    for group in job.groups {
+    var unplaced: [UnplacedTasks] = []
+    for (groupIndex, group) in job.groups.enumerated() {
       var q = preparedQuery(for: group, of: job, search: &search)
-      if group.spreadSites > max(group.count, 1) {
+      if let (_, why) = group.ruleConflict {
         rollback(&self, &search)
-        return .failure(Unschedulable(
-          jobID: job.id, group: group.name, task: 0,
-          explanation: Explanation(totalNodes: state.nodeCount, counts: [
-            "spread over \(group.spreadSites) sites needs at least as many tasks (has \(group.count))": state.nodeCount])))
+        return .failure(Unschedulable(jobID: job.id, group: group.name, task: 0,
+                                      explanation: Explanation(totalNodes: state.nodeCount,
+                                                               counts: [why: state.nodeCount])))
       }
-      // Without explanations, a many-task group that cannot fit even by the
-      // summed free capacity of the classes it may use fails before any search
+      // Tasks this group must place for the job to be placed.
+      let count = Int(max(group.count, 0))
+      let needed = group.gang || allOrNone ? count : min(count, max(Int(group.spreadSites), 1))
+      // Without explanations, a group that cannot fit even by the summed
+      // free capacity of the classes it may use fails before any search
       // (the same outcome; explanations need the per-node counts).
-      if !explain && group.count > 1 && !fitsByTotals(q, count: group.count) {
+      if !explain && needed > 1 && !fitsByTotals(q, count: Int32(needed)) {
         rollback(&self, &search)
         return .failure(Unschedulable(jobID: job.id, group: group.name, task: 0,
                                       explanation: Explanation(totalNodes: state.nodeCount, counts: [:])))
@@ -174,7 +182,6 @@ extension PlacementCore {
       // cannot hold every task, its tasks there are taken back and the group
       // starts again on the best site not tried yet (sites in the order of
       // their best node for the first task).
-      let count = Int(max(group.count, 0))
       let groupStart = placed.count
       var sitesTried: [SiteID: String] = [:]
       var t = 0
@@ -202,6 +209,10 @@ extension PlacementCore {
             continue
           }
           let why = explain ? search.explain(q, &self) : Explanation(totalNodes: state.nodeCount, counts: [:])
+          if t >= needed {
+            unplaced.append(UnplacedTasks(group: group.name, groupIndex: groupIndex, count: count - t, explanation: why))
+            break
+          }
           rollback(&self, &search)
           return .failure(Unschedulable(jobID: job.id, group: group.name, task: t, explanation: why))
         }
@@ -223,7 +234,7 @@ extension PlacementCore {
     }
     let alloc = Allocation(jobID: job.id, tasks: placed)
     let handle = record(alloc)
-    return .success(PlacementDecision(allocation: alloc, handle: handle, scores: ScoreList(scores)))
+    return .success(PlacementDecision(allocation: alloc, handle: handle, scores: ScoreList(scores), unplaced: unplaced))
   }
 
   /// Reserves devices and cores for one task of `q` on the node `search`
@@ -246,13 +257,15 @@ extension PlacementCore {
   ///
   /// - Complexity: O(tasks × search)
   private mutating func placeOneGroup<S: NodeSearch>(_ job: Job, search: inout S, explain: Bool,
-                                                     scores keepScores: Bool) -> Result<PlacementDecision, Unschedulable> {
+                                                     scores keepScores: Bool,
+                                                     allOrNone: Bool) -> Result<PlacementDecision, Unschedulable> {
     let q = preparedQuery(group: 0, of: job, search: &search)
     let groupCount = job.groups[0].count
     let count = Int(max(groupCount, 0))
     // No spread rule (spreadSites <= 1 <= max(count, 1)): the general flow's
-    // spread check cannot fail; its check by class totals applies as is.
-    if !explain && count > 1 && !fitsByTotals(q, count: groupCount) {
+    // rule checks cannot fail; its check by class totals applies as is to
+    // a group placed whole (one without gang needs only one task).
+    if !explain && count > 1 && (allOrNone || job.groups[0].gang) && !fitsByTotals(q, count: groupCount) {
       return .failure(Unschedulable(jobID: job.id, group: job.groups[0].name, task: 0,
                                     explanation: Explanation(totalNodes: state.nodeCount, counts: [:])))
     }
@@ -261,12 +274,8 @@ extension PlacementCore {
     placed.reserveCapacity(count)
     for t in 0..<count {
       guard let cand = search.best(q, &self, upcoming: count - t) else {
-        let why = explain ? search.explain(q, &self) : Explanation(totalNodes: state.nodeCount, counts: [:])
-        for a in placed.reversed() {
-          releaseUnchecked(a)
-          search.nodeChanged(a.node, &self)
-        }
-        return .failure(Unschedulable(jobID: job.id, group: job.groups[0].name, task: t, explanation: why))
+        return endOneGroup(job, q, placed: placed, scores: scores, at: t, search: &search, explain: explain,
+                           allOrNone: allOrNone)
       }
       placed.append(take(cand, q, search: &search))
       if keepScores { scores.append(ScoreScale.display(cand.score)) }
@@ -274,6 +283,28 @@ extension PlacementCore {
     let alloc = Allocation(jobID: job.id, tasks: placed)
     let handle = record(alloc)
     return .success(PlacementDecision(allocation: alloc, handle: handle, scores: scores))
+  }
+
+  /// `placeOneGroup` when task `t` fits nowhere: a group without gang
+  /// (not `allOrNone`) that placed a task keeps `placed` and reports the
+  /// rest; else `placed` is released and the job fails.
+  @inline(never)
+  private mutating func endOneGroup<S: NodeSearch>(_ job: Job, _ q: TaskQuery, placed: [TaskAssignment],
+                                                   scores: ScoreList, at t: Int, search: inout S, explain: Bool,
+                                                   allOrNone: Bool) -> Result<PlacementDecision, Unschedulable> {
+    let group = job.groups[0]
+    let why = explain ? search.explain(q, &self) : Explanation(totalNodes: state.nodeCount, counts: [:])
+    if t > 0 && !group.gang && !allOrNone {
+      let alloc = Allocation(jobID: job.id, tasks: placed)
+      let handle = record(alloc)
+      let rest = UnplacedTasks(group: group.name, groupIndex: 0, count: Int(group.count) - t, explanation: why)
+      return .success(PlacementDecision(allocation: alloc, handle: handle, scores: scores, unplaced: [rest]))
+    }
+    for a in placed.reversed() {
+      releaseUnchecked(a)
+      search.nodeChanged(a.node, &self)
+    }
+    return .failure(Unschedulable(jobID: job.id, group: group.name, task: t, explanation: why))
   }
 
   /// The resolved query for `group` of `job`: each class's shape or

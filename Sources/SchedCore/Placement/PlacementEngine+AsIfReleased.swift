@@ -11,7 +11,8 @@ extension PlacementEngine {
     case unsupported
   }
 
-  /// Where `place(job, explain: false)` would put `job` on the state in
+  /// Where `place(job, explain: false)` (placing the job whole, as the
+  /// simulator does: `allOrNone`) would put `job` on the state in
   /// which the running tasks `released` had been given back — without
   /// giving them back in the search index, the allocation records or the
   /// state's history: what an EASY reservation asks of the head at its

@@ -43,14 +43,16 @@ public struct PlacementEngine: Sendable {
   }
 
 
-  /// Places every task of `job`, or none and the reasons.
+  /// Places every task of `job`, or none and the reasons. A group without
+  /// `gang` may be placed in part: the decision's `unplaced` lists its tasks
+  /// that fit nowhere (see `TaskGroup.gang`; `placeMore(_:into:)` adds them later).
   ///
   /// - Complexity: per task O(classes + distinct free states of feasible classes)
   public mutating func place(_ job: Job) -> Result<PlacementDecision, Unschedulable> {
     place(job, explain: true)
   }
 
-  /// Places every task of `job`, or none; with `explain: false` a failure
+  /// As `place(_:)`; with `explain: false` a failure (and an unplaced part)
   /// carries no reasons (cheaper, for schedulers that retry often). A job
   /// whose id is placed already is refused.
   public mutating func place(_ job: Job, explain: Bool) -> Result<PlacementDecision, Unschedulable> {
@@ -62,18 +64,53 @@ public struct PlacementEngine: Sendable {
   /// allocation by id, not hashed at all: for callers that keep their own
   /// job table, keep ids apart and release by `PlacementDecision.handle`.
   public mutating func place(_ job: Job, explain: Bool, checkingID: Bool) -> Result<PlacementDecision, Unschedulable> {
-    place(job, explain: explain, checkingID: checkingID, scores: true)
+    place(job, explain: explain, checkingID: checkingID, scores: true, allOrNone: false)
   }
 
   /// As `place(_:explain:checkingID:)`; without `scores` the decision's
-  /// scores are left empty (the simulator never reads them).
-  mutating func place(_ job: Job, explain: Bool, checkingID: Bool, scores: Bool) -> Result<PlacementDecision, Unschedulable> {
+  /// scores are left empty (the simulator never reads them); with
+  /// `allOrNone` every group is placed whole, with `gang` or without (the
+  /// simulator starts jobs whole).
+  mutating func place(_ job: Job, explain: Bool, checkingID: Bool, scores: Bool,
+                      allOrNone: Bool) -> Result<PlacementDecision, Unschedulable> {
     flushIndex()
     // The search is mutated in place (`&trees!` projects into the optional;
     // moving it out and back would copy and retain every one of its arrays).
-    if trees != nil { return core.place(job, search: &trees!, explain: explain, checkingID: checkingID, scores: scores) }
-    if groups != nil { return core.place(job, search: &groups!, explain: explain, checkingID: checkingID, scores: scores) }
+    if trees != nil {
+      return core.place(job, search: &trees!, explain: explain, checkingID: checkingID, scores: scores,
+                        allOrNone: allOrNone)
+    }
+    if groups != nil {
+      return core.place(job, search: &groups!, explain: explain, checkingID: checkingID, scores: scores,
+                        allOrNone: allOrNone)
+    }
     preconditionFailure("engine without a search")
+  }
+
+  /// Places the tasks of `job` and adds them to the allocation at `handle`,
+  /// which must be job `job.id`'s: how the unplaced tasks of a group without
+  /// `gang` are placed later (`job` then asks for just those, e.g. built by
+  /// `Job.remainder(after:)`). `job` is placed as by `place(_:explain:)`,
+  /// its rules (spread, same-site, gang) applying among its own tasks. The
+  /// decision's allocation holds the tasks this call placed and `handle`;
+  /// on a failure nothing changes.
+  ///
+  /// - Complexity: as `place`, plus O(tasks held at `handle`)
+  public mutating func placeMore(_ job: Job, into handle: AllocationHandle,
+                                 explain: Bool = true) -> Result<PlacementDecision, Unschedulable> {
+    guard let held = core.allocation(handle), held.jobID == job.id else {
+      let why = core.allocation(handle) == nil ? "no allocation at handle \(handle.index)"
+        : "the allocation at handle \(handle.index) is another job's"
+      return .failure(Unschedulable(jobID: job.id, group: "", task: 0,
+                                    explanation: Explanation(totalNodes: state.nodeCount, counts: [why: state.nodeCount])))
+    }
+    let r = place(job, explain: explain, checkingID: false, scores: true, allOrNone: false)
+    guard case .success(var d) = r else { return r }
+    // The new tasks were filed under a handle of their own: move them to `handle`.
+    _ = core.forget(d.handle)
+    core.held[Int(handle.index)]?.tasks.append(contentsOf: d.allocation.tasks)
+    d.handle = handle
+    return .success(d)
   }
 
   /// Releases everything job `id` holds; returns what it held.

@@ -13,7 +13,8 @@ public struct ReferencePlacer: Sendable {
     core = PlacementCore(cluster: cluster, profile: profile, target: target, openbCompat: openbCompat)
   }
 
-  /// Places all tasks of `job` or none.
+  /// Places all tasks of `job` or none (a group without `gang` in part, as
+  /// `PlacementEngine.place(_:)` does).
   ///
   /// - Complexity: O(tasks × nodes × scorer cost)
   public mutating func place(_ job: Job) -> Result<PlacementDecision, Unschedulable> {
@@ -23,6 +24,12 @@ public struct ReferencePlacer: Sendable {
   /// As `place(_:)`; `checkingID` as in `PlacementEngine.place(_:explain:checkingID:)`.
   public mutating func place(_ job: Job, checkingID: Bool) -> Result<PlacementDecision, Unschedulable> {
     core.place(job, search: &scan, checkingID: checkingID)
+  }
+
+  /// As `place(_:checkingID:)`; with `allOrNone` every group is placed
+  /// whole, with `gang` or without (as the simulator places).
+  mutating func place(_ job: Job, checkingID: Bool, allOrNone: Bool) -> Result<PlacementDecision, Unschedulable> {
+    core.place(job, search: &scan, checkingID: checkingID, allOrNone: allOrNone)
   }
 
   /// Releases job `id`.

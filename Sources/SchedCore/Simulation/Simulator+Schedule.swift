@@ -185,7 +185,7 @@ extension Simulator {
               && noGain(on: i, since: slot[i].refusedGainAt.gain)) {
         #if SCHEDCORE_INTERNAL_CHECKS
         // The skip must be exact: under the same shield the job still does not fit.
-        if setShield(r), case .success = engine.place(jobs[i], explain: false, checkingID: false, scores: false) {
+        if setShield(r), case .success = engine.place(jobs[i], explain: false, checkingID: false, scores: false, allOrNone: true) {
           preconditionFailure("\(jobs[i].id) skipped as refused, but it fits under the same shield")
         }
         #endif
@@ -392,7 +392,7 @@ extension Simulator {
   mutating func placeCounted(_ i: Int) -> Result<PlacementDecision, Unschedulable> {
     counters.placements += 1
     // The job is lent from its slot, not copied out of it.
-    let r = jobs.withUnsafeBufferPointer { engine.place($0[i], explain: false, checkingID: false, scores: false) }
+    let r = jobs.withUnsafeBufferPointer { engine.place($0[i], explain: false, checkingID: false, scores: false, allOrNone: true) }
     if case .failure = r { counters.placementFailures += 1 }
     return r
   }
@@ -466,7 +466,7 @@ extension Simulator {
     }
     func fits(_ s: inout Simulator) -> Allocation? {
       s.counters.reservationProbes += 1
-      if case .success(let d) = s.engine.place(s.jobs[head], explain: false, checkingID: false, scores: false) {
+      if case .success(let d) = s.engine.place(s.jobs[head], explain: false, checkingID: false, scores: false, allOrNone: true) {
         s.engine.release(d.handle)
         return d.allocation
       }
@@ -765,7 +765,7 @@ extension Simulator {
     // restored exactly), not on a copy of it.
     /// Whether the job places now (taken back at once).
     func placesNow(_ s: inout Simulator) -> Bool {
-      guard case .success(let d) = s.engine.place(j, explain: false, checkingID: false, scores: false) else { return false }
+      guard case .success(let d) = s.engine.place(j, explain: false, checkingID: false, scores: false, allOrNone: true) else { return false }
       s.engine.releaseDeferringIndex(d.handle)
       return true
     }
@@ -972,7 +972,7 @@ extension Simulator {
       preemptionEvents += 1
       requeue(Int(v))
     }
-    guard case .success(let d) = engine.place(j, explain: false, checkingID: false, scores: false) else { return false }
+    guard case .success(let d) = engine.place(j, explain: false, checkingID: false, scores: false, allOrNone: true) else { return false }
     start(i, d)
     return true
   }

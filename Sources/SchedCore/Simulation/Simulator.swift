@@ -717,7 +717,7 @@ public struct Simulator {
       var e = engine
       e.release(run[i].handle)
       if shieldHeld { e.release(shieldHandle) }
-      if case .success = e.place(jobs[failingHead], explain: false) {
+      if case .success = e.place(jobs[failingHead], explain: false, checkingID: false, scores: false, allOrNone: true) {
         preconditionFailure("\(jobs[failingHead].id) fits once \(jobs[i].id) stops, which made no room for it")
       }
       #endif

@@ -345,7 +345,7 @@ struct JobCSVRow {
     if let v = bool(.gang) { g.gang = v }
     if let v = bool(.sameSite) { g.sameSite = v }
     if let v = int32(.spreadSites, 0...64) { g.spreadSites = v }
-    if let why = JobSpec.spreadConflict(g) { fail(.spreadSites, why) }
+    if let (key, why) = g.ruleConflict { fail(key == "gang" ? .gang : .spreadSites, why) }
     if Column.deviceColumns.contains(where: { text($0) != nil }) {
       var req = DeviceRequest(count: 0)
       if let v = int32(.deviceCount, 0...Int32(ClusterSpec.Limits.maxDevicesPerNode)) { req.count = v }

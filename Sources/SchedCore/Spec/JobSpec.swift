@@ -91,8 +91,8 @@ public enum JobSpec {
     if let c = m["gang"] { if let v = r.bool(c, path + ".gang") { g.gang = v } else { ok = false } }
     if let c = m["same_site"] { if let v = r.bool(c, path + ".same_site") { g.sameSite = v } else { ok = false } }
     if let c = m["spread_sites"] { if let v = r.int(c, path + ".spread_sites", 0...64) { g.spreadSites = Int32(v) } else { ok = false } }
-    if let c = m["spread_sites"], let why = spreadConflict(g) {
-      r.fail(c, path + ".spread_sites", why)
+    if let (key, why) = g.ruleConflict {
+      r.fail(m[key], path + "." + key, why)
       ok = false
     }
     if let d = m["devices"], let dm = r.mapping(d, path + ".devices", allowed: deviceKeys) {
@@ -138,17 +138,6 @@ public enum JobSpec {
       } else { ok = false }
     }
     return ok ? g : nil
-  }
-
-  /// Why `g`'s spread rule cannot be met whatever the cluster, or nil: it
-  /// asks for more sites than tasks, or for several sites with `same_site`.
-  /// (Placement would reject the job with a reason; "site cannot hold all
-  /// N tasks" on every node, for the second, misleads.)
-  static func spreadConflict(_ g: TaskGroup) -> String? {
-    guard g.spreadSites > 1 else { return nil }
-    if g.sameSite { return "spread over \(g.spreadSites) sites contradicts same_site: true" }
-    if g.spreadSites > g.count { return "spread over \(g.spreadSites) sites needs at least as many tasks (count \(g.count))" }
-    return nil
   }
 
   enum AntiAffinityScopeChoice: String, CaseIterable { case node, site }

@@ -9,7 +9,9 @@ extension Schedctl {
       abstract: "Place one job on an idle cluster and show where, or why not.",
       discussion: """
         Shows each task's node, devices (index:milli), exclusive cores and the score breakdown \
-        per scorer; or, when nothing fits, the reasons with node counts.
+        per scorer; or, when nothing fits, the reasons with node counts (exit status 1). A group \
+        with `gang: false` may be placed in part: its tasks that fit nowhere are listed with \
+        their reasons (exit status 0).
 
         Examples:
           schedctl place --job job.yaml
@@ -47,8 +49,9 @@ extension Schedctl {
         var replay = idle
         var breakdowns: [[ScoreComponent]] = []
         var n = 0
-        for g in j.groups {
-          for _ in 0..<Int(g.count) {
+        let placedCounts = d.placedCounts(of: j)
+        for (g, placedCount) in zip(j.groups, placedCounts) {
+          for _ in 0..<placedCount {
             let t = d.allocation.tasks[n]
             breakdowns.append(replay.breakdown(job: j, group: g, node: t.node) ?? [])
             _ = try? replay.commit(Allocation(jobID: "\(j.id)#\(n)", tasks: [t]))
@@ -57,8 +60,8 @@ extension Schedctl {
         }
         var tasks: [PlaceOutput.Task] = []
         var k = 0
-        for g in j.groups {
-          for _ in 0..<Int(g.count) {
+        for (g, placedCount) in zip(j.groups, placedCounts) {
+          for _ in 0..<placedCount {
             let t = d.allocation.tasks[k]
             let node = c.nodes[Int(t.node)]
             tasks.append(PlaceOutput.Task(group: g.name, node: node.id, site: c.sites[Int(node.site)].id,
@@ -67,10 +70,15 @@ extension Schedctl {
             k += 1
           }
         }
+        let unplaced = d.unplaced.map {
+          PlaceOutput.Unplaced(group: $0.group, tasks: $0.count, explanation: $0.explanation.description,
+                               reasons: $0.explanation.reasons.map { PlaceOutput.Reason(reason: $0.reason, nodes: $0.nodes) })
+        }
         if format == .json {
-          try printJSON(PlaceOutput(job: j.id, placed: true, tasks: tasks, explanation: nil, reasons: nil))
+          try printJSON(PlaceOutput(job: j.id, placed: true, tasks: tasks, unplaced: unplaced, explanation: nil, reasons: nil))
         } else {
-          print("job \(j.id): placed \(d.allocation.tasks.count) task(s) with policy \(profile.name)")
+          let of = d.isComplete ? "" : " of \(j.taskCount)"
+          print("job \(j.id): placed \(d.allocation.tasks.count)\(of) task(s) with policy \(profile.name)")
           for t in tasks {
             let devices = t.devices.map { "\($0[0]):\($0[1])" }.joined(separator: ",")
             let breakdown = t.breakdown.map { String(format: "%@ %.3f×%.3f", $0.scorer.rawValue, $0.weight, $0.value) }
@@ -78,10 +86,14 @@ extension Schedctl {
             print("  \(t.group) → \(t.node) @ \(t.site)  devices [\(devices)]  cores \(t.cores.isEmpty ? "shared" : Self.ranges(t.cores))")
             print("      score \(String(format: "%.4f", t.score)) = \(breakdown)")
           }
+          for u in unplaced {
+            print("  \(u.group): \(u.tasks) task(s) not placed (no gang: the group runs in part)")
+            print("      " + u.explanation)
+          }
         }
       case .failure(let why):
         if format == .json {
-          try printJSON(PlaceOutput(job: j.id, placed: false, tasks: [], explanation: why.explanation.description,
+          try printJSON(PlaceOutput(job: j.id, placed: false, tasks: [], unplaced: [], explanation: why.explanation.description,
                                     reasons: why.explanation.reasons.map { PlaceOutput.Reason(reason: $0.reason, nodes: $0.nodes) }))
         } else {
           print("job \(j.id): not placed (group \(why.group), task \(why.task))")
@@ -122,9 +134,18 @@ struct PlaceOutput: Encodable {
     var nodes: Int
   }
 
+  /// Tasks of a group without gang that found no node.
+  struct Unplaced: Encodable {
+    var group: String
+    var tasks: Int
+    var explanation: String
+    var reasons: [Reason]
+  }
+
   var job: String
   var placed: Bool
   var tasks: [Task]
+  var unplaced: [Unplaced]
   var explanation: String?
   var reasons: [Reason]?
 }

@@ -88,11 +88,11 @@ import Testing
 
   @Test(arguments: 0..<40)
   func engineDecidesLikeReference(block: Int) {
-    var placedCount = 0, failedCount = 0, multiTask = 0
+    var placedCount = 0, failedCount = 0, multiTask = 0, partial = 0
     defer {
       // The random cases must exercise both outcomes, or the test proves little.
-      #expect(placedCount > 100 && failedCount > 100 && multiTask > 50,
-              "block \(block): \(placedCount) placed, \(failedCount) failed, \(multiTask) multi-task")
+      #expect(placedCount > 100 && failedCount > 100 && multiTask > 50 && partial > 1,
+              "block \(block): \(placedCount) placed, \(failedCount) failed, \(multiTask) multi-task, \(partial) in part")
     }
     for i in 0..<50 {
       let seed = UInt64(block * 50 + i)
@@ -128,10 +128,16 @@ import Testing
           let a = engine.place(job)
           let b = reference.place(job)
           switch (q, a) {
-          case (.success(let x), .success(let y)): #expect(x == y, "seed \(seed) step \(step): explain:false differs")
+          case (.success(let x), .success(let y)):
+            // The same decision; a part left out carries no reasons.
+            #expect(x.allocation == y.allocation && x.handle == y.handle && x.scores == y.scores
+                      && x.unplaced.map(\.count) == y.unplaced.map(\.count)
+                      && x.unplaced.allSatisfy(\.explanation.reasons.isEmpty),
+                    "seed \(seed) step \(step): explain:false differs")
           case (.failure, .failure): break
           default: Issue.record("seed \(seed) step \(step): explain:false gives \(q), explain:true \(a)")
           }
+          if case .success(let d) = a, !d.isComplete { partial += 1 }
           switch Self.compare(a, b, "seed \(seed) step \(step) profile \(profile.name)") {
           case .placed(let x):
             placedIDs.append(job.id)

@@ -82,13 +82,18 @@ enum RandomClusters {
         if g.below(5) == 0 { d.kinds = [[DeviceKind.gpu, .npu, .dcu][Int(g.below(3))]] }
         device = d
       }
-      let count = Int32(1 + g.below(3))
+      let sameSite = g.below(4) == 0
+      let spread: Int32 = g.below(5) == 0 ? 2 : 0
+      // One group in three without gang (placed in part, so given more
+      // tasks); same-site is a gang rule.
+      let gang = sameSite || g.below(3) != 0
+      let count = Int32(1 + g.below(gang ? 3 : 8))
       groups.append(TaskGroup(
         name: "g\(gi)", count: count,
         milliCPU: g.below(3) == 0 ? Int64(500 * (1 + g.below(8))) : Int64(1000 * (1 + g.below(16))),
         memoryMiB: Int64(1024 * (1 + g.below(64))), device: device, normalized: normalized,
         dpuCount: g.below(8) == 0 ? 1 : 0,
-        gang: true, sameSite: g.below(4) == 0, spreadSites: g.below(5) == 0 ? 2 : 0))
+        gang: gang, sameSite: sameSite, spreadSites: spread))
     }
     var latency = LatencyConstraint.none
     switch g.below(6) {

@@ -105,6 +105,22 @@ import Testing
     #expect(Self.errors("id: x\ngroups:\n  - {count: 2, spread_sites: 2, cpu_milli: 1, memory_mib: 1}\n").isEmpty)
   }
 
+  /// Same-site is a gang rule: a group asking for it without gang is an
+  /// input error at its `gang` field, in YAML and CSV; gang: false alone is fine.
+  @Test func sameSiteWithoutGangIsAnInputError() {
+    let yaml = "id: x\ngroups:\n  - count: 2\n    same_site: true\n    gang: false\n    cpu_milli: 1\n    memory_mib: 1\n"
+    let e = Self.errors(yaml)
+    #expect(e.count == 1 && e[0].path == "groups[0].gang" && e[0].line == 5 && e[0].message.contains("gang rule"), "\(e)")
+    #expect(Self.errors(yaml.replacingOccurrences(of: "    same_site: true\n", with: "")).isEmpty)
+    let csv = "id,count,cpu_milli,memory_mib,same_site,gang\nx,2,1,1,true,false\n"
+    do {
+      _ = try JobCSV.parse(text: csv, file: "j.csv")
+      Issue.record("CSV accepted same_site without gang")
+    } catch {
+      #expect(error.errors.contains { $0.path == "gang" && $0.message.contains("gang rule") && $0.line == 2 }, "\(error)")
+    }
+  }
+
   /// Read against a cluster, names it lacks are errors at their field;
   /// read without one they are left to placement.
   @Test func namesAreCheckedAgainstTheCluster() {
