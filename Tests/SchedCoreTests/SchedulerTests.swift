@@ -2,7 +2,7 @@ import Testing
 @testable import SchedCore
 
 @Suite struct SchedulerTests {
-  /// Many tasks submit and release concurrently; afterwards the cluster is
+  /// Many tasks submit (some in part, then more) and release concurrently; afterwards the cluster is
   /// idle again and nothing was ever over-committed (ClusterState.commit
   /// refuses over-commitment, and the engine would trap if it chose such a
   /// node). Run under `swift test --sanitize=thread` to check for races.
@@ -15,7 +15,16 @@ import Testing
         group.addTask {
           var n = 0
           for j in jobs.enumerated() where j.offset % 8 == w {
-            if case .success = scheduler.submit(j.element) { n += 1 }
+            // Every fourth job a group of six without gang, its rest submitted again.
+            var job = j.element
+            if j.offset % 4 == 1 {
+              job.groups[0].count = 6
+              job.groups[0].gang = false
+            }
+            if case .success(let d) = scheduler.submit(job) {
+              n += 1
+              if let rest = job.remainder(after: d) { _ = scheduler.submitMore(rest) }
+            }
             if j.offset % 3 == 0 { scheduler.release(jobID: j.element.id) }
             _ = scheduler.free(node: NodeID(j.offset % cluster.nodes.count))
           }

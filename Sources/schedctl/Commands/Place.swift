@@ -87,7 +87,7 @@ extension Schedctl {
             print("      score \(String(format: "%.4f", t.score)) = \(breakdown)")
           }
           for u in unplaced {
-            print("  \(u.group): \(u.tasks) task(s) not placed (no gang: the group runs in part)")
+            print("  \(u.group): \(u.tasks) task(s) not placed (gang: false keeps the tasks placed)")
             print("      " + u.explanation)
           }
         }
