@@ -207,7 +207,7 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
 @Suite struct CompareAndPlaceTests {
   func tmp(_ name: String, _ text: String) -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(getpid())-\(name)").path
-    FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)), "could not write \(path)")
     return path
   }
 
@@ -347,7 +347,7 @@ func schedctl(_ args: [String]) throws -> (Int32, String, String) {
 
   func tmp(_ name: String, _ text: String? = nil) -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(getpid())-formats-\(name)").path
-    if let text { FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) }
+    if let text { #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)), "could not write \(path)") }
     return path
   }
 
