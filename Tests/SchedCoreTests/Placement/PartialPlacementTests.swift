@@ -152,6 +152,43 @@ import Testing
     #expect(job.remainder(after: more) == nil)
   }
 
+  /// Without the id check (ids never indexed), by handle: the same.
+  @Test func placeMoreByHandleWithoutIDs() {
+    var e = PlacementEngine(cluster: TinyCluster.make(), profile: .single(.bestFit))
+    guard case .success(let a) = e.place(TinyCluster.job("a", device: Self.fourGPUs), explain: false, checkingID: false)
+    else { Issue.record("blocker"); return }
+    let job = Self.loose("r", count: 2, device: DeviceRequest(count: 2, kinds: [.gpu]))
+    guard case .success(let d) = e.place(job, explain: false, checkingID: false), let rest = job.remainder(after: d)
+    else { Issue.record("not placed in part"); return }
+    e.release(a.handle)
+    guard case .success = e.placeMore(rest, into: d.handle, explain: false) else { Issue.record("not added"); return }
+    #expect(e.allocation(d.handle)?.tasks.count == 2 && e.placedCount == 1)
+    e._checkInvariants()
+    #expect(e.release(d.handle)?.tasks.count == 2 && e.state.isIdle)
+    e._checkInvariants()
+  }
+
+  /// Several groups in the general flow (anti-affinity on): each group
+  /// without gang keeps its part, the decision names the group by index,
+  /// and the remainder asks for that group alone.
+  @Test func groupsInPartWithAntiAffinity() {
+    var p = Both()
+    guard case .success = p.place(TinyCluster.job("a")) else { Issue.record("a"); return }  // first fit: n0
+    var job = Self.loose("m", count: 2)
+    job.groups[0].name = "small"
+    job.groups.append(TaskGroup(name: "gpus", count: 3, milliCPU: 1000, memoryMiB: 1024,
+                                device: DeviceRequest(count: 1, kinds: [.gpu]), gang: false))
+    job.antiAffinity = ["a"]
+    guard case .success(let d) = p.place(job) else { Issue.record("not placed"); return }
+    // n0 (a's node, the only other GPU node) is out: the T4 node takes two GPU tasks.
+    #expect(d.allocation.tasks.map(\.node) == [1, 1, 2, 2])
+    #expect(d.placedCounts(of: job) == [2, 2] && d.unplaced.map(\.groupIndex) == [1] && d.unplaced.map(\.count) == [1])
+    let why = d.unplaced.first?.explanation.description ?? ""
+    #expect(why.contains("1 anti-affinity") && why.contains("1 insufficient GPU"), "\(why)")
+    let rest = job.remainder(after: d)
+    #expect(rest?.groups.map(\.name) == ["gpus"] && rest?.groups.map(\.count) == [1])
+  }
+
   /// The facade: `submit` places in part, `submitMore` adds, `explain`
   /// gives the reasons for the part left out.
   @Test func schedulerSubmitsMore() {
