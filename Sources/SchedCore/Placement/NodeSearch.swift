@@ -21,10 +21,18 @@ struct TaskQuery: Sendable {
     let hintSlot: Int
     /// Per class tree, the index of its entry in `treePlan`, or -1.
     let planOfTree: [Int32]
+    /// Per class, the state groups' interned id of its shape (-1: none),
+    /// valid while their interning epoch is `shapeEpoch` (see
+    /// `NodeStateIndex.prepare`); empty for other searches.
+    let shapeIDs: [Int32]
+    let shapeEpoch: Int
 
     init(shapes: [TaskShape?], reasons: [String?], classTerm: [Int64], requestTerm: [Int64], uFeasible: [Int64],
-         treePlan: [ClassTreeIndex.TreePlan] = [], hintSlot: Int = -1, planOfTree: [Int32] = []) {
+         treePlan: [ClassTreeIndex.TreePlan] = [], hintSlot: Int = -1, planOfTree: [Int32] = [],
+         shapeIDs: [Int32] = [], shapeEpoch: Int = -1) {
       self.planOfTree = planOfTree
+      self.shapeIDs = shapeIDs
+      self.shapeEpoch = shapeEpoch
       self.shapes = shapes
       self.reasons = reasons
       self.classTerm = classTerm

@@ -28,16 +28,17 @@ public struct PlacementEngine: Sendable {
   /// As the public initializer; `treeRecentCapacity` overrides the size of
   /// the class trees' recent lists (tests use tiny ones so merges happen
   /// often), `memoRows` the number of their leaf-memo rows (see
-  /// `ClassTreeIndex`) and `queryCacheSlots` the prepared-query cache's
-  /// slots (see `PlacementCore`).
+  /// `ClassTreeIndex`), `queryCacheSlots` the prepared-query cache's
+  /// slots (see `PlacementCore`) and `classBestLimit` the state groups'
+  /// per-(class, shape) answers (see `NodeStateIndex`).
   init(cluster: Cluster, profile: Profile, target: TargetWorkload, openbCompat: Bool, treeRecentCapacity: Int?,
-       memoRows: Int = 512, queryCacheSlots: Int = 2048) {
+       memoRows: Int = 512, queryCacheSlots: Int = 2048, classBestLimit: Int = 1 << 17) {
     core = PlacementCore(cluster: cluster, profile: profile, target: target, openbCompat: openbCompat,
                          queryCacheSlots: queryCacheSlots)
     if profile.isLinear {
       trees = ClassTreeIndex(core: core, recentCapacity: treeRecentCapacity, memoRows: memoRows)
     } else {
-      groups = NodeStateIndex(core: core)
+      groups = NodeStateIndex(core: core, classBestLimit: classBestLimit)
     }
     isPending = Array(repeating: false, count: cluster.nodes.count)
   }

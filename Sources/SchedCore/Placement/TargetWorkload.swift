@@ -28,10 +28,24 @@ public struct TargetWorkload: Sendable, Hashable {
 
   /// Task types (most frequent first when made by `build`); empty: fragmentation is 0
   /// everywhere, so FGD scores every node alike.
-  public var types: [TaskType]
+  public var types: [TaskType] {
+    didSet { table = FGDTable(types) }
+  }
+  /// `types` laid out for `FGDScorer.fragmentation` (derived from them:
+  /// equality and hashing read `types` only).
+  private(set) var table: FGDTable
 
   /// A workload of `types` as given (shares not normalised).
-  public init(types: [TaskType]) { self.types = types }
+  public init(types: [TaskType]) {
+    self.types = types
+    table = FGDTable(types)
+  }
+
+  /// Equal when the task types are.
+  public static func == (a: TargetWorkload, b: TargetWorkload) -> Bool { a.types == b.types }
+
+  /// Hashes the task types.
+  public func hash(into h: inout Hasher) { h.combine(types) }
 
   /// No task types (the default when the profile does not use FGD).
   public static let empty = TargetWorkload(types: [])
@@ -130,5 +144,46 @@ public struct TargetWorkload: Sendable, Hashable {
                milliCPU: s.milliCPU,
                models: s.models.isEmpty ? nil : Set(s.models.compactMap { catalog.id(named: $0) }))
     })
+  }
+}
+
+/// A target workload's task types laid out for scoring, with each type's
+/// model rule decided in advance for every model any type names: what
+/// `FGDScorer.fragmentation` reads for every scored state (a set lookup
+/// per type there hashed the model each time).
+struct FGDTable: Sendable {
+  /// One task type's numbers.
+  struct Entry: Sendable, BitwiseCopyable {
+    var share: Double
+    var milliCPU: Int64
+    var deviceCount: Int32
+    var milliPerDevice: Int32
+  }
+
+  var entries: [Entry]
+  /// Rows of `entries.count` flags, one row per model (see `row(of:)`):
+  /// whether the type's allowed models leave that model out.
+  var excluded: [Bool]
+  var rows: Int
+
+  init(_ types: [TargetWorkload.TaskType]) {
+    entries = types.map {
+      Entry(share: $0.share, milliCPU: $0.milliCPU, deviceCount: $0.deviceCount, milliPerDevice: $0.milliPerDevice)
+    }
+    // Row 0: a model no type names (or none, -1); row m + 1: model m.
+    let top = types.compactMap { $0.models?.max() }.max().map { Int($0) } ?? -1
+    rows = max(top, -1) + 2
+    excluded = []
+    excluded.reserveCapacity(rows * types.count)
+    for r in 0..<rows {
+      let model = DeviceModelID(r - 1)
+      for t in types { excluded.append(t.models.map { !$0.contains(model) } ?? false) }
+    }
+  }
+
+  /// The first flag of `model`'s row in `excluded`.
+  @inline(__always)
+  func row(of model: DeviceModelID) -> Int {
+    (model >= 0 && Int(model) + 1 < rows ? Int(model) + 1 : 0) &* entries.count
   }
 }

@@ -15,7 +15,7 @@ extension NodeStateIndex: NodeSearch {
       let cls = core.classes[c]
       if q.onlySite >= 0 && cls.site != q.onlySite { continue }
       if !q.excludedSites.isEmpty && q.excludedSites[cls.site] != nil { continue }
-      let sid = intern(shape)
+      let sid = q.tables.shapeEpoch == internEpoch ? q.tables.shapeIDs[c] : intern(shape)
       let cb = bestInClass(c, sid, cls, shape, &core)
       guard cb.found else { continue }
       let total = q.classTerm[c] &+ cb.term
@@ -34,9 +34,10 @@ extension NodeStateIndex: NodeSearch {
   /// holds it inout, and a by-value argument would be copied per class).
   mutating func bestInClass(_ c: Int, _ sid: Int32, _ cls: NodeClass, _ shape: TaskShape,
                             _ core: inout PlacementCore) -> ClassBest {
-    let cacheKey = Int64(c) << 32 | Int64(sid)
+    let slot = Int(sid) &* classGroups.count &+ c
     let now = changeCount[c]
-    if var cb = classBest[cacheKey], now &- cb.seen <= UInt64(Self.changeLogSize) {
+    if classBest[slot].valid, now &- classBest[slot].seen <= UInt64(Self.changeLogSize) {
+      var cb = classBest[slot]
       var stale = false
       var k = cb.seen
       while k < now {
@@ -62,7 +63,7 @@ extension NodeStateIndex: NodeSearch {
         let entry = minEntry(g)
         if !cb.found || term > cb.term || (term == cb.term && entry < cb.entry) {
           let second = cb.found ? max(cb.second, cb.term) : cb.second
-          cb = ClassBest(seen: now, found: true, group: g, generation: grp.generation, term: term,
+          cb = ClassBest(valid: true, seen: now, found: true, group: g, generation: grp.generation, term: term,
                          entry: entry, chosen: chosen, second: second)
         } else if g != cb.group {
           cb.second = max(cb.second, term)
@@ -70,11 +71,11 @@ extension NodeStateIndex: NodeSearch {
       }
       if !stale {
         cb.seen = now
-        classBest[cacheKey] = cb
+        classBest[slot] = cb
         return cb
       }
     }
-    var cb = ClassBest(seen: now, found: false, group: -1, generation: 0, term: 0, entry: .max, chosen: -1)
+    var cb = ClassBest(valid: true, seen: now)
     for g in classGroups[c].groups {
       let key = groups[Int(g)].key
       guard key.fits(shape) else { continue }
@@ -89,24 +90,38 @@ extension NodeStateIndex: NodeSearch {
         continue
       }
       let second = cb.found ? max(cb.second, cb.term) : cb.second
-      cb = ClassBest(seen: now, found: true, group: g, generation: groups[Int(g)].generation, term: term,
-                     entry: entry, chosen: chosen, second: second)
+      cb = ClassBest(valid: true, seen: now, found: true, group: g, generation: groups[Int(g)].generation,
+                     term: term, entry: entry, chosen: chosen, second: second)
     }
-    if classBest.count >= 1 << 18 { classBest.removeAll(keepingCapacity: true) }
-    classBest[cacheKey] = cb
+    classBest[slot] = cb
     return cb
+  }
+
+  /// Interns every class's shape of `q` once, for `best` (the ids are
+  /// valid while `internEpoch` stays).
+  mutating func prepare(_ q: inout TaskQuery, _ core: PlacementCore) {
+    let epoch = internEpoch
+    let ids = q.shapes.map { $0.map { intern($0) } ?? -1 }
+    // Interning started over meanwhile: the first ids are void, and `best` interns as it goes.
+    guard epoch == internEpoch else { return }
+    let t = q.tables
+    q.tables = TaskQuery.Tables(shapes: t.shapes, reasons: t.reasons, classTerm: t.classTerm,
+                                requestTerm: t.requestTerm, uFeasible: t.uFeasible, shapeIDs: ids,
+                                shapeEpoch: epoch)
   }
 
   mutating func intern(_ shape: TaskShape) -> Int32 {
     if let id = shapeIDs[shape] { return id }
-    if shapeIDs.count >= 1 << 20 {
+    if !shapeIDs.isEmpty && (shapeIDs.count + 1) * classGroups.count > classBestLimit {
       // Ids are reused from 0: forget everything keyed by them.
       shapeIDs.removeAll(keepingCapacity: true)
+      internEpoch &+= 1
       classBest.removeAll(keepingCapacity: true)
       for i in scoreCache.indices { scoreCache[i] = ScoreCacheEntry() }
     }
     let id = Int32(shapeIDs.count)
     shapeIDs[shape] = id
+    classBest.append(contentsOf: repeatElement(ClassBest(), count: classGroups.count))
     return id
   }
 

@@ -36,16 +36,22 @@ struct NodeStateIndex: Sendable {
   var excluded: Set<NodeID> = []
   /// Direct-mapped cache of state-dependent score terms (see `stateTerm`).
   var scoreCache: [ScoreCacheEntry] = Array(repeating: ScoreCacheEntry(), count: 1 << 16)
-  /// Interned task shapes for the cache.
+  /// Interned task shapes for the caches, and the number of times the
+  /// interning started over (ids are then reused: a prepared query's ids
+  /// of an older epoch are void).
   var shapeIDs: [TaskShape: Int32] = [:]
+  var internEpoch = 0
   /// Per class: how many group changes were logged, and the last
   /// `changeLogSize` of them (a ring: change k sits at k % changeLogSize).
   var changeCount: [UInt64]
   var changeLog: [GroupChange]
   static let changeLogSize = 32
   /// Per (class, shape): the best group found at some change count, brought
-  /// up to date from the change log (see `best`).
-  var classBest: [Int64: ClassBest] = [:]
+  /// up to date from the change log (see `best`); at shape id × classes +
+  /// class, a row of entries added per interned shape (at most
+  /// `classBestLimit` entries: interning then starts over).
+  var classBest: [ClassBest] = []
+  let classBestLimit: Int
 
   struct GroupChange: Sendable {
     var group: Int32 = -1
@@ -54,20 +60,24 @@ struct NodeStateIndex: Sendable {
 
   /// The best group of one class for one shape as of change `seen`.
   struct ClassBest: Sendable {
-    var seen: UInt64
-    var found: Bool
-    var group: Int32
-    var generation: UInt32
-    var term: Int64
-    var entry: UInt64
-    var chosen: Int32
+    /// Whether the entry holds an answer (a fresh row holds none).
+    var valid = false
+    var seen: UInt64 = 0
+    var found = false
+    var group: Int32 = -1
+    var generation: UInt32 = 0
+    var term: Int64 = 0
+    var entry: UInt64 = .max
+    var chosen: Int32 = -1
     /// At least the best term of every other fitting group of the class
     /// (`Int64.min` if none): while the best group's term stays above it,
     /// the best group stays best whatever happens to its tie-break entry.
     var second: Int64 = .min
   }
 
-  init(core: PlacementCore) {
+  /// `classBestLimit` bounds `classBest` (tests make it tiny so interning starts over often).
+  init(core: PlacementCore, classBestLimit: Int = 1 << 17) {
+    self.classBestLimit = classBestLimit
     classGroups = Array(repeating: ClassGroups(), count: core.classes.count)
     changeCount = Array(repeating: 0, count: core.classes.count)
     changeLog = Array(repeating: GroupChange(), count: core.classes.count * Self.changeLogSize)

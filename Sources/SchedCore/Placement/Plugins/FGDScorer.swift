@@ -18,24 +18,31 @@ enum FGDScorer {
     var idle: Int64 = 0
     for f in free { idle += Int64(f) }
     if idle == 0 { return 0 }
+    let row = target.table.row(of: model)
     var total = 0.0
-    for m in target.types {
-      var frag: Int64
-      if m.deviceCount == 0 || milliCPU < m.milliCPU || (m.models.map { !$0.contains(model) } ?? false) {
-        frag = idle
-      } else {
-        var fit: Int32 = 0
-        var small: Int64 = 0
-        // Branch-free (selects, not jumps): whether a device fits is data,
-        // and this loop runs for every target type of every scored state.
-        for f in free {
-          let fits = f >= m.milliPerDevice
-          fit += fits ? 1 : 0
-          small += fits ? 0 : Int64(f)
+    target.table.entries.withUnsafeBufferPointer { types in
+      target.table.excluded.withUnsafeBufferPointer { excluded in
+        // The types in order (the sum's rounding is part of every decision).
+        for i in 0..<types.count {
+          let m = types[i]
+          var frag: Int64
+          if m.deviceCount == 0 || milliCPU < m.milliCPU || excluded[row &+ i] {
+            frag = idle
+          } else {
+            var fit: Int32 = 0
+            var small: Int64 = 0
+            // Branch-free (selects, not jumps): whether a device fits is data,
+            // and this loop runs for every target type of every scored state.
+            for f in free {
+              let fits = f >= m.milliPerDevice
+              fit += fits ? 1 : 0
+              small += fits ? 0 : Int64(f)
+            }
+            frag = fit >= m.deviceCount ? small : idle
+          }
+          total += m.share * Double(frag)
         }
-        frag = fit >= m.deviceCount ? small : idle
       }
-      total += m.share * Double(frag)
     }
     return total
   }
