@@ -157,19 +157,26 @@ struct FGDTable: Sendable {
     var share: Double
     var milliCPU: Int64
     var deviceCount: Int32
-    var milliPerDevice: Int32
+    /// The index of the type's per-device milli in `milli`.
+    var milliIndex: Int32
   }
 
   var entries: [Entry]
+  /// The distinct per-device milli of the types, in first-seen order.
+  var milli: [Int32]
   /// Rows of `entries.count` flags, one row per model (see `row(of:)`):
   /// whether the type's allowed models leave that model out.
   var excluded: [Bool]
   var rows: Int
 
   init(_ types: [TargetWorkload.TaskType]) {
-    entries = types.map {
-      Entry(share: $0.share, milliCPU: $0.milliCPU, deviceCount: $0.deviceCount, milliPerDevice: $0.milliPerDevice)
+    var milli: [Int32] = []
+    entries = types.map { t in
+      let k = milli.firstIndex(of: t.milliPerDevice) ?? milli.count
+      if k == milli.count { milli.append(t.milliPerDevice) }
+      return Entry(share: t.share, milliCPU: t.milliCPU, deviceCount: t.deviceCount, milliIndex: Int32(k))
     }
+    self.milli = milli
     // Row 0: a model no type names (or none, -1); row m + 1: model m.
     let top = types.compactMap { $0.models?.max() }.max().map { Int($0) } ?? -1
     rows = max(top, -1) + 2

@@ -141,7 +141,7 @@ extension NodeStateIndex: NodeSearch {
     var fgd: Int64?
     var chosen: Int32 = -1
     if core.profile.usesFGD {
-      let r = FGDScorer.evaluate(cls, key, shape, core.ctx)
+      let r = FGDScorer.evaluate(cls, key, shape, core.ctx, before: &groups[Int(g)].fragmentation)
       fgd = r.score
       if core.profile.sharesByFGD { chosen = r.chosenFree }
     }

@@ -18,6 +18,8 @@ struct NodeStateIndex: Sendable {
     var slot: Int32
     /// Bumped each time the group id is reused (keys the score cache).
     var generation: UInt32
+    /// FGD's F of the group's state (NaN until first needed).
+    var fragmentation = Double.nan
   }
 
   struct ClassGroups: Sendable {

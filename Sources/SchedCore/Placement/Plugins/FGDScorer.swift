@@ -12,33 +12,77 @@
 /// In openb-compatible mode s = trunc(sigmoid(·) × 100) / 100, as the
 /// authors' simulator truncates to an integer score.
 enum FGDScorer {
+  /// Per distinct per-device milli g of a target workload (`FGDTable.milli`):
+  /// how many devices have at least g idle, and the idle milli of the others.
+  typealias Count = (fit: Int32, small: Int64)
+
   /// Fragmentation of a node whose devices have `free` idle milli each.
   static func fragmentation(free: UnsafeBufferPointer<Int32>, milliCPU: Int64, model: DeviceModelID,
                             target: TargetWorkload) -> Double {
     var idle: Int64 = 0
     for f in free { idle += Int64(f) }
     if idle == 0 { return 0 }
-    let row = target.table.row(of: model)
+    let table = target.table
+    return withUnsafeTemporaryAllocation(of: Count.self, capacity: max(table.milli.count, 1)) { counts in
+      count(free, table, into: counts)
+      return total(UnsafeBufferPointer(counts), idle: idle, milliCPU: milliCPU, row: table.row(of: model), table)
+    }
+  }
+
+  /// Fills `counts` (one per `table.milli`) for devices with `free` idle milli.
+  ///
+  /// - Complexity: O(distinct milli × devices)
+  @inline(__always)
+  static func count(_ free: UnsafeBufferPointer<Int32>, _ table: FGDTable, into counts: UnsafeMutableBufferPointer<Count>) {
+    table.milli.withUnsafeBufferPointer { milli in
+      for v in 0..<milli.count {
+        let g = milli[v]
+        var fit: Int32 = 0
+        var small: Int64 = 0
+        // Branch-free (selects, not jumps): whether a device fits is data.
+        for f in free {
+          let fits = f >= g
+          fit += fits ? 1 : 0
+          small += fits ? 0 : Int64(f)
+        }
+        counts[v] = (fit, small)
+      }
+    }
+  }
+
+  /// Moves `counts` from a device with `old` idle milli to one with `new`.
+  ///
+  /// - Complexity: O(distinct milli)
+  @inline(__always)
+  static func move(_ counts: UnsafeMutableBufferPointer<Count>, _ table: FGDTable, from old: Int32, to new: Int32) {
+    table.milli.withUnsafeBufferPointer { milli in
+      for v in 0..<milli.count {
+        let g = milli[v]
+        var c = counts[v]
+        if old >= g { c.fit -= 1 } else { c.small -= Int64(old) }
+        if new >= g { c.fit += 1 } else { c.small += Int64(new) }
+        counts[v] = c
+      }
+    }
+  }
+
+  /// F_n from a node's `counts`, idle milli, CPU and model row (`FGDTable.row(of:)`).
+  ///
+  /// - Complexity: O(types)
+  @inline(__always)
+  static func total(_ counts: UnsafeBufferPointer<Count>, idle: Int64, milliCPU: Int64, row: Int,
+                    _ table: FGDTable) -> Double {
+    if idle == 0 { return 0 }
     var total = 0.0
-    target.table.entries.withUnsafeBufferPointer { types in
-      target.table.excluded.withUnsafeBufferPointer { excluded in
+    table.entries.withUnsafeBufferPointer { types in
+      table.excluded.withUnsafeBufferPointer { excluded in
         // The types in order (the sum's rounding is part of every decision).
         for i in 0..<types.count {
           let m = types[i]
-          var frag: Int64
-          if m.deviceCount == 0 || milliCPU < m.milliCPU || excluded[row &+ i] {
-            frag = idle
-          } else {
-            var fit: Int32 = 0
-            var small: Int64 = 0
-            // Branch-free (selects, not jumps): whether a device fits is data,
-            // and this loop runs for every target type of every scored state.
-            for f in free {
-              let fits = f >= m.milliPerDevice
-              fit += fits ? 1 : 0
-              small += fits ? 0 : Int64(f)
-            }
-            frag = fit >= m.deviceCount ? small : idle
+          var frag = idle
+          if m.deviceCount != 0 && milliCPU >= m.milliCPU && !excluded[row &+ i] {
+            let r = counts[Int(m.milliIndex)]
+            if r.fit >= m.deviceCount { frag = r.small }
           }
           total += m.share * Double(frag)
         }
@@ -48,47 +92,70 @@ enum FGDScorer {
   }
 
   /// The score and, for a shared task, the free milli of the chosen device.
+  /// F after a placement is F before with the changed devices' counts
+  /// moved (`move`), not counted again.
   static func evaluate(_ c: NodeClass, _ s: NodeStateKey, _ t: TaskShape,
                        _ ctx: ScoringContext) -> (score: Int64, chosenFree: Int32) {
+    var before = Double.nan
+    return evaluate(c, s, t, ctx, before: &before)
+  }
+
+  /// As `evaluate(_:_:_:_:)`, with the state's F before placing in
+  /// `before` (NaN: not known yet, and then set): it depends on the state
+  /// only, so a caller that scores one state for many shapes computes it once.
+  static func evaluate(_ c: NodeClass, _ s: NodeStateKey, _ t: TaskShape, _ ctx: ScoringContext,
+                       before known: inout Double) -> (score: Int64, chosenFree: Int32) {
     let n = Int(s.deviceCount)
-    return withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(n, 1)) { buf in
-      for i in 0..<n { buf[i] = s.device(i) }
-      let free = UnsafeBufferPointer(rebasing: buf[0..<n])
-      let before = fragmentation(free: free, milliCPU: s.milliCPU, model: c.acceleratorModel,
-                                 target: ctx.target)
-      let cpuAfter = s.milliCPU - t.milliCPU
-      var best = -Double.infinity
-      var chosen: Int32 = -1
-      if t.deviceCount == 0 {
-        let after = fragmentation(free: free, milliCPU: cpuAfter, model: c.acceleratorModel, target: ctx.target)
-        best = before - after
-      } else if t.isSharing {
-        var last: Int32 = -1
-        for i in 0..<n where buf[i] >= t.milliPerDevice && buf[i] != last {
-          last = buf[i]
-          buf[i] -= t.milliPerDevice
-          let after = fragmentation(free: free, milliCPU: cpuAfter, model: c.acceleratorModel,
-                                    target: ctx.target)
-          buf[i] += t.milliPerDevice
-          if before - after > best {
-            best = before - after
-            chosen = last
-          }
+    let table = ctx.target.table
+    let row = table.row(of: c.acceleratorModel)
+    let g = table.milli.count
+    var best = -Double.infinity
+    var chosen: Int32 = -1
+    withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(n, 1)) { buf in
+      withUnsafeTemporaryAllocation(of: Count.self, capacity: max(2 * g, 1)) { scratch in
+        var idle: Int64 = 0
+        for i in 0..<n {
+          buf[i] = s.device(i)
+          idle += Int64(buf[i])
         }
-      } else {
-        // Whole devices: the task takes the k devices with the most idle milli
-        // among those that fit (fully idle devices first).
-        let k = Int(t.deviceCount)
-        for i in 0..<min(k, n) { buf[i] -= t.milliPerDevice }
-        let after = fragmentation(free: free, milliCPU: cpuAfter, model: c.acceleratorModel, target: ctx.target)
-        for i in 0..<min(k, n) { buf[i] += t.milliPerDevice }
-        best = before - after
+        let counts = UnsafeMutableBufferPointer(rebasing: scratch[0..<g])
+        let moved = UnsafeMutableBufferPointer(rebasing: scratch[g..<(2 * g)])
+        count(UnsafeBufferPointer(rebasing: buf[0..<n]), table, into: counts)
+        if known.isNaN { known = total(UnsafeBufferPointer(counts), idle: idle, milliCPU: s.milliCPU, row: row, table) }
+        let before = known
+        let cpuAfter = s.milliCPU - t.milliCPU
+        if t.deviceCount == 0 {
+          best = before - total(UnsafeBufferPointer(counts), idle: idle, milliCPU: cpuAfter, row: row, table)
+        } else if t.isSharing {
+          var last: Int32 = -1
+          for i in 0..<n where buf[i] >= t.milliPerDevice && buf[i] != last {
+            last = buf[i]
+            for v in 0..<g { moved[v] = counts[v] }
+            move(moved, table, from: last, to: last - t.milliPerDevice)
+            let after = total(UnsafeBufferPointer(moved), idle: idle - Int64(t.milliPerDevice), milliCPU: cpuAfter,
+                              row: row, table)
+            if before - after > best {
+              best = before - after
+              chosen = last
+            }
+          }
+        } else {
+          // Whole devices: the task takes the k devices with the most idle milli
+          // among those that fit (fully idle devices first).
+          for v in 0..<g { moved[v] = counts[v] }
+          var idleAfter = idle
+          for i in 0..<min(Int(t.deviceCount), n) {
+            move(moved, table, from: buf[i], to: buf[i] - t.milliPerDevice)
+            idleAfter -= Int64(t.milliPerDevice)
+          }
+          best = before - total(UnsafeBufferPointer(moved), idle: idleAfter, milliCPU: cpuAfter, row: row, table)
+        }
       }
-      let sig = 1 / (1 + _exp(-best / 1000))
-      let score = ctx.openbCompat
-        ? Int64((sig * 100).rounded(.towardZero)) * (ScoreScale.unit / 100)
-        : ScoreScale.fixed(sig)
-      return (score, chosen)
     }
+    let sig = 1 / (1 + _exp(-best / 1000))
+    let score = ctx.openbCompat
+      ? Int64((sig * 100).rounded(.towardZero)) * (ScoreScale.unit / 100)
+      : ScoreScale.fixed(sig)
+    return (score, chosen)
   }
 }
