@@ -36,6 +36,8 @@ extension NodeStateIndex: NodeSearch {
                             _ core: inout PlacementCore) -> ClassBest {
     let slot = Int(sid) &* classGroups.count &+ c
     let now = changeCount[c]
+    // Unchanged since: the answer as it was (read in place, not stored back).
+    if classBest[slot].valid && classBest[slot].seen == now { return classBest[slot] }
     if classBest[slot].valid, now &- classBest[slot].seen <= UInt64(Self.changeLogSize) {
       var cb = classBest[slot]
       var stale = false
