@@ -38,7 +38,10 @@ extension NodeStateIndex: NodeSearch {
     let now = changeCount[c]
     // Unchanged since: the answer as it was (read in place, not stored back).
     if classBest[slot].valid && classBest[slot].seen == now { return classBest[slot] }
-    if classBest[slot].valid, now &- classBest[slot].seen <= UInt64(Self.changeLogSize) {
+    // Replayed from the log while it reaches back and holds fewer changes
+    // than the class has groups (else scanning the groups costs less).
+    let replayable = UInt64(min(Self.changeLogSize, classGroups[c].groups.count))
+    if classBest[slot].valid, now &- classBest[slot].seen <= replayable {
       var cb = classBest[slot]
       var stale = false
       var k = cb.seen

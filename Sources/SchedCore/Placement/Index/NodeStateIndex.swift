@@ -47,7 +47,7 @@ struct NodeStateIndex: Sendable {
   /// `changeLogSize` of them (a ring: change k sits at k % changeLogSize).
   var changeCount: [UInt64]
   var changeLog: [GroupChange]
-  static let changeLogSize = 32
+  static let changeLogSize = 512
   /// Per (class, shape): the best group found at some change count, brought
   /// up to date from the change log (see `best`); at shape id × classes +
   /// class, a row of entries added per interned shape (at most
