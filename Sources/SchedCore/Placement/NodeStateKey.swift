@@ -72,6 +72,31 @@ public struct NodeStateKey: Sendable, Hashable {
     return Int32(Int16(bitPattern: UInt16(truncatingIfNeeded: w >> UInt64((i & 3) * 16))))
   }
 
+  /// Writes the devices' free milli, most free first, to `out` (at least
+  /// `deviceCount` long), a word of four at a time.
+  @inlinable
+  public func copyDevices(into out: UnsafeMutableBufferPointer<Int32>) {
+    let n = Int(deviceCount)
+    var i = 0
+    Self.unpack(d0, into: out, at: &i, upTo: n)
+    Self.unpack(d1, into: out, at: &i, upTo: n)
+    Self.unpack(d2, into: out, at: &i, upTo: n)
+    Self.unpack(d3, into: out, at: &i, upTo: n)
+  }
+
+  /// Writes `word`'s lanes to `out` from `i` on, while `i` < `n`.
+  @inlinable @inline(__always)
+  static func unpack(_ word: UInt64, into out: UnsafeMutableBufferPointer<Int32>, at i: inout Int, upTo n: Int) {
+    var w = word
+    var lane = 0
+    while lane < 4 && i < n {
+      out[i] = Int32(Int16(bitPattern: UInt16(truncatingIfNeeded: w)))
+      w >>= 16
+      lane += 1
+      i += 1
+    }
+  }
+
   /// Total free device milli.
   @inlinable
   public var totalDeviceMilli: Int64 {

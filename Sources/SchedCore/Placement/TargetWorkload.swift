@@ -162,8 +162,10 @@ struct FGDTable: Sendable {
   }
 
   var entries: [Entry]
-  /// The distinct per-device milli of the types, in first-seen order.
+  /// The distinct per-device milli of the types, in first-seen order, and
+  /// their indices in descending order of milli.
   var milli: [Int32]
+  var milliDescending: [Int32]
   /// Rows of `entries.count` flags, one row per model (see `row(of:)`):
   /// whether the type's allowed models leave that model out.
   var excluded: [Bool]
@@ -177,6 +179,7 @@ struct FGDTable: Sendable {
       return Entry(share: t.share, milliCPU: t.milliCPU, deviceCount: t.deviceCount, milliIndex: Int32(k))
     }
     self.milli = milli
+    milliDescending = milli.indices.sorted { milli[$0] > milli[$1] }.map { Int32($0) }
     // Row 0: a model no type names (or none, -1); row m + 1: model m.
     let top = types.compactMap { $0.models?.max() }.max().map { Int($0) } ?? -1
     rows = max(top, -1) + 2

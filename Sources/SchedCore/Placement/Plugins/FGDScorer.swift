@@ -50,6 +50,30 @@ enum FGDScorer {
     }
   }
 
+  /// As `count`, for `free` in descending order: one pass down the devices
+  /// as g descends (a device with at least g idle has at least every
+  /// smaller g).
+  ///
+  /// - Complexity: O(distinct milli + devices)
+  @inline(__always)
+  static func countSorted(_ free: UnsafeBufferPointer<Int32>, idle: Int64, _ table: FGDTable,
+                          into counts: UnsafeMutableBufferPointer<Count>) {
+    table.milli.withUnsafeBufferPointer { milli in
+      table.milliDescending.withUnsafeBufferPointer { order in
+        var j = 0
+        var taken: Int64 = 0
+        for v in order {
+          let g = milli[Int(v)]
+          while j < free.count && free[j] >= g {
+            taken += Int64(free[j])
+            j += 1
+          }
+          counts[Int(v)] = (Int32(j), idle - taken)
+        }
+      }
+    }
+  }
+
   /// Moves `counts` from a device with `old` idle milli to one with `new`.
   ///
   /// - Complexity: O(distinct milli)
@@ -113,14 +137,13 @@ enum FGDScorer {
     var chosen: Int32 = -1
     withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(n, 1)) { buf in
       withUnsafeTemporaryAllocation(of: Count.self, capacity: max(2 * g, 1)) { scratch in
+        s.copyDevices(into: buf)
         var idle: Int64 = 0
-        for i in 0..<n {
-          buf[i] = s.device(i)
-          idle += Int64(buf[i])
-        }
+        for i in 0..<n { idle += Int64(buf[i]) }
         let counts = UnsafeMutableBufferPointer(rebasing: scratch[0..<g])
         let moved = UnsafeMutableBufferPointer(rebasing: scratch[g..<(2 * g)])
-        count(UnsafeBufferPointer(rebasing: buf[0..<n]), table, into: counts)
+        // The key holds its devices most free first.
+        countSorted(UnsafeBufferPointer(rebasing: buf[0..<n]), idle: idle, table, into: counts)
         if known.isNaN { known = total(UnsafeBufferPointer(counts), idle: idle, milliCPU: s.milliCPU, row: row, table) }
         let before = known
         let cpuAfter = s.milliCPU - t.milliCPU
