@@ -166,10 +166,18 @@ struct FGDTable: Sendable {
   /// their indices in descending order of milli.
   var milli: [Int32]
   var milliDescending: [Int32]
-  /// Rows of `entries.count` flags, one row per model (see `row(of:)`):
-  /// whether the type's allowed models leave that model out.
+  /// Rows of `entries.count` flags (see `row(of:)`): whether the type's
+  /// allowed models leave the row's model out. Row 0 is for every model no
+  /// type names (and for none); row r + 1 for the r-th named model.
   var excluded: [Bool]
-  var rows: Int
+  /// Each named model's row, by model id while the ids are small (ids from
+  /// a catalog are); else looked up in `sparseRows`.
+  var denseRows: [Int32]
+  var sparseRows: [DeviceModelID: Int32]
+
+  /// The largest model id `denseRows` covers; a larger named id (only
+  /// possible for types built by hand) goes to `sparseRows`.
+  static let denseLimit: DeviceModelID = 4096
 
   init(_ types: [TargetWorkload.TaskType]) {
     var milli: [Int32] = []
@@ -180,13 +188,20 @@ struct FGDTable: Sendable {
     }
     self.milli = milli
     milliDescending = milli.indices.sorted { milli[$0] > milli[$1] }.map { Int32($0) }
-    // Row 0: a model no type names (or none, -1); row m + 1: model m.
-    let top = types.compactMap { $0.models?.max() }.max().map { Int($0) } ?? -1
-    rows = max(top, -1) + 2
+    let named = Set(types.flatMap { $0.models ?? [] }).filter { $0 >= 0 }.sorted()
+    denseRows = []
+    sparseRows = [:]
+    for (r, m) in named.enumerated() {
+      if m < Self.denseLimit {
+        if denseRows.count <= Int(m) { denseRows.append(contentsOf: repeatElement(0, count: Int(m) + 1 - denseRows.count)) }
+        denseRows[Int(m)] = Int32(r + 1)
+      } else {
+        sparseRows[m] = Int32(r + 1)
+      }
+    }
     excluded = []
-    excluded.reserveCapacity(rows * types.count)
-    for r in 0..<rows {
-      let model = DeviceModelID(r - 1)
+    excluded.reserveCapacity((named.count + 1) * types.count)
+    for model in [-1] + named {
       for t in types { excluded.append(t.models.map { !$0.contains(model) } ?? false) }
     }
   }
@@ -194,6 +209,10 @@ struct FGDTable: Sendable {
   /// The first flag of `model`'s row in `excluded`.
   @inline(__always)
   func row(of model: DeviceModelID) -> Int {
-    (model >= 0 && Int(model) + 1 < rows ? Int(model) + 1 : 0) &* entries.count
+    var r: Int32 = 0
+    if model >= 0 {
+      if Int(model) < denseRows.count { r = denseRows[Int(model)] } else if !sparseRows.isEmpty { r = sparseRows[model] ?? 0 }
+    }
+    return Int(r) &* entries.count
   }
 }

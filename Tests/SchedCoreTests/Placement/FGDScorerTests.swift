@@ -57,6 +57,25 @@ import Testing
     return (score, chosen)
   }
 
+  /// Model rules naming any id (types built by hand need not use catalog
+  /// ids): a huge id is looked up, not given a row per smaller id.
+  @Test func modelRulesWithLargeIDs() {
+    let free: [Int32] = [1000, 700, 400, 0]  // idle 2100
+    let types: [TargetWorkload.TaskType] = [
+      .init(share: 0.5, deviceCount: 1, milliPerDevice: 500, milliCPU: 0, models: [.max]),
+      .init(share: 0.25, deviceCount: 1, milliPerDevice: 500, milliCPU: 0, models: [3, 5000]),
+      .init(share: 0.25, deviceCount: 1, milliPerDevice: 500, milliCPU: 0, models: nil),
+    ]
+    let target = TargetWorkload(types: types)
+    #expect(target.table.denseRows.count <= Int(FGDTable.denseLimit))
+    for model in [DeviceModelID.max, 3, 5000, 4, -1, 70_000] {
+      let f = free.withUnsafeBufferPointer {
+        FGDScorer.fragmentation(free: $0, milliCPU: 8000, model: model, target: target)
+      }
+      #expect(f == Self.plainF(free, cpu: 8000, model: model, types), "model \(model)")
+    }
+  }
+
   @Test(arguments: [1, 2, 3, 4] as [UInt64])
   func evaluateMatchesTheDefinition(seed: UInt64) {
     var g = SeededGenerator(seed: seed)
