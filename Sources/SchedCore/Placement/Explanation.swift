@@ -86,15 +86,10 @@ public struct PlacementDecision: Sendable, Hashable {
   /// Per group without `gang` that did not fit whole, the tasks left out;
   /// empty when every task was placed (always, for gang groups: they are
   /// placed whole or the job fails).
-  public var unplaced: [UnplacedTasks] {
-    get { unplacedList ?? [] }
-    set { unplacedList = newValue.isEmpty ? nil : newValue }
-  }
-  /// `unplaced`, nil when empty (a placed job's usual decision holds no array).
-  var unplacedList: [UnplacedTasks]?
+  public var unplaced: [UnplacedTasks]
 
   /// Whether every task of the job was placed.
-  public var isComplete: Bool { unplacedList == nil }
+  public var isComplete: Bool { unplaced.isEmpty }
 
   /// Placed tasks per group of `job` (the groups' counts less the unplaced
   /// ones): `allocation.tasks` holds them in this order.
@@ -108,7 +103,7 @@ public struct PlacementDecision: Sendable, Hashable {
     self.allocation = allocation
     self.handle = handle
     scoreList = scores
-    unplacedList = unplaced.isEmpty ? nil : unplaced
+    self.unplaced = unplaced
   }
 }
 

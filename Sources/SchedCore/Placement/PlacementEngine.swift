@@ -96,10 +96,11 @@ public struct PlacementEngine: Sendable {
   /// decision's allocation holds the tasks this call placed and `handle`;
   /// on a failure nothing changes.
   ///
-  /// - Complexity: as `place`, plus O(tasks held at `handle`)
+  /// - Complexity: as `place`
   public mutating func placeMore(_ job: Job, into handle: AllocationHandle,
                                  explain: Bool = true) -> Result<PlacementDecision, Unschedulable> {
-    guard let held = core.allocation(handle), held.jobID == job.id else {
+    // Compared, not kept: a copy held here would make the append below copy the tasks.
+    guard core.allocation(handle)?.jobID == job.id else {
       let why = core.allocation(handle) == nil ? "no allocation at handle \(handle.index)"
         : "the allocation at handle \(handle.index) is another job's"
       return .failure(Unschedulable(jobID: job.id, group: "", task: 0,

@@ -16,43 +16,33 @@ enum FGDScorer {
   /// how many devices have at least g idle, and the idle milli of the others.
   typealias Count = (fit: Int32, small: Int64)
 
-  /// Fragmentation of a node whose devices have `free` idle milli each.
+  /// Fragmentation of a node whose devices have `free` idle milli each (any order).
   static func fragmentation(free: UnsafeBufferPointer<Int32>, milliCPU: Int64, model: DeviceModelID,
                             target: TargetWorkload) -> Double {
-    var idle: Int64 = 0
-    for f in free { idle += Int64(f) }
-    if idle == 0 { return 0 }
     let table = target.table
-    return withUnsafeTemporaryAllocation(of: Count.self, capacity: max(table.milli.count, 1)) { counts in
-      count(free, table, into: counts)
-      return total(UnsafeBufferPointer(counts), idle: idle, milliCPU: milliCPU, row: table.row(of: model), table)
-    }
-  }
-
-  /// Fills `counts` (one per `table.milli`) for devices with `free` idle milli.
-  ///
-  /// - Complexity: O(distinct milli × devices)
-  @inline(__always)
-  static func count(_ free: UnsafeBufferPointer<Int32>, _ table: FGDTable, into counts: UnsafeMutableBufferPointer<Count>) {
-    table.milli.withUnsafeBufferPointer { milli in
-      for v in 0..<milli.count {
-        let g = milli[v]
-        var fit: Int32 = 0
-        var small: Int64 = 0
-        // Branch-free (selects, not jumps): whether a device fits is data.
-        for f in free {
-          let fits = f >= g
-          fit += fits ? 1 : 0
-          small += fits ? 0 : Int64(f)
+    return withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(free.count, 1)) { sorted in
+      withUnsafeTemporaryAllocation(of: Count.self, capacity: max(table.milli.count, 1)) { counts in
+        // Most idle first, as `countSorted` reads them (and as a `NodeStateKey` holds them).
+        var idle: Int64 = 0
+        for (i, f) in free.enumerated() {
+          idle += Int64(f)
+          var j = i
+          while j > 0 && sorted[j - 1] < f {
+            sorted[j] = sorted[j - 1]
+            j -= 1
+          }
+          sorted[j] = f
         }
-        counts[v] = (fit, small)
+        countSorted(UnsafeBufferPointer(rebasing: sorted[0..<free.count]), idle: idle, table, into: counts)
+        return total(UnsafeBufferPointer(counts), idle: idle, milliCPU: milliCPU, row: table.row(of: model), table)
       }
     }
   }
 
-  /// As `count`, for `free` in descending order: one pass down the devices
-  /// as g descends (a device with at least g idle has at least every
-  /// smaller g).
+  /// Fills `counts` (one per `table.milli`: how many devices have at least
+  /// g idle, and the idle milli of the others) for devices with `free` idle
+  /// milli in descending order: one pass down the devices as g descends (a
+  /// device with at least g idle has at least every smaller g).
   ///
   /// - Complexity: O(distinct milli + devices)
   @inline(__always)
